@@ -1,0 +1,251 @@
+package clickapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Options configures a Client. The zero value talks to DefaultBaseURL with
+// no token, the default retry policy and no logging.
+type Options struct {
+	BaseURL    string        // e.g. "http://localhost:29123"; any port, no trailing path needed
+	Token      string        // the session or API token; sent as the token query parameter
+	HTTPClient *http.Client  // nil: a client with keep-alive sized for concurrent batches
+	Retry      RetryPolicy   // zero value: DefaultRetryPolicy
+	Timeout    time.Duration // per attempt; 0: 60s
+	Logger     *slog.Logger  // nil: no logging; request lines are logged at debug level, scrubbed
+}
+
+// Client speaks the Click API. It is safe for concurrent use.
+type Client struct {
+	base    *url.URL
+	http    *http.Client
+	retry   RetryPolicy
+	timeout time.Duration
+	log     *slog.Logger
+	token   atomic.Pointer[string]
+}
+
+// New returns a Client for opts. It fails only on a malformed BaseURL.
+func New(opts Options) (*Client, error) {
+	raw := opts.BaseURL
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	base, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("clickapi: base URL %q: want http://host:port", Redact(raw))
+	}
+	if base.RawQuery != "" {
+		return nil, fmt.Errorf("clickapi: base URL %q: must not have a query (pass the token in Options.Token)", Redact(raw))
+	}
+	c := &Client{
+		base:    base,
+		http:    opts.HTTPClient,
+		retry:   opts.Retry.withDefaults(),
+		timeout: opts.Timeout,
+		log:     opts.Logger,
+	}
+	if c.http == nil {
+		c.http = &http.Client{Transport: NewTransport()}
+	}
+	if c.timeout <= 0 {
+		c.timeout = 60 * time.Second
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.SetToken(opts.Token)
+	return c, nil
+}
+
+// NewTransport returns the HTTP transport New uses by default: the standard
+// one, with enough idle keep-alive connections for concurrent batches.
+func NewTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 64
+	t.MaxIdleConnsPerHost = 32
+	return t
+}
+
+// SetToken replaces the token used by later requests (after a new login).
+func (c *Client) SetToken(token string) { c.token.Store(&token) }
+
+// Token returns the token the client sends.
+func (c *Client) Token() string { return *c.token.Load() }
+
+// BaseURL returns the agent's base URL.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// call describes one API request.
+type call struct {
+	method     string
+	route      string
+	query      url.Values
+	body       any  // marshalled as JSON when not nil
+	idempotent bool // safe to resend after it may have reached the agent
+	public     bool // sent without a token
+}
+
+func (r call) endpoint() string { return r.method + " " + r.route }
+
+// do sends the call, retrying as the policy allows, and decodes a 2xx JSON
+// body into out when out is not nil. Every error it returns names the
+// endpoint and never contains the token.
+func (c *Client) do(ctx context.Context, r call, out any) error {
+	token := c.Token()
+	err := c.send(ctx, r, token, out)
+	return redactError(err, token)
+}
+
+func (c *Client) send(ctx context.Context, r call, token string, out any) error {
+	var payload []byte
+	if r.body != nil {
+		var err error
+		if payload, err = json.Marshal(r.body); err != nil {
+			return fmt.Errorf("%s: encode body: %w", r.endpoint(), err)
+		}
+	}
+	u := *c.base
+	u.Path = c.base.Path + r.route
+	q := r.query
+	if !r.public {
+		q = cloneValues(q)
+		q.Set(TokenParam, token)
+	}
+	u.RawQuery = q.Encode()
+	target := u.String()
+
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		resp, sent, err := c.attempt(ctx, r, target, payload)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
+			}
+			retry := attempt < c.retry.MaxAttempts && (r.idempotent || !sent)
+			c.log.LogAttrs(ctx, slog.LevelDebug, "request failed", slog.String("endpoint", r.endpoint()),
+				slog.Int("attempt", attempt), slog.Bool("will_retry", retry), slog.String("error", RedactToken(err.Error(), token)))
+			if !retry {
+				return fmt.Errorf("%s: %w", r.endpoint(), err)
+			}
+			if err := c.retry.sleep(ctx, attempt, 0); err != nil {
+				return fmt.Errorf("%s: %w", r.endpoint(), err)
+			}
+			continue
+		}
+		c.log.LogAttrs(ctx, slog.LevelDebug, "request", slog.String("endpoint", r.endpoint()),
+			slog.Int("status", resp.StatusCode), slog.Duration("duration", time.Since(start)), slog.Int("attempt", attempt))
+		if apiErr := CheckResponse(resp, r.endpoint()); apiErr != nil {
+			drainClose(resp.Body)
+			var e *APIError
+			errors.As(apiErr, &e)
+			if r.idempotent && retryableStatus(e.Status) && attempt < c.retry.MaxAttempts {
+				if err := c.retry.sleep(ctx, attempt, e.RetryAfter); err != nil {
+					return fmt.Errorf("%s: %w", r.endpoint(), err)
+				}
+				continue
+			}
+			return apiErr
+		}
+		err = decodeBody(resp, out)
+		drainClose(resp.Body)
+		if err != nil {
+			return fmt.Errorf("%s: %w: %w", r.endpoint(), ErrBadResponse, err)
+		}
+		return nil
+	}
+}
+
+// attempt sends one request. sent reports whether any of it may have
+// reached the agent: false only when the request headers were never
+// written, which is what makes a non-idempotent retry safe.
+func (c *Client) attempt(ctx context.Context, r call, target string, payload []byte) (resp *http.Response, sent bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	var wrote atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, target, body)
+	if err != nil {
+		cancel()
+		return nil, false, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err = c.http.Do(req)
+	if err != nil {
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+			err = fmt.Errorf("no answer within %s: %w", c.timeout, err)
+		}
+		return nil, wrote.Load(), err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, true, nil
+}
+
+// cancelOnClose releases an attempt's timeout context once its body is read.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// decodeBody decodes a 2xx body into out. An empty body is fine when out is
+// nil (the agent answers writes with a bare 200).
+func decodeBody(resp *http.Response, out any) error {
+	if out == nil {
+		return nil
+	}
+	dec := json.NewDecoder(resp.Body)
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("empty body")
+		}
+		ct := resp.Header.Get("Content-Type")
+		return fmt.Errorf("decode (%s): %w", orUnknown(ct), err)
+	}
+	return nil
+}
+
+func orUnknown(ct string) string {
+	if ct == "" {
+		return "no content type"
+	}
+	return ct
+}
+
+// drainClose reads what is left of a body (so the connection is reused) and closes it.
+func drainClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 1<<20))
+	_ = body.Close()
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v)+1)
+	for k, vs := range v {
+		out[k] = vs
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package clickapi
+
+// This file keeps the wire-contract facts in one place: what the vendor
+// documents (FOUND) and our reading where it is silent (INFERRED). Change
+// an INFERRED value here when a real agent shows otherwise; the client and
+// the emulator both read it.
+
+// DefaultBaseURL is where the agent listens unless its port was changed (FOUND).
+const DefaultBaseURL = "http://localhost:29123"
+
+// StatusValidation is the agent's status code for application errors (FOUND).
+const StatusValidation = 499
+
+// ErrorCodeHeader repeats the problem type of a 499 answer (FOUND).
+const ErrorCodeHeader = "error-code"
+
+// TokenParam is the query parameter that carries the session token on every
+// protected call (FOUND: never an Authorization header).
+const TokenParam = "token"
+
+// Problem types of 499 answers. AUTH through INTERNAL_ERROR are FOUND;
+// VALIDATION, for malformed bodies, bad uuids, bad names and unknown sort
+// fields, is INFERRED.
+const (
+	CodeAuth          = "AUTH"
+	CodeToken         = "TOKEN"
+	CodeSession       = "SESSION"
+	CodeNotFound      = "NOT_FOUND"
+	CodeDuplicate     = "DUPLICATE"
+	CodeAccess        = "ACCESS"
+	CodeDBInsert      = "DB_INSERT"
+	CodeDBUpdate      = "DB_UPDATE"
+	CodeDBDelete      = "DB_DELETE"
+	CodeInternalError = "INTERNAL_ERROR"
+	CodeValidation    = "VALIDATION"
+)
+
+// DefaultPageSize is the page size the agent uses when none is given (FOUND).
+const DefaultPageSize = 50
+
+// MaxPageSize is the largest page the emulator serves and the client asks
+// for (INFERRED: the vendor publishes no cap; bigger requests are clamped).
+const MaxPageSize = 1000
+
+// Sort fields (FOUND: PascalCase property paths) and each list's default.
+// The fields beyond the documented defaults are INFERRED; an unknown sort
+// field answers 499 VALIDATION (INFERRED).
+var (
+	GroupSortFields      = []string{"Name", "CreateDate", "Description"}
+	MemberSortFields     = []string{"User.Username", "User.Email", "User.CreateDate", "CreateDate"}
+	UserGroupSortFields  = []string{"UserGroup.Name", "UserGroup.CreateDate", "CreateDate"}
+	UserSortFields       = []string{"Username", "Email", "CreateDate", "Firstname", "Lastname"}
+	DefaultGroupSort     = "Name"
+	DefaultMemberSort    = "User.Username"
+	DefaultUserGroupSort = "UserGroup.Name"
+	DefaultUserSort      = "Username"
+)
+
+// Routes of the Click API (FOUND).
+const (
+	RouteAgentStatus        = "/management/agent_status"
+	RouteLogin              = "/authentication/login"
+	RouteMFARespond         = "/authentication/mfa_respond"
+	RouteUsers              = "/user/get_all_users"
+	RouteGroups             = "/usergroup/get_all"
+	RouteGroupsWithDetails  = "/usergroup/get_all_with_details"
+	RouteInsertGroup        = "/usergroup/insert"
+	RouteUpdateGroup        = "/usergroup/update"
+	RouteDeleteGroup        = "/usergroup/delete"
+	RouteAssignedUsers      = "/usergroup/get_assigned_users"
+	RouteAssignedUserGroups = "/usergroup/get_assigned_usergroups"
+	RouteAssignUsers        = "/usergroup/assign_users"
+	RouteUnassignUser       = "/usergroup/unassign_user"
+	RouteImportUsers        = "/usergroup/import_users"
+)

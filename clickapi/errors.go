@@ -1,0 +1,213 @@
+package clickapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors, matched with errors.Is against an *APIError.
+var (
+	// ErrUnauthorized: the agent answered 401; the token is missing, wrong
+	// or expired, and the caller must log in again.
+	ErrUnauthorized = errors.New("token rejected or expired: log in again")
+	// ErrNotFound: a 499 NOT_FOUND answer (an unknown or deleted id).
+	ErrNotFound = errors.New("not found")
+	// ErrDuplicate: a 499 DUPLICATE answer (a name already in use).
+	ErrDuplicate = errors.New("duplicate")
+	// ErrBadResponse: a 2xx answer whose body is not what the contract says.
+	ErrBadResponse = errors.New("unexpected response body")
+)
+
+// APIError is every non-2xx answer of the agent. Endpoint is "METHOD
+// /route", never a URL, so the error cannot carry the token.
+type APIError struct {
+	Status     int
+	Type       string   // the 499 problem type, or the error-code header
+	Messages   []string // the problem's messages, sorted by key
+	Endpoint   string
+	Body       string        // a short, scrubbed excerpt of a body that is not a problem document
+	RetryAfter time.Duration // from a Retry-After header, if any
+}
+
+// Error reads like "POST /usergroup/insert: 499 DUPLICATE: A resource with
+// the same name already exists.".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Endpoint)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.Status))
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		b.WriteString(" Unauthorized: ")
+		b.WriteString(ErrUnauthorized.Error())
+		return b.String()
+	case e.Type != "":
+		b.WriteString(" ")
+		b.WriteString(e.Type)
+	default:
+		if t := http.StatusText(e.Status); t != "" {
+			b.WriteString(" ")
+			b.WriteString(t)
+		}
+	}
+	switch {
+	case len(e.Messages) > 0:
+		b.WriteString(": ")
+		b.WriteString(strings.Join(e.Messages, "; "))
+	case e.Body != "":
+		b.WriteString(": ")
+		b.WriteString(e.Body)
+	case e.Status == StatusValidation || e.Status >= 500:
+		b.WriteString(" (no body)")
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrUnauthorized), ErrNotFound and ErrDuplicate work.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.Status == http.StatusUnauthorized
+	case ErrNotFound:
+		return e.Type == CodeNotFound
+	case ErrDuplicate:
+		return e.Type == CodeDuplicate
+	}
+	return false
+}
+
+// maxErrorBody caps how much of an error body is read and kept.
+const maxErrorBody = 64 << 10
+
+// CheckResponse returns nil for a 2xx answer and an *APIError otherwise,
+// built from the 499 problem document, the error-code header, or an excerpt
+// of a body that is not JSON (an HTML page from a proxy, say). endpoint is
+// "METHOD /route". It reads, but does not close, a non-2xx body.
+func CheckResponse(resp *http.Response, endpoint string) error {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	e := &APIError{
+		Status:     resp.StatusCode,
+		Type:       resp.Header.Get(ErrorCodeHeader),
+		Endpoint:   endpoint,
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return e
+	}
+	var p ProblemDetails
+	if isJSON(resp.Header.Get("Content-Type"), data) && json.Unmarshal(data, &p) == nil && (p.Type != "" || len(p.Errors) > 0) {
+		if p.Type != "" {
+			e.Type = p.Type
+		}
+		e.Messages = problemMessages(p)
+		return e
+	}
+	e.Body = excerpt(resp.Header.Get("Content-Type"), data)
+	return e
+}
+
+// problemMessages flattens a problem's errors map in a stable order: the
+// messages under the problem's own type first, then the other keys sorted.
+func problemMessages(p ProblemDetails) []string {
+	var msgs []string
+	msgs = append(msgs, p.Errors[p.Type]...)
+	keys := make([]string, 0, len(p.Errors))
+	for k := range p.Errors {
+		if k != p.Type {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, m := range p.Errors[k] {
+			msgs = append(msgs, k+": "+m)
+		}
+	}
+	if len(msgs) == 0 && p.Title != "" {
+		msgs = append(msgs, p.Title)
+	}
+	return msgs
+}
+
+func isJSON(contentType string, data []byte) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if strings.HasSuffix(mt, "json") {
+		return true
+	}
+	s := strings.TrimSpace(string(data))
+	return mt == "" && (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["))
+}
+
+// excerpt describes a body that is not a problem document: its content type
+// and its first line or so, with HTML tags and the token scrubbed.
+func excerpt(contentType string, data []byte) string {
+	const max = 160
+	s := string(data)
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	s = Redact(stripTags(s))
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "" {
+		mt = "unknown content type"
+	}
+	return fmt.Sprintf("unexpected %s body: %q", mt, s)
+}
+
+// stripTags drops <...> markup so an HTML error page reads as its text.
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>' && in:
+			in = false
+			b.WriteByte(' ')
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

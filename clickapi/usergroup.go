@@ -1,0 +1,225 @@
+package clickapi
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+)
+
+// ListOptions selects a page of a list endpoint. Zero values are left out
+// of the query, so the agent applies its defaults (page 1, size 50, the
+// endpoint's default sort field).
+type ListOptions struct {
+	Page       int
+	PageSize   int
+	SortField  string // PascalCase property path: "Name", "User.Username", ...
+	Descending bool
+	Name       string // case-insensitive substring filter on the group name (group lists)
+	Username   string // case-insensitive substring filter on the username (member and user lists)
+}
+
+// query encodes the options; filter names the one filter the endpoint
+// takes ("name" or "username").
+func (o ListOptions) query(filter string) url.Values {
+	q := url.Values{}
+	if o.Page > 0 {
+		q.Set("page", strconv.Itoa(o.Page))
+	}
+	if o.PageSize > 0 {
+		q.Set("pagesize", strconv.Itoa(o.PageSize))
+	}
+	if o.SortField != "" {
+		q.Set("sortfield", o.SortField)
+	}
+	if o.Descending {
+		q.Set("descending", "true")
+	}
+	switch filter {
+	case "name":
+		if o.Name != "" {
+			q.Set("name", o.Name)
+		}
+	case "username":
+		if o.Username != "" {
+			q.Set("username", o.Username)
+		}
+	}
+	return q
+}
+
+// pager builds a Pager that repeats list with opts for pages 1, 2, ....
+func pager[T any](ctx context.Context, opts ListOptions, key func(T) string,
+	list func(context.Context, ListOptions) (*Collection[T], error)) *Pager[T] {
+	fetch := func(ctx context.Context, page int) (*Collection[T], error) {
+		o := opts
+		o.Page = page
+		return list(ctx, o)
+	}
+	return NewPager(ctx, fetch, PagerOptions[T]{PageSize: opts.PageSize, Key: key})
+}
+
+func list[T any](ctx context.Context, c *Client, route, filter string, extra url.Values, opts ListOptions) (*Collection[T], error) {
+	q := opts.query(filter)
+	for k, v := range extra {
+		q[k] = v
+	}
+	var col Collection[T]
+	if err := c.do(ctx, call{method: "GET", route: route, query: q, idempotent: true}, &col); err != nil {
+		return nil, err
+	}
+	if col.Data == nil {
+		col.Data = []T{}
+	}
+	return &col, nil
+}
+
+// ListUserGroups returns one page of the account's user groups
+// (GET /usergroup/get_all). It uses opts.Name as the filter.
+func (c *Client) ListUserGroups(ctx context.Context, opts ListOptions) (*Collection[UserGroup], error) {
+	return list[UserGroup](ctx, c, RouteGroups, "name", nil, opts)
+}
+
+// UserGroups walks every page of ListUserGroups from opts.Page 1.
+func (c *Client) UserGroups(ctx context.Context, opts ListOptions) *Pager[UserGroup] {
+	return pager(ctx, opts, func(g UserGroup) string { return g.ID }, c.ListUserGroups)
+}
+
+// ListUserGroupsWithDetails returns one page of groups with their members,
+// projects and drives inlined (GET /usergroup/get_all_with_details).
+func (c *Client) ListUserGroupsWithDetails(ctx context.Context, opts ListOptions) (*Collection[UserGroupWithDetails], error) {
+	return list[UserGroupWithDetails](ctx, c, RouteGroupsWithDetails, "name", nil, opts)
+}
+
+// UserGroupsWithDetails walks every page of ListUserGroupsWithDetails.
+func (c *Client) UserGroupsWithDetails(ctx context.Context, opts ListOptions) *Pager[UserGroupWithDetails] {
+	return pager(ctx, opts, func(g UserGroupWithDetails) string { return g.ID }, c.ListUserGroupsWithDetails)
+}
+
+// InsertUserGroup creates a group and returns it with its new id
+// (POST /usergroup/insert). It is not idempotent: it is resent only when
+// the first attempt provably never reached the agent.
+func (c *Client) InsertUserGroup(ctx context.Context, g NewUserGroup) (*UserGroup, error) {
+	var out UserGroup
+	if err := c.do(ctx, call{method: "POST", route: RouteInsertGroup, body: g}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateUserGroup replaces a group's name, description and active flag and
+// returns the group (PUT /usergroup/update).
+func (c *Client) UpdateUserGroup(ctx context.Context, g UserGroupUpdate) (*UserGroup, error) {
+	var out UserGroup
+	if err := c.do(ctx, call{method: "PUT", route: RouteUpdateGroup, body: g, idempotent: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteUserGroup soft-deletes a group (DELETE /usergroup/delete).
+func (c *Client) DeleteUserGroup(ctx context.Context, id string) error {
+	return c.do(ctx, call{method: "DELETE", route: RouteDeleteGroup, query: url.Values{"id": {id}}, idempotent: true}, nil)
+}
+
+// ListAssignedUsers returns one page of a group's members
+// (GET /usergroup/get_assigned_users). It uses opts.Username as the filter.
+func (c *Client) ListAssignedUsers(ctx context.Context, groupID string, opts ListOptions) (*Collection[UserUserGroupDTO], error) {
+	return list[UserUserGroupDTO](ctx, c, RouteAssignedUsers, "username", url.Values{"userGroupId": {groupID}}, opts)
+}
+
+// AssignedUsers walks every page of ListAssignedUsers.
+func (c *Client) AssignedUsers(ctx context.Context, groupID string, opts ListOptions) *Pager[UserUserGroupDTO] {
+	return pager(ctx, opts, assignmentKey, func(ctx context.Context, o ListOptions) (*Collection[UserUserGroupDTO], error) {
+		return c.ListAssignedUsers(ctx, groupID, o)
+	})
+}
+
+// ListAssignedUserGroups returns one page of the groups a user belongs to
+// (GET /usergroup/get_assigned_usergroups). It uses opts.Name as the filter.
+func (c *Client) ListAssignedUserGroups(ctx context.Context, userID string, opts ListOptions) (*Collection[UserUserGroupDTO], error) {
+	return list[UserUserGroupDTO](ctx, c, RouteAssignedUserGroups, "name", url.Values{"userId": {userID}}, opts)
+}
+
+// AssignedUserGroups walks every page of ListAssignedUserGroups.
+func (c *Client) AssignedUserGroups(ctx context.Context, userID string, opts ListOptions) *Pager[UserUserGroupDTO] {
+	return pager(ctx, opts, assignmentKey, func(ctx context.Context, o ListOptions) (*Collection[UserUserGroupDTO], error) {
+		return c.ListAssignedUserGroups(ctx, userID, o)
+	})
+}
+
+func assignmentKey(d UserUserGroupDTO) string {
+	if d.UserUserGroup != nil {
+		return d.UserUserGroup.ID
+	}
+	return ""
+}
+
+// AssignUsers adds users to groups (POST /usergroup/assign_users). Pairs
+// that already exist are skipped by the agent, so it is safe to resend.
+func (c *Client) AssignUsers(ctx context.Context, pairs []UserUserGroup) error {
+	if pairs == nil {
+		pairs = []UserUserGroup{}
+	}
+	return c.do(ctx, call{method: "POST", route: RouteAssignUsers, body: pairs, idempotent: true}, nil)
+}
+
+// UnassignUser removes one assignment, by its id (the UserUserGroup id, not
+// the user id) (DELETE /usergroup/unassign_user).
+func (c *Client) UnassignUser(ctx context.Context, assignmentID string) error {
+	return c.do(ctx, call{method: "DELETE", route: RouteUnassignUser, query: url.Values{"id": {assignmentID}}, idempotent: true}, nil)
+}
+
+// ImportUsers maps users, matched or created by username, to groups
+// (POST /usergroup/import_users). Existing assignments are skipped, so it
+// is safe to resend.
+func (c *Client) ImportUsers(ctx context.Context, relations []UserUserGroupRelation) error {
+	if relations == nil {
+		relations = []UserUserGroupRelation{}
+	}
+	return c.do(ctx, call{method: "POST", route: RouteImportUsers, body: relations, idempotent: true}, nil)
+}
+
+// ListUsers returns one page of the account's users (GET /user/get_all_users).
+// It uses opts.Username as the filter.
+func (c *Client) ListUsers(ctx context.Context, opts ListOptions) (*Collection[User], error) {
+	return list[User](ctx, c, RouteUsers, "username", nil, opts)
+}
+
+// Users walks every page of ListUsers.
+func (c *Client) Users(ctx context.Context, opts ListOptions) *Pager[User] {
+	return pager(ctx, opts, func(u User) string { return u.ID }, c.ListUsers)
+}
+
+// Login exchanges credentials for a token (POST /authentication/login, no
+// token needed). When the answer's Challenge is not ChallengeNone, JWTToken
+// is empty: answer the challenge with MFARespond. Login does not change the
+// client's token; call SetToken.
+func (c *Client) Login(ctx context.Context, req LoginRequest) (*LoginResponse, error) {
+	var out LoginResponse
+	if err := c.do(ctx, call{method: "POST", route: RouteLogin, body: req, public: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// MFARespond answers a login challenge with the user's code and returns the
+// token (POST /authentication/mfa_respond).
+func (c *Client) MFARespond(ctx context.Context, req MFARequest) (*LoginResponse, error) {
+	var out LoginResponse
+	if err := c.do(ctx, call{method: "POST", route: RouteMFARespond, body: req, public: true}, &out); err != nil {
+		return nil, err
+	}
+	if out.JWTToken == "" {
+		return nil, fmt.Errorf("%s %s: %w: no token in the answer", "POST", RouteMFARespond, ErrBadResponse)
+	}
+	return &out, nil
+}
+
+// AgentStatus returns the agent's state (GET /management/agent_status, no
+// token needed). Use it as a health check.
+func (c *Client) AgentStatus(ctx context.Context) (AgentStatus, error) {
+	var out AgentStatus
+	err := c.do(ctx, call{method: "GET", route: RouteAgentStatus, idempotent: true, public: true}, &out)
+	return out, err
+}
