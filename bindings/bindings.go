@@ -1,0 +1,101 @@
+// Package bindings exposes the Click API to Lua: the usergroup and user
+// modules. Tables mirror the API's JSON keys; API failures raise error
+// tables (see raise); writes honour dry-run mode.
+package bindings
+
+import (
+	"context"
+	"log/slog"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/clickapi"
+)
+
+// Options configures the modules of one Lua state.
+type Options struct {
+	Client      *clickapi.Client
+	Logger      *slog.Logger // where dry-run plans and progress go; nil: discarded
+	DryRun      bool         // log every write instead of sending it
+	Concurrency int          // batches in flight at once for assign and import; 0: 4
+	BatchSize   int          // items per assign or import request; 0: DefaultBatchSize
+}
+
+// DefaultBatchSize is how many items an assign or import request carries
+// unless a script's `batch` option or Options.BatchSize says otherwise.
+const DefaultBatchSize = 500
+
+// DefaultConcurrency is how many batches are in flight at once by default.
+const DefaultConcurrency = 4
+
+// module is the state shared by the functions of one Lua state's modules.
+type module struct {
+	client *clickapi.Client
+	log    *slog.Logger
+	dryRun bool
+	conc   int
+	batch  int
+}
+
+// Func documents and implements one Lua function. The same table registers
+// the functions and feeds the help text and type stubs, so the two cannot
+// drift.
+type Func struct {
+	Module  string // "usergroup"
+	Name    string // "list"
+	Params  []Param
+	Returns string // LuaLS type of the result, "" for none
+	Summary string
+	impl    func(m *module, L *lua.LState) int
+}
+
+// Param is one parameter of a Func, in LuaLS terms.
+type Param struct {
+	Name, Type, Doc string
+}
+
+// Funcs returns the functions of every module, in registration order.
+func Funcs() []Func {
+	return append(usergroupFuncs(), userFuncs()...)
+}
+
+// Open registers the usergroup and user modules in L: as preloaded modules
+// (require "usergroup") and as globals. Call it once per state.
+func Open(L *lua.LState, opts Options) {
+	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize}
+	if m.log == nil {
+		m.log = slog.New(slog.DiscardHandler)
+	}
+	if m.conc <= 0 {
+		m.conc = DefaultConcurrency
+	}
+	if m.batch <= 0 {
+		m.batch = DefaultBatchSize
+	}
+	registerErrorType(L)
+	registerIterator(L)
+	byModule := map[string]map[string]lua.LGFunction{}
+	for _, f := range Funcs() {
+		if byModule[f.Module] == nil {
+			byModule[f.Module] = map[string]lua.LGFunction{}
+		}
+		impl := f.impl
+		byModule[f.Module][f.Name] = func(L *lua.LState) int { return impl(m, L) }
+	}
+	for name, fns := range byModule {
+		mod := L.SetFuncs(L.NewTable(), fns)
+		L.PreloadModule(name, func(L *lua.LState) int {
+			L.Push(mod)
+			return 1
+		})
+		L.SetGlobal(name, mod)
+	}
+}
+
+// ctx is the context of the running script: cancelled by Ctrl-C or --timeout.
+func ctx(L *lua.LState) context.Context {
+	if c := L.Context(); c != nil {
+		return c
+	}
+	return context.Background()
+}

@@ -1,0 +1,168 @@
+package bindings
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/clickapi"
+)
+
+// iterMetaName names the metatable of list iterators.
+const iterMetaName = "clickscript.list"
+
+// listIter is what usergroup.list and its kin return: called, it yields
+// the next item (so `for g in usergroup.list{} do` walks every page), and
+// it has the methods all, first, count and close.
+type listIter struct {
+	op    string
+	next  func(L *lua.LState) (lua.LValue, error) // nil value at the end
+	all   func(L *lua.LState) (*lua.LTable, error)
+	first func(L *lua.LState) (lua.LValue, error)
+	count func(L *lua.LState) (int, error)
+	close func()
+}
+
+// newIter builds the iterator of one list endpoint. list fetches one page;
+// conv makes an item's table. No request is sent until the iterator is
+// used: count and first send one small request each.
+func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions, key func(T) string,
+	list func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error),
+	conv func(*lua.LState, *T) *lua.LTable) *lua.LUserData {
+	var pager *clickapi.Pager[T]
+	start := func(L *lua.LState) *clickapi.Pager[T] {
+		if pager == nil {
+			fetch := func(ctx context.Context, page int) (*clickapi.Collection[T], error) {
+				o := opts
+				o.Page = page
+				return list(ctx, o)
+			}
+			pager = clickapi.NewPager(ctx(L), fetch, clickapi.PagerOptions[T]{PageSize: opts.PageSize, Key: key})
+		}
+		return pager
+	}
+	one := func(L *lua.LState) (*clickapi.Collection[T], error) {
+		o := opts
+		o.Page, o.PageSize = 1, 1
+		return list(ctx(L), o)
+	}
+	it := &listIter{
+		op: op,
+		next: func(L *lua.LState) (lua.LValue, error) {
+			p := start(L)
+			item, ok := p.Next()
+			if !ok {
+				return lua.LNil, p.Err()
+			}
+			return conv(L, &item), nil
+		},
+		all: func(L *lua.LState) (*lua.LTable, error) {
+			p := start(L)
+			out := L.CreateTable(0, 0)
+			for i := 1; ; i++ {
+				item, ok := p.Next()
+				if !ok {
+					return out, p.Err()
+				}
+				out.RawSetInt(i, conv(L, &item))
+			}
+		},
+		first: func(L *lua.LState) (lua.LValue, error) {
+			col, err := one(L)
+			if err != nil || len(col.Data) == 0 {
+				return lua.LNil, err
+			}
+			return conv(L, &col.Data[0]), nil
+		},
+		count: func(L *lua.LState) (int, error) {
+			col, err := one(L)
+			if err != nil {
+				return 0, err
+			}
+			return col.Total, nil
+		},
+		close: func() {
+			if pager != nil {
+				pager.Close()
+			}
+		},
+	}
+	ud := L.NewUserData()
+	ud.Value = it
+	L.SetMetatable(ud, L.GetTypeMetatable(iterMetaName))
+	return ud
+}
+
+func checkIter(L *lua.LState, method string) *listIter {
+	ud, ok := L.Get(1).(*lua.LUserData)
+	if ok {
+		if it, ok := ud.Value.(*listIter); ok {
+			return it
+		}
+	}
+	L.RaiseError("%s: call it as a method, with a colon: it:%s()", method, method)
+	return nil
+}
+
+// registerIterator creates the iterators' metatable.
+func registerIterator(L *lua.LState) {
+	mt := L.NewTypeMetatable(iterMetaName)
+	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
+		it := checkIter(L, "__call")
+		v, err := it.next(L)
+		if err != nil {
+			raise(L, it.op, err)
+		}
+		L.Push(v)
+		return 1
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		it := checkIter(L, "tostring")
+		L.Push(lua.LString(it.op + " iterator"))
+		return 1
+	}))
+	methods := map[string]lua.LGFunction{
+		"all": func(L *lua.LState) int {
+			it := checkIter(L, "all")
+			t, err := it.all(L)
+			if err != nil {
+				raise(L, it.op, err)
+			}
+			L.Push(t)
+			return 1
+		},
+		"first": func(L *lua.LState) int {
+			it := checkIter(L, "first")
+			v, err := it.first(L)
+			if err != nil {
+				raise(L, it.op, err)
+			}
+			L.Push(v)
+			return 1
+		},
+		"count": func(L *lua.LState) int {
+			it := checkIter(L, "count")
+			n, err := it.count(L)
+			if err != nil {
+				raise(L, it.op, err)
+			}
+			L.Push(lua.LNumber(n))
+			return 1
+		},
+		"close": func(L *lua.LState) int {
+			checkIter(L, "close").close()
+			return 0
+		},
+	}
+	mt.RawSetString("__index", L.SetFuncs(L.NewTable(), methods))
+}
+
+// IsIterator reports whether v is a list iterator (for the REPL's printer).
+func IsIterator(v lua.LValue) bool {
+	ud, ok := v.(*lua.LUserData)
+	if !ok {
+		return false
+	}
+	_, ok = ud.Value.(*listIter)
+	return ok
+}

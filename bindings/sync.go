@@ -1,0 +1,255 @@
+package bindings
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/clickapi"
+)
+
+// syncPlan is what sync will change: usernames to add (with their import
+// records), assignments to remove, and how many members stay.
+type syncPlan struct {
+	adds      []clickapi.ImportUser
+	removes   []member
+	unchanged int
+	current   int
+}
+
+type member struct {
+	username, assignmentID string
+}
+
+// planPreviewRows is how many rows of each list a dry-run plan shows.
+const planPreviewRows = 10
+
+func (m *module) sync(L *lua.LState) int {
+	a := args{L, "usergroup.sync"}
+	group := m.resolveGroup(L, a, 1)
+	desired := parseDesired(a, 2)
+	f := a.fields(a.table(3, true), "option", "add_only", "remove_only", "max_remove", "force", "batch")
+	addOnly := f.boolean("add_only", false, false)
+	removeOnly := f.boolean("remove_only", false, false)
+	force := f.boolean("force", false, false)
+	if addOnly && removeOnly {
+		a.errorf("options \"add_only\" and \"remove_only\" exclude each other")
+	}
+	size := f.integer("batch", m.batch)
+	if size < 1 || size > 10000 {
+		a.errorf("option \"batch\": %d is not between 1 and 10000", size)
+	}
+
+	plan, err := m.planSync(ctx(L), group.ID, desired, addOnly, removeOnly)
+	if err != nil {
+		raise(L, a.fn, err)
+	}
+	if limit, set := maxRemove(a, f.get("max_remove"), plan.current); set && len(plan.removes) > limit && !force {
+		a.errorf("would remove %d of %d members of %q, over max_remove (%d); nothing was changed (pass force=true to go ahead)",
+			len(plan.removes), plan.current, group.Name, limit)
+	}
+	m.logPlan(L, group.Name, plan)
+
+	relations := make([]clickapi.UserUserGroupRelation, len(plan.adds))
+	for i, u := range plan.adds {
+		relations[i] = clickapi.UserUserGroupRelation{User: u, UserGroups: []clickapi.GroupRef{{ID: group.ID}}}
+	}
+	if _, err := sendBatches(L, m, a.fn, "POST "+clickapi.RouteImportUsers, relations, size, m.client.ImportUsers); err != nil {
+		raise(L, a.fn, fmt.Errorf("adding members: %w", err))
+	}
+	// One unassign call per removed member: the endpoint takes one id.
+	unassign := func(c context.Context, one []member) error { return m.client.UnassignUser(c, one[0].assignmentID) }
+	if _, err := sendBatches(L, m, a.fn, "DELETE "+clickapi.RouteUnassignUser, plan.removes, 1, unassign); err != nil {
+		raise(L, a.fn, fmt.Errorf("removing members (the adds were applied): %w", err))
+	}
+	L.Push(m.syncResult(L, group, plan))
+	return 1
+}
+
+// resolveGroup reads a group argument: a group table, a uuid, or an exact name.
+func (m *module) resolveGroup(L *lua.LState, a args, n int) *clickapi.UserGroup {
+	switch v := L.Get(n).(type) {
+	case *lua.LTable:
+		id := stringField(v, "id")
+		if err := checkUUID(id); err != nil {
+			a.errorf("bad argument #%d (group table id %v)", n, err)
+		}
+		return &clickapi.UserGroup{ID: id, Name: stringField(v, "name")}
+	case lua.LString:
+		s := string(v)
+		if checkUUID(s) == nil {
+			return &clickapi.UserGroup{ID: s, Name: s}
+		}
+		g, err := m.findGroup(L, s)
+		if err != nil {
+			raise(L, a.fn, err)
+		}
+		if g == nil {
+			a.errorf("bad argument #%d (no group named %q)", n, s)
+		}
+		return g
+	default:
+		a.badArg(n, "group table, id or name", v)
+		return nil
+	}
+}
+
+// parseDesired reads the desired members: usernames or import-user tables.
+func parseDesired(a args, n int) []clickapi.ImportUser {
+	items := a.list(n, a.table(n, false))
+	out := make([]clickapi.ImportUser, 0, len(items))
+	seen := make(map[string]int, len(items))
+	var bad problems
+	for i, v := range items {
+		var u clickapi.ImportUser
+		switch t := v.(type) {
+		case lua.LString:
+			u.Username = strings.TrimSpace(string(t))
+		case *lua.LTable:
+			u = clickapi.ImportUser{Username: strings.TrimSpace(stringField(t, "username")),
+				FirstName: firstString(t, "firstName", "firstname"), LastName: firstString(t, "lastName", "lastname")}
+		default:
+			bad.add("desired[%d]: username or {username=} expected, got %s", i+1, v.Type())
+			continue
+		}
+		if u.Username == "" {
+			bad.add("desired[%d]: empty username", i+1)
+			continue
+		}
+		key := strings.ToLower(u.Username)
+		if first, dup := seen[key]; dup {
+			bad.add("desired[%d]: %s repeats desired[%d]", i+1, u.Username, first)
+			continue
+		}
+		seen[key] = i + 1
+		out = append(out, u)
+	}
+	bad.raiseIfAny(a, "desired members")
+	return out
+}
+
+// maxRemove reads the max_remove option: a count, or a percentage of the
+// current members as "10%". set is false when the option is absent.
+func maxRemove(a args, v lua.LValue, current int) (limit int, set bool) {
+	switch x := v.(type) {
+	case *lua.LNilType:
+		return 0, false
+	case lua.LNumber:
+		if x < 0 || float64(x) != math.Trunc(float64(x)) {
+			a.errorf("option \"max_remove\": %v is not a count", x)
+		}
+		return int(x), true
+	case lua.LString:
+		s := strings.TrimSpace(string(x))
+		if pct, ok := strings.CutSuffix(s, "%"); ok {
+			p, err := strconv.ParseFloat(strings.TrimSpace(pct), 64)
+			if err == nil && p >= 0 && p <= 100 {
+				return int(math.Floor(p / 100 * float64(current))), true
+			}
+		}
+		a.errorf("option \"max_remove\": %q is neither a count nor a percentage like \"10%%\"", s)
+	default:
+		a.errorf("option \"max_remove\": count or percentage expected, got %s", v.Type())
+	}
+	return 0, false
+}
+
+// planSync reads every page of the group's members and compares them with
+// the desired usernames (case-insensitively).
+func (m *module) planSync(c context.Context, groupID string, desired []clickapi.ImportUser, addOnly, removeOnly bool) (*syncPlan, error) {
+	want := make(map[string]bool, len(desired))
+	for _, u := range desired {
+		want[strings.ToLower(u.Username)] = true
+	}
+	have := map[string]bool{}
+	plan := &syncPlan{}
+	p := m.client.AssignedUsers(c, groupID, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
+	defer p.Close()
+	for {
+		row, ok := p.Next()
+		if !ok {
+			break
+		}
+		if row.User == nil || row.UserUserGroup == nil {
+			return nil, fmt.Errorf("%s: %w: member row without user or userUserGroup", clickapi.RouteAssignedUsers, clickapi.ErrBadResponse)
+		}
+		plan.current++
+		key := strings.ToLower(row.User.Username)
+		have[key] = true
+		switch {
+		case want[key]:
+			plan.unchanged++
+		case !addOnly:
+			plan.removes = append(plan.removes, member{row.User.Username, row.UserUserGroup.ID})
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if !removeOnly {
+		for _, u := range desired {
+			if !have[strings.ToLower(u.Username)] {
+				plan.adds = append(plan.adds, u)
+			}
+		}
+	}
+	slices.SortFunc(plan.removes, func(a, b member) int { return strings.Compare(a.username, b.username) })
+	return plan, nil
+}
+
+// logPlan logs the plan: counts, then the first rows of each list.
+func (m *module) logPlan(L *lua.LState, group string, plan *syncPlan) {
+	level := slog.LevelDebug
+	if m.dryRun {
+		level = slog.LevelInfo
+	}
+	m.log.LogAttrs(ctx(L), level, "sync plan", slog.String("group", group), slog.Int("add", len(plan.adds)),
+		slog.Int("remove", len(plan.removes)), slog.Int("unchanged", plan.unchanged))
+	for i, u := range plan.adds {
+		if i == planPreviewRows {
+			m.log.LogAttrs(ctx(L), level, "  ...", slog.Int("more adds", len(plan.adds)-i))
+			break
+		}
+		m.log.LogAttrs(ctx(L), level, "  + add", slog.String("username", u.Username))
+	}
+	for i, r := range plan.removes {
+		if i == planPreviewRows {
+			m.log.LogAttrs(ctx(L), level, "  ...", slog.Int("more removes", len(plan.removes)-i))
+			break
+		}
+		m.log.LogAttrs(ctx(L), level, "  - remove", slog.String("username", r.username))
+	}
+}
+
+func (m *module) syncResult(L *lua.LState, g *clickapi.UserGroup, plan *syncPlan) *lua.LTable {
+	adds := L.CreateTable(len(plan.adds), 0)
+	for i, u := range plan.adds {
+		adds.RawSetInt(i+1, lua.LString(u.Username))
+	}
+	removes := L.CreateTable(len(plan.removes), 0)
+	for i, r := range plan.removes {
+		removes.RawSetInt(i+1, lua.LString(r.username))
+	}
+	t := L.CreateTable(0, 6)
+	t.RawSetString("group", lua.LString(g.ID))
+	t.RawSetString("adds", adds)
+	t.RawSetString("removes", removes)
+	t.RawSetString("unchanged", lua.LNumber(plan.unchanged))
+	t.RawSetString("dry_run", lua.LBool(m.dryRun))
+	applied := L.CreateTable(0, 2)
+	if !m.dryRun {
+		applied.RawSetString("added", lua.LNumber(len(plan.adds)))
+		applied.RawSetString("removed", lua.LNumber(len(plan.removes)))
+	} else {
+		applied.RawSetString("added", lua.LNumber(0))
+		applied.RawSetString("removed", lua.LNumber(0))
+	}
+	t.RawSetString("applied", applied)
+	return t
+}

@@ -1,0 +1,243 @@
+package bindings
+
+import (
+	"context"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/clickapi"
+)
+
+func usergroupFuncs() []Func {
+	return []Func{
+		{Module: "usergroup", Name: "list", impl: (*module).list,
+			Params:  []Param{{"opts", "GroupListOptions?", "{name=, sortfield=, descending=, pagesize=}"}},
+			Returns: "ListIterator<UserGroup>",
+			Summary: "Every user group, page by page: a for-loop iterator with :all(), :first() and :count()."},
+		{Module: "usergroup", Name: "list_details", impl: (*module).listDetails,
+			Params:  []Param{{"opts", "GroupListOptions?", "{name=, sortfield=, descending=, pagesize=}"}},
+			Returns: "ListIterator<UserGroupWithDetails>",
+			Summary: "Every user group with its members, projects and drives inlined."},
+		{Module: "usergroup", Name: "find", impl: (*module).find,
+			Params:  []Param{{"name", "string", "exact group name, any case"}},
+			Returns: "UserGroup?",
+			Summary: "The group whose name matches exactly (case-insensitively), or nil."},
+		{Module: "usergroup", Name: "insert", impl: (*module).insert,
+			Params:  []Param{{"group", "NewUserGroup", "{name=, description=, active=} (active defaults to true)"}},
+			Returns: "UserGroup",
+			Summary: "Creates a group and returns it with its id."},
+		{Module: "usergroup", Name: "update", impl: (*module).update,
+			Params:  []Param{{"group", "UserGroup", "{id=, name=, description=, active=}: every field, as the agent replaces them all"}},
+			Returns: "UserGroup",
+			Summary: "Replaces a group's name, description and active flag; returns the group."},
+		{Module: "usergroup", Name: "delete", impl: (*module).delete,
+			Params:  []Param{{"group", "string|UserGroup", "group id or group table"}},
+			Returns: "boolean",
+			Summary: "Soft-deletes a group."},
+		{Module: "usergroup", Name: "members", impl: (*module).members,
+			Params: []Param{{"group", "string|UserGroup", "group id or group table"},
+				{"opts", "MemberListOptions?", "{username=, sortfield=, descending=, pagesize=}"}},
+			Returns: "ListIterator<UserUserGroupDTO>",
+			Summary: "The group's members, page by page: rows {user=, userGroup=, userUserGroup=}."},
+		{Module: "usergroup", Name: "groups_of", impl: (*module).groupsOf,
+			Params: []Param{{"user", "string|User", "user id or user table"},
+				{"opts", "GroupListOptions?", "{name=, sortfield=, descending=, pagesize=}"}},
+			Returns: "ListIterator<UserUserGroupDTO>",
+			Summary: "The groups a user belongs to, page by page."},
+		{Module: "usergroup", Name: "assign", impl: (*module).assign,
+			Params: []Param{{"pairs", "UserUserGroup[]", "{{userId=, userGroupId=}, ...}"},
+				{"opts", "BulkOptions?", "{batch=}"}},
+			Returns: "BulkResult",
+			Summary: "Adds users to groups in concurrent batches; existing pairs are skipped, so a re-run is safe."},
+		{Module: "usergroup", Name: "unassign", impl: (*module).unassign,
+			Params:  []Param{{"assignment", "string|UserUserGroup", "assignment id (userUserGroup.id), not a user id"}},
+			Returns: "boolean",
+			Summary: "Removes one user-to-group assignment."},
+		{Module: "usergroup", Name: "import", impl: (*module).importUsers,
+			Params: []Param{{"relations", "UserUserGroupRelation[]", "{{user={username=, firstName=, lastName=}, userGroups={{id=}|{name=}}}, ...}"},
+				{"opts", "BulkOptions?", "{batch=}"}},
+			Returns: "BulkResult",
+			Summary: "Maps users, created when missing, to groups in concurrent batches; validated whole before the first write."},
+		{Module: "usergroup", Name: "sync", impl: (*module).sync,
+			Params: []Param{{"group", "string|UserGroup", "group id, group table or exact group name"},
+				{"desired", "(string|ImportUser)[]", "usernames, or {username=, firstName=, lastName=} tables"},
+				{"opts", "SyncOptions?", "{add_only=, remove_only=, max_remove= (count or \"10%\"), force=, batch=}"}},
+			Returns: "SyncResult",
+			Summary: "Makes the group's members exactly the desired usernames: adds through import, removes through unassign."},
+	}
+}
+
+// listOptions reads a list's options table (argument n); filter is the
+// endpoint's filter key, "name" or "username".
+func (a args) listOptions(n int, filter string) clickapi.ListOptions {
+	f := a.fields(a.table(n, true), "option", filter, "sortfield", "descending", "pagesize")
+	o := clickapi.ListOptions{
+		SortField:  f.str("sortfield", false),
+		Descending: f.boolean("descending", false, false),
+		PageSize:   f.integer("pagesize", 0),
+	}
+	if o.PageSize < 0 || o.PageSize > clickapi.MaxPageSize {
+		a.errorf("option \"pagesize\": %d is not between 1 and %d", o.PageSize, clickapi.MaxPageSize)
+	}
+	if filter == "name" {
+		o.Name = f.str("name", false)
+	} else {
+		o.Username = f.str("username", false)
+	}
+	return o
+}
+
+func groupKey(g clickapi.UserGroup) string              { return g.ID }
+func detailsKey(g clickapi.UserGroupWithDetails) string { return g.ID }
+func userKey(u clickapi.User) string                    { return u.ID }
+func assignmentKey(d clickapi.UserUserGroupDTO) string {
+	if d.UserUserGroup == nil {
+		return ""
+	}
+	return d.UserUserGroup.ID
+}
+
+func (m *module) list(L *lua.LState) int {
+	a := args{L, "usergroup.list"}
+	opts := a.listOptions(1, "name")
+	L.Push(newIter(L, a.fn, opts, groupKey, m.client.ListUserGroups, groupTable))
+	return 1
+}
+
+func (m *module) listDetails(L *lua.LState) int {
+	a := args{L, "usergroup.list_details"}
+	opts := a.listOptions(1, "name")
+	L.Push(newIter(L, a.fn, opts, detailsKey, m.client.ListUserGroupsWithDetails, detailsTable))
+	return 1
+}
+
+func (m *module) members(L *lua.LState) int {
+	a := args{L, "usergroup.members"}
+	id := a.id(1, "group")
+	opts := a.listOptions(2, "username")
+	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
+		return m.client.ListAssignedUsers(c, id, o)
+	}
+	L.Push(newIter(L, a.fn, opts, assignmentKey, list, dtoTable))
+	return 1
+}
+
+func (m *module) groupsOf(L *lua.LState) int {
+	a := args{L, "usergroup.groups_of"}
+	id := a.id(1, "user")
+	opts := a.listOptions(2, "name")
+	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
+		return m.client.ListAssignedUserGroups(c, id, o)
+	}
+	L.Push(newIter(L, a.fn, opts, assignmentKey, list, dtoTable))
+	return 1
+}
+
+func (m *module) find(L *lua.LState) int {
+	a := args{L, "usergroup.find"}
+	name, ok := L.Get(1).(lua.LString)
+	if !ok || strings.TrimSpace(string(name)) == "" {
+		a.badArg(1, "non-empty string", L.Get(1))
+	}
+	g, err := m.findGroup(L, string(name))
+	if err != nil {
+		raise(L, a.fn, err)
+	}
+	if g == nil {
+		L.Push(lua.LNil)
+	} else {
+		L.Push(groupTable(L, g))
+	}
+	return 1
+}
+
+// findGroup returns the live group named name (any case), or nil. The
+// name filter is a substring match, so it walks the matches for the exact one.
+func (m *module) findGroup(L *lua.LState, name string) (*clickapi.UserGroup, error) {
+	p := m.client.UserGroups(ctx(L), clickapi.ListOptions{Name: name})
+	defer p.Close()
+	for {
+		g, ok := p.Next()
+		if !ok {
+			return nil, p.Err()
+		}
+		if strings.EqualFold(g.Name, name) {
+			return &g, nil
+		}
+	}
+}
+
+func (m *module) insert(L *lua.LState) int {
+	a := args{L, "usergroup.insert"}
+	f := a.fields(a.table(1, false), "field", "name", "description", "active")
+	g := clickapi.NewUserGroup{
+		Name:        f.str("name", true),
+		Description: f.str("description", false),
+		Active:      f.boolean("active", true, false),
+	}
+	if m.dryRun {
+		m.logWrite(L, a.fn, "POST "+clickapi.RouteInsertGroup, 1, g)
+		L.Push(groupTable(L, &clickapi.UserGroup{ID: DryRunID, Name: g.Name, Description: g.Description, Active: g.Active}))
+		return 1
+	}
+	created, err := m.client.InsertUserGroup(ctx(L), g)
+	if err != nil {
+		raise(L, a.fn, err)
+	}
+	L.Push(groupTable(L, created))
+	return 1
+}
+
+// DryRunID is the id that writes return under --dry-run: a valid uuid, so
+// that a script's later calls pass validation, and obviously not a real one.
+const DryRunID = "00000000-0000-0000-0000-000000000000"
+
+func (m *module) update(L *lua.LState) int {
+	a := args{L, "usergroup.update"}
+	f := a.fields(a.table(1, false), "field", "id", "accountId", "name", "description", "active", "deleted")
+	u := clickapi.UserGroupUpdate{
+		ID:          f.str("id", true),
+		Name:        f.str("name", true),
+		Description: f.str("description", true),
+		Active:      f.boolean("active", false, true),
+	}
+	if err := checkUUID(u.ID); err != nil {
+		a.errorf("field \"id\": %v", err)
+	}
+	if m.dryRun {
+		m.logWrite(L, a.fn, "PUT "+clickapi.RouteUpdateGroup, 1, u)
+		L.Push(groupTable(L, &clickapi.UserGroup{ID: u.ID, Name: u.Name, Description: u.Description, Active: u.Active}))
+		return 1
+	}
+	g, err := m.client.UpdateUserGroup(ctx(L), u)
+	if err != nil {
+		raise(L, a.fn, err)
+	}
+	L.Push(groupTable(L, g))
+	return 1
+}
+
+func (m *module) delete(L *lua.LState) int {
+	a := args{L, "usergroup.delete"}
+	id := a.id(1, "group")
+	if m.dryRun {
+		m.logWrite(L, a.fn, "DELETE "+clickapi.RouteDeleteGroup, 1, nil)
+	} else if err := m.client.DeleteUserGroup(ctx(L), id); err != nil {
+		raise(L, a.fn, err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}
+
+func (m *module) unassign(L *lua.LState) int {
+	a := args{L, "usergroup.unassign"}
+	id := a.id(1, "assignment")
+	if m.dryRun {
+		m.logWrite(L, a.fn, "DELETE "+clickapi.RouteUnassignUser, 1, nil)
+	} else if err := m.client.UnassignUser(ctx(L), id); err != nil {
+		raise(L, a.fn, err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}

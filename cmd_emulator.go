@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/clickscript/clickscript/emulator"
+)
+
+func emulatorCommand() *command {
+	return &command{
+		name:    "emulator",
+		args:    "[flags]",
+		summary: "serve an emulator of the agent's Click API on loopback",
+		example: "clickscript emulator --token EXAMPLE_TOKEN\n" +
+			"clickscript emulator --db state.db --seed none --token T\n" +
+			"clickscript emulator --seed none --groups 1000000 --users 10000 --memberships 100000",
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+			addr := fs.String("addr", "127.0.0.1:29123", "listen address; loopback unless you mean otherwise")
+			db := fs.String("db", "", "persist state in this file (bbolt); default: in memory")
+			seed := fs.String("seed", "demo", "initial data: demo, none, or a seed JSON file")
+			token := fs.String("token", "", "session token to accept (default: a random one, printed at start)")
+			groups := fs.Int("groups", 0, "add this many synthetic groups")
+			users := fs.Int("users", 0, "add this many synthetic users")
+			memberships := fs.Int("memberships", 0, "add this many synthetic memberships")
+			deterministic := fs.Bool("deterministic", false, "fixed id sequence and clock, for byte-stable recordings")
+			username := fs.String("username", "", "login username to accept (default admin@example.com)")
+			password := fs.String("password", "", "login password to accept (default admin)")
+			mfa := fs.String("mfa-code", "", "answer logins with a TOTP challenge that this code satisfies")
+			return func(ctx context.Context, args []string, s streams) int {
+				if len(args) > 0 {
+					return usageError(s, "emulator", "unexpected argument %q", args[0])
+				}
+				em, err := emulator.New(emulator.Options{
+					Token: *token, Seed: *seed, DBPath: *db, Deterministic: *deterministic,
+					Groups: *groups, Users: *users, Memberships: *memberships,
+					Username: *username, Password: *password, MFACode: *mfa,
+				})
+				if err != nil {
+					fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
+					return exitError
+				}
+				defer em.Close()
+				return serveEmulator(ctx, em, *addr, s)
+			}
+		},
+	}
+}
+
+// serveEmulator serves em on addr until ctx is cancelled.
+func serveEmulator(ctx context.Context, em *emulator.Emulator, addr string, s streams) int {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
+		return exitError
+	}
+	srv := &http.Server{Handler: em, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
+	fmt.Fprintf(s.stdout, "emulator listening on http://%s\ntoken: %s\n", ln.Addr(), em.Token())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
+		return exitError
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(s.stderr, "clickscript emulator: shutdown: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintln(s.stderr, "emulator stopped")
+	return exitOK
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/emulator"
+)
+
+// connFlags are the connection and run flags that run, watch and repl share.
+type connFlags struct {
+	url         string
+	token       string
+	emulator    bool
+	dryRun      bool
+	timeout     time.Duration
+	logLevel    string
+	logFormat   string
+	concurrency int
+}
+
+func (c *connFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&c.url, "url", "", "agent base URL (env CLICK_URL; default "+clickapi.DefaultBaseURL+")")
+	fs.StringVar(&c.token, "token", "", "session or API token (env CLICK_TOKEN; default: the token saved by login)")
+	fs.BoolVar(&c.emulator, "emulator", false, "start an in-process emulator with demo data and use it")
+	fs.BoolVar(&c.dryRun, "dry-run", false, "send no write; log what each write would do")
+	fs.DurationVar(&c.timeout, "timeout", 0, "stop the script after this long (e.g. 30s, 5m; 0: no limit)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
+	fs.IntVar(&c.concurrency, "concurrency", 4, "batches in flight at once for bulk writes")
+}
+
+// session is what a command needs to talk to the API: a client, a logger
+// and a function that releases them (an in-process emulator, say).
+type session struct {
+	client *clickapi.Client
+	log    *slog.Logger
+	close  func()
+}
+
+// validate checks the flag values that need no I/O.
+func (c *connFlags) validate() error {
+	if _, err := parseLevel(c.logLevel); err != nil {
+		return err
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return fmt.Errorf("--log-format %q: want text or json", c.logFormat)
+	}
+	if c.concurrency < 1 || c.concurrency > 64 {
+		return fmt.Errorf("--concurrency %d: want 1 to 64", c.concurrency)
+	}
+	if c.timeout < 0 {
+		return fmt.Errorf("--timeout %v: must not be negative", c.timeout)
+	}
+	if c.emulator && (c.url != "" || c.token != "") {
+		return errors.New("--emulator starts its own agent: drop --url and --token")
+	}
+	return nil
+}
+
+// open connects as the flags say: the in-process emulator, or the agent at
+// --url / CLICK_URL with the token from --token, CLICK_TOKEN or the saved
+// login, in that order.
+func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
+	level, _ := parseLevel(c.logLevel)
+	var token string
+	log := newLogger(s.stderr, level, c.logFormat, func() string { return token })
+	sess := &session{log: log, close: func() {}}
+	base := c.url
+	if c.emulator {
+		url, tok, stop, err := startEmulator()
+		if err != nil {
+			return nil, fmt.Errorf("start emulator: %w", err)
+		}
+		base, token, sess.close = url, tok, stop
+	} else {
+		if base == "" {
+			base = os.Getenv("CLICK_URL")
+		}
+		var err error
+		if token, err = c.resolveToken(); err != nil {
+			return nil, err
+		}
+	}
+	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: log})
+	if err != nil {
+		sess.close()
+		return nil, err
+	}
+	sess.client = client
+	return sess, nil
+}
+
+// resolveToken applies the token precedence: --token, CLICK_TOKEN, then
+// the token saved by `clickscript login`. No token at all is not an error
+// here: the agent answers 401, which says what to do.
+func (c *connFlags) resolveToken() (string, error) {
+	if c.token != "" {
+		return c.token, nil
+	}
+	if t := os.Getenv("CLICK_TOKEN"); t != "" {
+		return t, nil
+	}
+	path, err := tokenPath()
+	if err != nil {
+		return "", nil
+	}
+	return readTokenFile(path)
+}
+
+// tokenPath is where login saves the token: the user's config directory
+// (XDG on Linux, Application Support on macOS, AppData on Windows).
+func tokenPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "clickscript", "token"), nil
+}
+
+// readTokenFile reads a saved token. A missing file is no token; a file
+// that others may read is refused (on systems with Unix permissions).
+func readTokenFile(path string) (string, error) {
+	info, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("saved token: %w", err)
+	}
+	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("saved token %s is readable by others (mode %v): run chmod 600 on it, or log in again", path, info.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("saved token: %w", err)
+	}
+	return strings.TrimSpace(string(data)), nil
+}
+
+// startEmulator serves a deterministic demo emulator on a loopback port.
+func startEmulator() (url, token string, stop func(), err error) {
+	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true})
+	if err != nil {
+		return "", "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		em.Close()
+		return "", "", nil, err
+	}
+	srv := &http.Server{Handler: em, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			srv.Close()
+			em.Close()
+		})
+	}
+	return "http://" + ln.Addr().String(), em.Token(), stop, nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("--log-level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// newLogger logs to w at level in format. Every line passes through the
+// redaction of clickapi, with the session's token, before it is written.
+func newLogger(w io.Writer, level slog.Level, format string, token func() string) *slog.Logger {
+	rw := &redactingWriter{w: w, token: token}
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(rw, opts))
+	}
+	return slog.New(slog.NewTextHandler(rw, opts))
+}
+
+// redactingWriter scrubs the token from each write (slog writes a record
+// in one call).
+type redactingWriter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	token func() string
+}
+
+func (r *redactingWriter) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, err := io.WriteString(r.w, clickapi.RedactToken(string(p), r.token())); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

@@ -1,0 +1,198 @@
+// Package engine runs Lua scripts: a fresh gopher-lua state per run with
+// clickscript's modules preloaded and set as globals, the script's
+// arguments in `arg`, and the run bound to a context so that Ctrl-C and
+// timeouts stop it and its requests.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/bindings"
+	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/stdlib"
+)
+
+// Options configures the runs of an engine.
+type Options struct {
+	Client      *clickapi.Client // the API the bindings talk to
+	Stdout      io.Writer        // where print and io.write go; nil: os.Stdout
+	Logger      *slog.Logger     // the log module, dry-run plans, progress; nil: discarded
+	DryRun      bool             // writes are logged, not sent
+	Concurrency int              // batches in flight for bulk writes; 0: the bindings' default
+	BatchSize   int              // items per bulk request; 0: the bindings' default
+	// Setup, if set, runs on each fresh state after the modules are
+	// opened: watch mode adds its `event` table here.
+	Setup func(L *lua.LState)
+}
+
+// Script is a Lua chunk to run and the name it goes by in messages.
+type Script struct {
+	Name   string // a path, "stdin" or a label
+	Source string
+}
+
+// ReadScript reads the script at path; "-" reads stdin.
+func ReadScript(path string, stdin io.Reader) (Script, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(stdin)
+		path = "stdin"
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return Script{}, fmt.Errorf("read script: %w", err)
+	}
+	return Script{Name: path, Source: string(data)}, nil
+}
+
+// Engine runs scripts with one set of Options. Each Run gets a fresh Lua
+// state, so runs share nothing.
+type Engine struct {
+	opts Options
+}
+
+// New returns an Engine.
+func New(opts Options) *Engine {
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{opts: opts}
+}
+
+// ErrInterrupted wraps the error of a run stopped by its context: Ctrl-C
+// (context.Canceled) or a timeout (context.DeadlineExceeded).
+var ErrInterrupted = errors.New("script stopped")
+
+// Run runs script with args under ctx. It returns nil, a *ScriptError, or
+// an error wrapping ErrInterrupted and the context's error.
+func (e *Engine) Run(ctx context.Context, script Script, args []string) error {
+	L := e.NewState(ctx)
+	defer L.Close()
+	return e.Exec(ctx, L, script, args)
+}
+
+// NewState returns a fresh Lua state bound to ctx, with every module open.
+// The caller closes it. Run uses it; the REPL keeps one for a session.
+func (e *Engine) NewState(ctx context.Context) *lua.LState {
+	L := lua.NewState(lua.Options{CallStackSize: 200, MinimizeStackMemory: true})
+	L.SetContext(ctx)
+	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger})
+	bindings.Open(L, bindings.Options{
+		Client: e.opts.Client, Logger: e.opts.Logger, DryRun: e.opts.DryRun,
+		Concurrency: e.opts.Concurrency, BatchSize: e.opts.BatchSize,
+	})
+	e.redirectOutput(L)
+	if e.opts.Setup != nil {
+		e.opts.Setup(L)
+	}
+	return L
+}
+
+// Exec compiles and runs script in L with args as `arg` and as the
+// chunk's `...`.
+func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []string) error {
+	fn, err := L.Load(strings.NewReader(stripShebang(script.Source)), script.Name)
+	if err != nil {
+		return syntaxError(script.Name, err)
+	}
+	L.SetGlobal("arg", argTable(L, script.Name, args))
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(lua.LString(a))
+	}
+	if err := L.PCall(len(args), 0, nil); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("%w: %w", ErrInterrupted, ctxErr)
+		}
+		return runtimeError(L, script.Name, err)
+	}
+	return nil
+}
+
+// argTable builds `arg` as the standalone lua interpreter does: arg[0] is
+// the script, arg[1..n] its arguments, arg[-1] the program.
+func argTable(L *lua.LState, name string, args []string) *lua.LTable {
+	t := L.CreateTable(len(args), 2)
+	t.RawSetInt(-1, lua.LString("clickscript"))
+	t.RawSetInt(0, lua.LString(name))
+	for i, a := range args {
+		t.RawSetInt(i+1, lua.LString(a))
+	}
+	return t
+}
+
+// stripShebang blanks a leading "#!" line (keeping line numbers), so that
+// scripts can be made executable.
+func stripShebang(src string) string {
+	if strings.HasPrefix(src, "#!") {
+		if i := strings.IndexByte(src, '\n'); i >= 0 {
+			return "--" + src[2:i] + src[i:]
+		}
+		return ""
+	}
+	return src
+}
+
+// redirectOutput points print and io.write at Options.Stdout.
+func (e *Engine) redirectOutput(L *lua.LState) {
+	w := e.opts.Stdout
+	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
+		n := L.GetTop()
+		var b []byte
+		for i := 1; i <= n; i++ {
+			if i > 1 {
+				b = append(b, '\t')
+			}
+			b = append(b, L.ToStringMeta(L.Get(i)).String()...)
+		}
+		b = append(b, '\n')
+		if _, err := w.Write(b); err != nil {
+			L.RaiseError("print: %v", err)
+		}
+		return 0
+	}))
+	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
+		io.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
+			n := L.GetTop()
+			var b []byte
+			for i := 1; i <= n; i++ {
+				switch v := L.Get(i).(type) {
+				case lua.LString:
+					b = append(b, v...)
+				case lua.LNumber:
+					b = append(b, v.String()...)
+				default:
+					L.ArgError(i, "string or number expected, got "+v.Type().String())
+				}
+			}
+			if _, err := w.Write(b); err != nil {
+				L.RaiseError("io.write: %v", err)
+			}
+			return 0
+		}))
+	}
+}
+
+// DisplayName shortens an absolute script path for messages.
+func DisplayName(path string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return path
+}

@@ -1,0 +1,30 @@
+-- offboard_user.lua: remove one user from every group they belong to.
+--
+-- Usage: clickscript run [--dry-run] offboard_user.lua -- USERNAME
+--   USERNAME  the user's exact username (any case), e.g. ada.lovelace@example.com
+--
+-- Run it with --dry-run first: it then lists what it would remove and sends nothing.
+-- Shows user.list to resolve a username to an id, usergroup.groups_of to
+-- list a user's groups, and usergroup.unassign, which takes the assignment
+-- id (row.userUserGroup.id), not the user id.
+
+local username = arg[1]
+if not username or username == "" then
+  error("usage: offboard_user.lua -- USERNAME", 0)
+end
+
+local found
+for u in user.list{username = username} do
+  if u.username:lower() == username:lower() then found = u break end
+end
+if not found then
+  error("no user named " .. username, 0)
+end
+
+-- Collect first, then remove: removing while paging would shift the pages.
+local rows = usergroup.groups_of(found.id):all()
+for _, row in ipairs(rows) do
+  usergroup.unassign(row.userUserGroup.id)
+  print("removed " .. found.username .. " from " .. row.userGroup.name)
+end
+print(string.format("%s is in no group now (%d removed)", found.username, #rows))
