@@ -58,7 +58,7 @@ func syntaxError(name string, err error) *ScriptError {
 		return &ScriptError{Script: name, Where: m[1] + ":" + m[2], Message: fmt.Sprintf("%s%s (column %s)", m[5], near, m[3]), Syntax: true}
 	}
 	if m := eofPattern.FindStringSubmatch(msg); m != nil {
-		return &ScriptError{Script: name, Where: m[1], Message: m[2] + " (an unclosed block, function or string?)", Syntax: true}
+		return &ScriptError{Script: name, Where: m[1], Message: m[2] + " at end of file (an unclosed block, function or string?)", Syntax: true}
 	}
 	return &ScriptError{Script: name, Message: msg, Syntax: true}
 }
@@ -117,7 +117,7 @@ func shortTrace(trace string) string {
 	var lines []string
 	for _, l := range strings.Split(trace, "\n") {
 		t := strings.TrimSpace(l)
-		if t == "" || t == "stack traceback:" || strings.HasPrefix(t, "[G]:") {
+		if t == "" || t == "stack traceback:" || t == "..." || strings.HasPrefix(t, "[G]:") {
 			continue
 		}
 		lines = append(lines, "\t"+t)
@@ -126,8 +126,8 @@ func shortTrace(trace string) string {
 		return ""
 	}
 	if len(lines) > maxTraceLines {
-		n := len(lines) - maxTraceLines
-		lines = append(lines[:maxTraceLines-1], fmt.Sprintf("\t... (%d more)", n), lines[len(lines)-1])
+		n := len(lines) - (maxTraceLines - 1)
+		lines = append(lines[:maxTraceLines-2], fmt.Sprintf("\t... (%d more)", n), lines[len(lines)-1])
 	}
 	return "stack traceback:\n" + strings.Join(lines, "\n")
 }
