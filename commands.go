@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -58,13 +59,19 @@ func dispatch(ctx context.Context, cmds []*command, args []string, s streams) in
 		topUsage(s.stderr, cmds)
 		return exitUsage
 	}
-	fs, runFn := c.flags(s.stderr)
+	// Usage goes to stdout when asked for with --help, to stderr after a
+	// bad flag: pflag prints it before saying which, so buffer it.
+	var usage bytes.Buffer
+	fs, runFn := c.flags(&usage)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
+			s.stdout.Write(usage.Bytes())
 			return exitOK
 		}
 		fmt.Fprintf(s.stderr, "clickscript %s: %v\n", c.name, err)
+		usage.Reset()
 		fs.Usage()
+		s.stderr.Write(usage.Bytes())
 		return exitUsage
 	}
 	return runFn(ctx, fs.Args(), s)

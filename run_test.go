@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runCLI runs the command line in process and returns the exit code and outputs.
+func runCLI(ctx context.Context, t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeScript(t *testing.T, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.lua")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestTimeoutStopsBusyScript(t *testing.T) {
+	path := writeScript(t, "while true do end")
+	start := time.Now()
+	code, _, stderr := runCLI(context.Background(), t, "", "run", "--emulator", "--timeout", "300ms", path)
+	elapsed := time.Since(start)
+	if code != exitError || !strings.Contains(stderr, "--timeout 300ms reached") {
+		t.Fatalf("exit %d, stderr %q; want 1 and the timeout named", code, stderr)
+	}
+	// The acceptance bound: stopped within a second of the deadline.
+	if elapsed > 300*time.Millisecond+time.Second {
+		t.Errorf("stopped after %v, want within 1s of the 300ms deadline", elapsed)
+	}
+}
+
+func TestInterruptStopsLongListing(t *testing.T) {
+	// An endless listing, one group per request; Ctrl-C is a cancelled context.
+	path := writeScript(t, `while true do for g in usergroup.list{pagesize = 1} do io.write(".") end end`)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	code, stdout, stderr := runCLI(ctx, t, "", "run", "--emulator", path)
+	if code != exitInterrupted || !strings.Contains(stderr, "interrupted") {
+		t.Fatalf("exit %d, stderr %q; want 130", code, stderr)
+	}
+	if len(stdout) == 0 {
+		t.Error("the listing never started")
+	}
+}
+
+func TestTokenPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir)
+	t.Setenv("CLICK_TOKEN", "")
+	saved, err := tokenPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(saved), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(saved, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var cf connFlags
+	if tok, err := cf.resolveToken(); err != nil || tok != "from-file" {
+		t.Errorf("saved token: %q, %v", tok, err)
+	}
+	t.Setenv("CLICK_TOKEN", "from-env")
+	if tok, _ := cf.resolveToken(); tok != "from-env" {
+		t.Errorf("env token: %q", tok)
+	}
+	cf.token = "from-flag"
+	if tok, _ := cf.resolveToken(); tok != "from-flag" {
+		t.Errorf("flag token: %q", tok)
+	}
+	// A token file others can read is refused, with a clear message.
+	if err := os.Chmod(saved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CLICK_TOKEN", "")
+	cf.token = ""
+	if _, err := cf.resolveToken(); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Errorf("mode 0644: err = %v", err)
+	}
+}
