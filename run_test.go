@@ -11,14 +11,14 @@ import (
 )
 
 // runCLI runs the command line in process and returns the exit code and outputs.
-func runCLI(ctx context.Context, t *testing.T, stdin string, args ...string) (int, string, string) {
+func runCLI(ctx context.Context, t testing.TB, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(ctx, args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
-func writeScript(t *testing.T, src string) string {
+func writeScript(t testing.TB, src string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "s.lua")
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
