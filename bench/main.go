@@ -1,0 +1,126 @@
+// Command bench runs clickscript's benchmark programs side by side with
+// their baselines and prints medians and ratios. Every server it starts
+// listens on 127.0.0.1.
+//
+//	go run ./bench [-reps N] [CASE...]
+//
+// Cases: coldstart, emulator (default: all).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+type benchCase struct {
+	name string
+	doc  string
+	run  func(env *env) error
+}
+
+func cases() []benchCase {
+	return []benchCase{
+		{"coldstart", "clickscript run on an empty script vs a bare gopher-lua host vs python3 -c 'import requests'", coldStart},
+		{"emulator", "emulator start with 1,000,000 groups; first page vs a deep page; requests per second for pages of 50", emulatorCase},
+	}
+}
+
+// env is what every case shares: built binaries, a scratch directory and
+// the repetition count.
+type env struct {
+	dir         string
+	reps        int
+	clickscript string // path of the built clickscript binary
+	barehost    string
+}
+
+func main() {
+	reps := flag.Int("reps", 15, "repetitions per measurement (the median is reported)")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: go run ./bench [-reps N] [CASE...]\n\ncases:\n")
+		for _, c := range cases() {
+			fmt.Fprintf(os.Stderr, "  %-10s %s\n", c.name, c.doc)
+		}
+	}
+	flag.Parse()
+	selected := cases()
+	if flag.NArg() > 0 {
+		selected = nil
+		for _, name := range flag.Args() {
+			i := slices.IndexFunc(cases(), func(c benchCase) bool { return c.name == name })
+			if i < 0 {
+				flag.Usage()
+				os.Exit(2)
+			}
+			selected = append(selected, cases()[i])
+		}
+	}
+	dir, err := os.MkdirTemp("", "clickscript-bench-")
+	if err != nil {
+		fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	e := &env{dir: dir, reps: *reps}
+	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	if e.clickscript, err = build(dir, "clickscript", "."); err != nil {
+		fatal(err)
+	}
+	if e.barehost, err = build(dir, "barehost", "./bench/barehost"); err != nil {
+		fatal(err)
+	}
+	for _, c := range selected {
+		fmt.Printf("\n## %s: %s\n", c.name, c.doc)
+		if err := c.run(e); err != nil {
+			fatal(fmt.Errorf("%s: %w", c.name, err))
+		}
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "bench:", err)
+	os.Exit(1)
+}
+
+// build compiles a package of this module into dir.
+func build(dir, name, pkg string) (string, error) {
+	out := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build %s: %w", pkg, err)
+	}
+	return out, nil
+}
+
+// timeCommand runs argv reps times and returns the median wall time.
+func timeCommand(reps int, argv ...string) (time.Duration, error) {
+	var times []time.Duration
+	for range reps {
+		cmd := exec.Command(argv[0], argv[1:]...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return 0, fmt.Errorf("%s: %w: %s", strings.Join(argv, " "), err, stderr.String())
+		}
+		times = append(times, time.Since(start))
+	}
+	return median(times), nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func ratio(a, b time.Duration) string {
+	return fmt.Sprintf("%.2fx", float64(a)/float64(b))
+}
