@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"os"
@@ -17,11 +16,7 @@ import (
 // TestMain lets testscript run the real command as "clickscript" in a
 // subprocess of the test binary.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"clickscript": func() {
-			os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-		},
-	})
+	testscript.Main(m, map[string]func(){"clickscript": main})
 }
 
 // TestScripts runs testdata/script/*.txtar end to end.
@@ -44,6 +39,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emulator": cmdStartEmulator,
+			"sleep":    cmdSleep,
 		},
 	})
 }
@@ -71,4 +67,14 @@ func cmdStartEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	ts.Setenv("CLICK_URL", "http://"+ln.Addr().String())
 	ts.Setenv("CLICK_TOKEN", em.Token())
+}
+
+// cmdSleep pauses the script: sleep DURATION.
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }
