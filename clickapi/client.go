@@ -134,7 +134,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
 			}
-			retry := attempt < c.retry.MaxAttempts && (r.idempotent || !sent)
+			retry := attempt < c.retry.MaxAttempts && (r.idempotent || !sent) && !permanent(err)
 			c.log.LogAttrs(ctx, slog.LevelDebug, "request failed", slog.String("endpoint", r.endpoint()),
 				slog.Int("attempt", attempt), slog.Bool("will_retry", retry), slog.String("error", RedactToken(err.Error(), token)))
 			if !retry {
@@ -198,6 +198,14 @@ func (c *Client) attempt(ctx context.Context, r call, target string, payload []b
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, true, nil
+}
+
+// permanent reports whether a transport error says that resending cannot
+// help: a replayed recording that lacks the request, say. Such errors
+// implement Permanent() bool.
+func permanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
 }
 
 // cancelOnClose releases an attempt's timeout context once its body is read.

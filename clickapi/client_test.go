@@ -65,8 +65,10 @@ func TestErrorPaths(t *testing.T) {
 			contains: []string{"GET /usergroup/get_all: 401 Unauthorized: token rejected or expired: log in again"},
 		},
 		{
-			name:     "499 duplicate",
-			handler:  func(w http.ResponseWriter, r *http.Request) { problem(w, "DUPLICATE", "A resource with the same name already exists.") },
+			name: "499 duplicate",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				problem(w, "DUPLICATE", "A resource with the same name already exists.")
+			},
 			is:       ErrDuplicate,
 			status:   499,
 			typ:      "DUPLICATE",
@@ -81,8 +83,10 @@ func TestErrorPaths(t *testing.T) {
 			contains: []string{"499 NOT_FOUND: id: no user group 0000"},
 		},
 		{
-			name:     "499 validation",
-			handler:  func(w http.ResponseWriter, r *http.Request) { problem(w, "VALIDATION", "name: at most 100 characters (got 130)") },
+			name: "499 validation",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				problem(w, "VALIDATION", "name: at most 100 characters (got 130)")
+			},
 			status:   499,
 			typ:      "VALIDATION",
 			contains: []string{"499 VALIDATION: name: at most 100 characters (got 130)"},
