@@ -37,14 +37,21 @@ func runCommand() *command {
 					fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
 					return exitError
 				}
-				defer sess.close()
 				eng := engine.New(engine.Options{
 					Client: sess.client, Stdout: s.stdout, Logger: sess.log,
 					DryRun: cf.dryRun, Concurrency: cf.concurrency,
+					// A recording is made one request at a time, so that it
+					// is byte-stable and replays in order.
+					Sequential: cf.record != "",
 				})
 				runCtx, cancel := withTimeout(ctx, cf)
 				defer cancel()
-				return reportRun(s, cf, eng.Run(runCtx, script, args[1:]))
+				code := reportRun(s, cf, eng.Run(runCtx, script, args[1:]))
+				if err := sess.close(); err != nil {
+					fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
+					code = max(code, exitError)
+				}
+				return code
 			}
 		},
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/clickapi/cassette"
 	"github.com/clickscript/clickscript/emulator"
 )
 
@@ -31,6 +32,8 @@ type connFlags struct {
 	logLevel    string
 	logFormat   string
 	concurrency int
+	record      string
+	replay      string
 }
 
 func (c *connFlags) register(fs *pflag.FlagSet) {
@@ -42,14 +45,37 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	fs.IntVar(&c.concurrency, "concurrency", 4, "batches in flight at once for bulk writes")
+	fs.StringVar(&c.record, "record", "", "write every request and answer to this cassette file (token scrubbed)")
+	fs.StringVar(&c.replay, "replay", "", "answer from this cassette file, with no network at all")
 }
 
-// session is what a command needs to talk to the API: a client, a logger
-// and a function that releases them (an in-process emulator, say).
+// session is what a command needs to talk to the API: a client, a logger,
+// and what to do at the end (stop an in-process emulator, save a recording).
 type session struct {
-	client *clickapi.Client
-	log    *slog.Logger
-	close  func()
+	client   *clickapi.Client
+	log      *slog.Logger
+	stop     func()
+	recorder *cassette.Recorder
+	replayer *cassette.Replayer
+	record   string // where the recording goes
+	replay   string // the cassette replayed
+}
+
+// close ends the session: it saves the recording, or, after a replay,
+// reports recorded requests the run did not make (the script changed).
+func (s *session) close() error {
+	s.stop()
+	switch {
+	case s.recorder != nil:
+		if err := s.recorder.Save(s.record); err != nil {
+			return fmt.Errorf("save recording: %w", err)
+		}
+	case s.replayer != nil:
+		if n := s.replayer.Remaining(); n > 0 {
+			return fmt.Errorf("cassette %s: %d recorded requests were not made: the script no longer does what was recorded", s.replay, n)
+		}
+	}
+	return nil
 }
 
 // validate checks the flag values that need no I/O.
@@ -69,25 +95,40 @@ func (c *connFlags) validate() error {
 	if c.emulator && (c.url != "" || c.token != "") {
 		return errors.New("--emulator starts its own agent: drop --url and --token")
 	}
+	if c.replay != "" && (c.emulator || c.record != "" || c.url != "") {
+		return errors.New("--replay answers from the cassette: drop --emulator, --record and --url")
+	}
 	return nil
 }
 
-// open connects as the flags say: the in-process emulator, or the agent at
-// --url / CLICK_URL with the token from --token, CLICK_TOKEN or the saved
-// login, in that order.
+// open connects as the flags say: a replayed cassette, the in-process
+// emulator, or the agent at --url / CLICK_URL with the token from --token,
+// CLICK_TOKEN or the saved login, in that order. With --record, every
+// exchange is recorded on the way.
 func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 	level, _ := parseLevel(c.logLevel)
 	var token string
 	log := newLogger(s.stderr, level, c.logFormat, func() string { return token })
-	sess := &session{log: log, close: func() {}}
+	sess := &session{log: log, stop: func() {}, record: c.record, replay: c.replay}
 	base := c.url
-	if c.emulator {
+	var transport http.RoundTripper = clickapi.NewTransport()
+	switch {
+	case c.replay != "":
+		cas, err := cassette.Load(c.replay)
+		if err != nil {
+			return nil, err
+		}
+		sess.replayer = cassette.NewReplayer(cas)
+		transport = sess.replayer
+		// The replayer never dials: any base URL and token do.
+		base, token = clickapi.DefaultBaseURL, "replay"
+	case c.emulator:
 		url, tok, stop, err := startEmulator()
 		if err != nil {
 			return nil, fmt.Errorf("start emulator: %w", err)
 		}
-		base, token, sess.close = url, tok, stop
-	} else {
+		base, token, sess.stop = url, tok, stop
+	default:
 		if base == "" {
 			base = os.Getenv("CLICK_URL")
 		}
@@ -96,9 +137,14 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 			return nil, err
 		}
 	}
-	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: log})
+	if c.record != "" {
+		sess.recorder = cassette.NewRecorder(transport)
+		sess.recorder.AddToken(token)
+		transport = sess.recorder
+	}
+	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: log, HTTPClient: &http.Client{Transport: transport}})
 	if err != nil {
-		sess.close()
+		sess.stop()
 		return nil, err
 	}
 	sess.client = client

@@ -19,6 +19,9 @@ type Options struct {
 	DryRun      bool         // log every write instead of sending it
 	Concurrency int          // batches in flight at once for assign and import; 0: 4
 	BatchSize   int          // items per assign or import request; 0: DefaultBatchSize
+	// Sequential sends one request at a time in a fixed order: no page
+	// prefetch, one batch in flight. Recordings use it to be byte-stable.
+	Sequential bool
 }
 
 // DefaultBatchSize is how many items an assign or import request carries
@@ -35,6 +38,7 @@ type module struct {
 	dryRun bool
 	conc   int
 	batch  int
+	seq    bool
 }
 
 // Func documents and implements one Lua function. The same table registers
@@ -62,12 +66,15 @@ func Funcs() []Func {
 // Open registers the usergroup and user modules in L: as preloaded modules
 // (require "usergroup") and as globals. Call it once per state.
 func Open(L *lua.LState, opts Options) {
-	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize}
+	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize, seq: opts.Sequential}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}
 	if m.conc <= 0 {
 		m.conc = DefaultConcurrency
+	}
+	if m.seq {
+		m.conc = 1
 	}
 	if m.batch <= 0 {
 		m.batch = DefaultBatchSize

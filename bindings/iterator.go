@@ -26,18 +26,13 @@ type listIter struct {
 // newIter builds the iterator of one list endpoint. list fetches one page;
 // conv makes an item's table. No request is sent until the iterator is
 // used: count and first send one small request each.
-func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions, key func(T) string,
+func newIter[T any](L *lua.LState, m *module, op string, opts clickapi.ListOptions, key func(T) string,
 	list func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error),
 	conv func(*lua.LState, *T) *lua.LTable) *lua.LUserData {
 	var pager *clickapi.Pager[T]
 	start := func(L *lua.LState) *clickapi.Pager[T] {
 		if pager == nil {
-			fetch := func(ctx context.Context, page int) (*clickapi.Collection[T], error) {
-				o := opts
-				o.Page = page
-				return list(ctx, o)
-			}
-			pager = clickapi.NewPager(ctx(L), fetch, clickapi.PagerOptions[T]{PageSize: opts.PageSize, Key: key})
+			pager = walk(m, ctx(L), opts, key, list)
 		}
 		return pager
 	}
@@ -91,6 +86,18 @@ func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions, key fun
 	ud.Value = it
 	L.SetMetatable(ud, L.GetTypeMetatable(iterMetaName))
 	return ud
+}
+
+// walk returns a Pager over every page of list from page 1, prefetching
+// unless the module is sequential.
+func walk[T any](m *module, c context.Context, opts clickapi.ListOptions, key func(T) string,
+	list func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error)) *clickapi.Pager[T] {
+	fetch := func(c context.Context, page int) (*clickapi.Collection[T], error) {
+		o := opts
+		o.Page = page
+		return list(c, o)
+	}
+	return clickapi.NewPager(c, fetch, clickapi.PagerOptions[T]{PageSize: opts.PageSize, Key: key, NoPrefetch: m.seq})
 }
 
 func checkIter(L *lua.LState, method string) *listIter {

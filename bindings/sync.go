@@ -169,7 +169,10 @@ func (m *module) planSync(c context.Context, groupID string, desired []clickapi.
 	}
 	have := map[string]bool{}
 	plan := &syncPlan{}
-	p := m.client.AssignedUsers(c, groupID, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
+	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
+		return m.client.ListAssignedUsers(c, groupID, o)
+	}
+	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
 	defer p.Close()
 	for {
 		row, ok := p.Next()

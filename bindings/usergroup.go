@@ -101,14 +101,14 @@ func assignmentKey(d clickapi.UserUserGroupDTO) string {
 func (m *module) list(L *lua.LState) int {
 	a := args{L, "usergroup.list"}
 	opts := a.listOptions(1, "name")
-	L.Push(newIter(L, a.fn, opts, groupKey, m.client.ListUserGroups, groupTable))
+	L.Push(newIter(L, m, a.fn, opts, groupKey, m.client.ListUserGroups, groupTable))
 	return 1
 }
 
 func (m *module) listDetails(L *lua.LState) int {
 	a := args{L, "usergroup.list_details"}
 	opts := a.listOptions(1, "name")
-	L.Push(newIter(L, a.fn, opts, detailsKey, m.client.ListUserGroupsWithDetails, detailsTable))
+	L.Push(newIter(L, m, a.fn, opts, detailsKey, m.client.ListUserGroupsWithDetails, detailsTable))
 	return 1
 }
 
@@ -119,7 +119,7 @@ func (m *module) members(L *lua.LState) int {
 	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
 		return m.client.ListAssignedUsers(c, id, o)
 	}
-	L.Push(newIter(L, a.fn, opts, assignmentKey, list, dtoTable))
+	L.Push(newIter(L, m, a.fn, opts, assignmentKey, list, dtoTable))
 	return 1
 }
 
@@ -130,7 +130,7 @@ func (m *module) groupsOf(L *lua.LState) int {
 	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
 		return m.client.ListAssignedUserGroups(c, id, o)
 	}
-	L.Push(newIter(L, a.fn, opts, assignmentKey, list, dtoTable))
+	L.Push(newIter(L, m, a.fn, opts, assignmentKey, list, dtoTable))
 	return 1
 }
 
@@ -155,7 +155,7 @@ func (m *module) find(L *lua.LState) int {
 // findGroup returns the live group named name (any case), or nil. The
 // name filter is a substring match, so it walks the matches for the exact one.
 func (m *module) findGroup(L *lua.LState, name string) (*clickapi.UserGroup, error) {
-	p := m.client.UserGroups(ctx(L), clickapi.ListOptions{Name: name})
+	p := walk(m, ctx(L), clickapi.ListOptions{Name: name}, groupKey, m.client.ListUserGroups)
 	defer p.Close()
 	for {
 		g, ok := p.Next()

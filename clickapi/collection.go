@@ -15,11 +15,12 @@ type PageFunc[T any] func(ctx context.Context, page int) (*Collection[T], error)
 // A Pager is not safe for concurrent use. Call Close when abandoning a walk
 // early, so that a prefetch in flight is cancelled.
 type Pager[T any] struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	fetch  PageFunc[T]
-	size   int
-	key    func(T) string
+	ctx        context.Context
+	cancel     context.CancelFunc
+	fetch      PageFunc[T]
+	size       int
+	key        func(T) string
+	noPrefetch bool
 
 	cur      []T
 	idx      int
@@ -46,6 +47,10 @@ type PagerOptions[T any] struct {
 	// the last item; the pager skips items whose key it just yielded on the
 	// previous page. nil: no such check.
 	Key func(T) string
+	// NoPrefetch fetches each page only when the one before is used up,
+	// so that requests happen one at a time in a fixed order (recordings
+	// rely on it).
+	NoPrefetch bool
 }
 
 // NewPager returns a Pager that calls fetch for pages 1, 2, ... under ctx.
@@ -55,7 +60,7 @@ func NewPager[T any](ctx context.Context, fetch PageFunc[T], opts PagerOptions[T
 	if size <= 0 {
 		size = DefaultPageSize
 	}
-	return &Pager[T]{ctx: ctx, cancel: cancel, fetch: fetch, size: size, key: opts.Key}
+	return &Pager[T]{ctx: ctx, cancel: cancel, fetch: fetch, size: size, key: opts.Key, noPrefetch: opts.NoPrefetch}
 }
 
 // Next returns the next item, or false when the walk is over or failed
@@ -98,6 +103,9 @@ func (p *Pager[T]) advance() bool {
 	p.cur, p.idx = p.dedupe(col.Data), 0
 	if len(col.Data) == 0 || p.page*size >= col.Total {
 		p.finish()
+		return true
+	}
+	if p.noPrefetch {
 		return true
 	}
 	p.pending = make(chan pageResult[T], 1)

@@ -188,6 +188,7 @@ func TestPagerError(t *testing.T) {
 func TestPagerCancel(t *testing.T) {
 	l := newFakeList(1000, 50)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	p := NewPager(ctx, l.fetch, PagerOptions[string]{PageSize: 50})
 	n := 0
 	for {
@@ -201,5 +202,23 @@ func TestPagerCancel(t *testing.T) {
 	}
 	if !errors.Is(p.Err(), context.Canceled) || n >= 1000 {
 		t.Errorf("after cancel: %d items, err %v", n, p.Err())
+	}
+}
+
+func TestPagerNoPrefetch(t *testing.T) {
+	l := newFakeList(150, 50)
+	p := NewPager(context.Background(), l.fetch, PagerOptions[string]{PageSize: 50, NoPrefetch: true})
+	for i := range 50 {
+		if _, ok := p.Next(); !ok {
+			t.Fatalf("item %d missing", i)
+		}
+	}
+	time.Sleep(10 * time.Millisecond)
+	if l.calls.Load() != 1 {
+		t.Fatalf("calls = %d after page 1 without prefetch, want 1", l.calls.Load())
+	}
+	got, err := p.All()
+	if err != nil || len(got) != 100 || l.calls.Load() != 3 {
+		t.Errorf("rest: %d items, %d calls, %v", len(got), l.calls.Load(), err)
 	}
 }

@@ -29,6 +29,7 @@ type Options struct {
 	DryRun      bool             // writes are logged, not sent
 	Concurrency int              // batches in flight for bulk writes; 0: the bindings' default
 	BatchSize   int              // items per bulk request; 0: the bindings' default
+	Sequential  bool             // one request at a time, in a fixed order (for recordings)
 	// Setup, if set, runs on each fresh state after the modules are
 	// opened: watch mode adds its `event` table here.
 	Setup func(L *lua.LState)
@@ -93,7 +94,7 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger})
 	bindings.Open(L, bindings.Options{
 		Client: e.opts.Client, Logger: e.opts.Logger, DryRun: e.opts.DryRun,
-		Concurrency: e.opts.Concurrency, BatchSize: e.opts.BatchSize,
+		Concurrency: e.opts.Concurrency, BatchSize: e.opts.BatchSize, Sequential: e.opts.Sequential,
 	})
 	e.redirectOutput(L)
 	if e.opts.Setup != nil {
