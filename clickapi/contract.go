@@ -44,17 +44,32 @@ const MaxPageSize = 1000
 
 // Sort fields (FOUND: PascalCase property paths) and each list's default.
 // The fields beyond the documented defaults are INFERRED; an unknown sort
-// field answers 499 VALIDATION (INFERRED).
-var (
-	GroupSortFields      = []string{"Name", "CreateDate", "Description"}
-	MemberSortFields     = []string{"User.Username", "User.Email", "User.CreateDate", "CreateDate"}
-	UserGroupSortFields  = []string{"UserGroup.Name", "UserGroup.CreateDate", "CreateDate"}
-	UserSortFields       = []string{"Username", "Email", "CreateDate", "Firstname", "Lastname"}
+// field answers 499 VALIDATION (INFERRED). The functions return fresh
+// slices, so callers cannot change the contract for everyone.
+const (
 	DefaultGroupSort     = "Name"
 	DefaultMemberSort    = "User.Username"
 	DefaultUserGroupSort = "UserGroup.Name"
 	DefaultUserSort      = "Username"
 )
+
+// GroupSortFields are the sort fields of the group lists.
+func GroupSortFields() []string { return []string{"Name", "CreateDate", "Description"} }
+
+// MemberSortFields are the sort fields of a group's member list.
+func MemberSortFields() []string {
+	return []string{"User.Username", "User.Email", "User.CreateDate", "CreateDate"}
+}
+
+// UserGroupSortFields are the sort fields of a user's group list.
+func UserGroupSortFields() []string {
+	return []string{"UserGroup.Name", "UserGroup.CreateDate", "CreateDate"}
+}
+
+// UserSortFields are the sort fields of the user list.
+func UserSortFields() []string {
+	return []string{"Username", "Email", "CreateDate", "Firstname", "Lastname"}
+}
 
 // Routes of the Click API (FOUND).
 const (

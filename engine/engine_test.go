@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,14 +139,24 @@ func TestTimeoutStopsBusyLoop(t *testing.T) {
 	}
 }
 
+// signalWriter closes started at the first write.
+type signalWriter struct {
+	once    sync.Once
+	started chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.once.Do(func() { close(w.started) })
+	return len(p), nil
+}
+
 func TestCancelStopsListing(t *testing.T) {
-	e, out := newEngine(t)
+	e, _ := newEngine(t)
+	w := &signalWriter{started: make(chan struct{})}
+	e.opts.Stdout = w
 	ctx, cancel := context.WithCancel(context.Background())
-	e.opts.Setup = nil
 	go func() {
-		for !strings.Contains(out.String(), "first") {
-			time.Sleep(time.Millisecond)
-		}
+		<-w.started
 		cancel()
 	}()
 	// An endless walk: each pass lists every group again.
