@@ -19,7 +19,9 @@ func runCommand() *command {
 			"clickscript run --dry-run scripts/sync_group_from_csv.lua -- \"Design Team\" members.csv",
 		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
 			var cf connFlags
+			var bf bulkFlags
 			cf.register(fs)
+			bf.register(fs)
 			return func(ctx context.Context, args []string, s streams) int {
 				if len(args) == 0 {
 					return usageError(s, "run", "missing the script to run")
@@ -37,19 +39,29 @@ func runCommand() *command {
 					fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
 					return exitError
 				}
+				files, err := bf.open()
+				if err != nil {
+					sess.close()
+					fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
+					return exitError
+				}
 				eng := engine.New(engine.Options{
 					Client: sess.client, Stdout: s.stdout, Logger: sess.log,
 					DryRun: cf.dryRun, Concurrency: cf.concurrency,
 					// A recording is made one request at a time, so that it
 					// is byte-stable and replays in order.
 					Sequential: cf.record != "",
+					Audit:      files.audit, Journal: files.journal, Results: files.results,
+					Progress: progressFor(s.stderr, sess.log),
 				})
 				runCtx, cancel := withTimeout(ctx, cf)
 				defer cancel()
 				code := reportRun(s, cf, eng.Run(runCtx, script, args[1:]))
-				if err := sess.close(); err != nil {
-					fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
-					code = max(code, exitError)
+				for _, err := range []error{files.close(), sess.close()} {
+					if err != nil {
+						fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
+						code = max(code, exitError)
+					}
 				}
 				return code
 			}

@@ -5,10 +5,12 @@ package bindings
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/clickapi"
 )
 
@@ -22,7 +24,25 @@ type Options struct {
 	// Sequential sends one request at a time in a fixed order: no page
 	// prefetch, one batch in flight. Recordings use it to be byte-stable.
 	Sequential bool
+
+	Audit   *audit.Log     // nil: no audit log; else one line per write call
+	Journal *audit.Journal // nil: no journal; else applied batches are skipped and recorded
+	Results *audit.Results // nil: no results file; else one row per bulk input row
+	// Progress, if set, is called when a bulk write starts with the number
+	// of rows it will send; the caller shows a bar or logs lines.
+	Progress func(op string, total int) Progress
 }
+
+// Progress follows one bulk write.
+type Progress interface {
+	Add(rows int) // rows sent
+	Finish()      // the write is over (done or failed)
+}
+
+type noProgress struct{}
+
+func (noProgress) Add(int) {}
+func (noProgress) Finish() {}
 
 // DefaultBatchSize is how many items an assign or import request carries
 // unless a script's `batch` option or Options.BatchSize says otherwise.
@@ -39,6 +59,11 @@ type module struct {
 	conc   int
 	batch  int
 	seq    bool
+
+	audit    *audit.Log
+	journal  *audit.Journal
+	results  *audit.Results
+	progress func(op string, total int) Progress
 }
 
 // Func documents and implements one Lua function. The same table registers
@@ -66,7 +91,11 @@ func Funcs() []Func {
 // Open registers the usergroup and user modules in L: as preloaded modules
 // (require "usergroup") and as globals. Call it once per state.
 func Open(L *lua.LState, opts Options) {
-	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize, seq: opts.Sequential}
+	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize, seq: opts.Sequential,
+		audit: opts.Audit, journal: opts.Journal, results: opts.Results, progress: opts.Progress}
+	if m.progress == nil {
+		m.progress = func(string, int) Progress { return noProgress{} }
+	}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}
@@ -97,6 +126,12 @@ func Open(L *lua.LState, opts Options) {
 		})
 		L.SetGlobal(name, mod)
 	}
+}
+
+// jsonSize is the size of v's JSON encoding.
+func jsonSize(v any) (int, error) {
+	b, err := json.Marshal(v)
+	return len(b), err
 }
 
 // ctx is the context of the running script: cancelled by Ctrl-C or --timeout.

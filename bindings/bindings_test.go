@@ -192,9 +192,9 @@ func TestArgumentErrors(t *testing.T) {
 		`usergroup.assign("x")`:                                                     "usergroup.assign: bad argument #1 (table expected, got string)",
 		`usergroup.assign{userId = "a"}`:                                            "usergroup.assign: bad argument #1 (a list {...} expected",
 		`usergroup.assign({}, {batch = 0})`:                                         `usergroup.assign: option "batch": 0 is not between 1 and 10000`,
-		`usergroup.assign({{userId = "a", userGroupId = "11111111-1111-4111-8111-111111111111"}, 5})`: "usergroup.assign: 2 bad items; nothing was sent:\n  item 1: userId: \"a\" is not a uuid\n  item 2: table {userId=, userGroupId=} expected, got number",
+		`usergroup.assign({{userId = "a", userGroupId = "11111111-1111-4111-8111-111111111111"}, 5})`: "usergroup.assign: 2 bad rows; nothing was sent:\n  item 1: userId: \"a\" is not a uuid\n  item 2: table {userId=, userGroupId=} expected, got number",
 		`usergroup.unassign(12)`: "usergroup.unassign: bad argument #1 (assignment id (string) or assignment table expected, got number)",
-		`usergroup.import{{user = {username = ""}, userGroups = {{name = "Design Team"}}}}`:                                                    "usergroup.import: 1 bad items; nothing was sent:\n  item 1: user.username: empty",
+		`usergroup.import{{user = {username = ""}, userGroups = {{name = "Design Team"}}}}`:                                                    "usergroup.import: 1 bad rows; nothing was sent:\n  item 1: user.username: empty",
 		`usergroup.import{{user = {username = "a@x"}, userGroups = {}}}`:                                                                       "item 1 (a@x): userGroups: a non-empty list",
 		`usergroup.import{{user = {username = "a@x"}, userGroups = {{id = "bad"}}}}`:                                                           `item 1 (a@x): userGroups[1].id: "bad" is not a uuid`,
 		`usergroup.import{{user = {username = "a@x"}, userGroups = {{name = "G"}}}, {user = {username = "A@X"}, userGroups = {{name = "g"}}}}`: "item 2 (A@X): userGroups[1]: duplicate of item 1",
@@ -271,12 +271,13 @@ for u in user.list{} do p[#p+1] = {userId = u.id, userGroupId = g.id} end
 local r = usergroup.assign(p)
 print(r.items, r.batches, usergroup.members(g):count())
 r = usergroup.assign(p, {batch = 40})
-print(r.batches)`)
-	if out != "40\t6\t40\n1\n" {
+print(r.batches, r.added, r.unchanged)`)
+	if out != "40\t6\t40\n1\t0\t40\n" {
 		t.Errorf("output %q", out)
 	}
-	if got := h.count("POST /usergroup/assign_users"); got != 7 {
-		t.Errorf("%d assign requests, want 6 + 1", got)
+	// The second assign finds every pair in place and sends nothing.
+	if got := h.count("POST /usergroup/assign_users"); got != 6 {
+		t.Errorf("%d assign requests, want 6", got)
 	}
 }
 

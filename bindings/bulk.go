@@ -2,7 +2,7 @@ package bindings
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -11,13 +11,20 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/clickapi"
 )
 
-// maxListedProblems caps how many bad items an error lists; the rest are counted.
+// This file is the bulk machinery shared by assign, import, import_csv and
+// sync: every row is validated and resolved before the first write, rows
+// that are already memberships are left out, the rest go in batches,
+// --concurrency at a time, with the journal, the audit log, the results
+// file and progress kept as they go.
+
+// maxListedProblems caps how many bad rows an error lists; the rest are counted.
 const maxListedProblems = 20
 
-// problems collects what is wrong with bulk input, so that every bad item
+// problems collects what is wrong with bulk input, so that every bad row
 // is reported at once and nothing is sent.
 type problems struct {
 	list  []string
@@ -51,6 +58,10 @@ func (p *problems) raiseIfAny(a args, what string) {
 // bulkOptions reads {batch=} (argument n) and returns the batch size.
 func (m *module) bulkOptions(a args, n int) int {
 	f := a.fields(a.table(n, true), "option", "batch")
+	return m.batchSize(a, f)
+}
+
+func (m *module) batchSize(a args, f fields) int {
 	size := f.integer("batch", m.batch)
 	if size < 1 || size > 10000 {
 		a.errorf("option \"batch\": %d is not between 1 and 10000", size)
@@ -58,44 +69,502 @@ func (m *module) bulkOptions(a args, n int) int {
 	return size
 }
 
+// row is one membership of bulk input: one user in one group.
+type row struct {
+	n         int    // the input row: a CSV line, or the item's 1-based index
+	where     string // how messages name it: "members.csv:4" or "item 4"
+	userID    string // assign: the user's id
+	user      clickapi.ImportUser
+	ref       clickapi.GroupRef // the group as given
+	groupID   string            // resolved
+	groupName string
+	exists    bool // already a membership before this run
+	newUser   bool // import: no user has this username yet
+}
+
+// userLabel is how results and logs name the row's user.
+func (r *row) userLabel() string {
+	if r.user.Username != "" {
+		return r.user.Username
+	}
+	return r.userID
+}
+
+// bulkKind is what a bulk write sends: import rows or assign pairs.
+type bulkKind int
+
+const (
+	kindImport bulkKind = iota
+	kindAssign
+)
+
+func (k bulkKind) endpoint() string {
+	if k == kindAssign {
+		return "POST " + clickapi.RouteAssignUsers
+	}
+	return "POST " + clickapi.RouteImportUsers
+}
+
+// resolve checks that every row's group exists (by id or by name) and, for
+// assign, that every user exists; then it reads the current members of
+// each group named, so that existing memberships are known. Problems name
+// the row and the field.
+func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *problems) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	groups, err := m.groupIndex(c)
+	if err != nil {
+		return err
+	}
+	users, err := m.userIndex(c)
+	if err != nil {
+		return err
+	}
+	if m.dryRun {
+		// A group that insert only pretended to create in this dry run.
+		groups.byID[DryRunID] = &clickapi.UserGroup{ID: DryRunID, Name: "(inserted in this dry run)"}
+	}
+	for _, r := range rows {
+		var g *clickapi.UserGroup
+		if r.ref.ID != "" {
+			if g = groups.byID[r.ref.ID]; g == nil {
+				bad.add("%s: group: no group with id %s", r.where, r.ref.ID)
+			}
+		} else if g = groups.byName[strings.ToLower(r.ref.Name)]; g == nil {
+			bad.add("%s: group: no group named %q", r.where, r.ref.Name)
+		}
+		if g != nil {
+			r.groupID, r.groupName = g.ID, g.Name
+		}
+		switch kind {
+		case kindAssign:
+			if u := users.byID[r.userID]; u == nil {
+				bad.add("%s: userId: no user with id %s", r.where, r.userID)
+			} else {
+				r.user.Username = u.Username
+			}
+		case kindImport:
+			r.newUser = users.byName[strings.ToLower(r.user.Username)] == nil
+		}
+	}
+	if bad.total > 0 {
+		return nil
+	}
+	members := map[string]map[string]bool{} // group id -> user id and lower(username)
+	for _, r := range rows {
+		set, ok := members[r.groupID]
+		if !ok && r.groupID == DryRunID {
+			set, ok = map[string]bool{}, true
+			members[r.groupID] = set
+		}
+		if !ok {
+			if set, err = m.memberKeys(c, r.groupID); err != nil {
+				return err
+			}
+			members[r.groupID] = set
+		}
+		r.exists = set[r.userID] || set[strings.ToLower(r.user.Username)]
+	}
+	return nil
+}
+
+// groupIndex reads every live group once.
+type groupIndexT struct {
+	byID, byName map[string]*clickapi.UserGroup
+}
+
+func (m *module) groupIndex(c context.Context) (*groupIndexT, error) {
+	idx := &groupIndexT{byID: map[string]*clickapi.UserGroup{}, byName: map[string]*clickapi.UserGroup{}}
+	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, groupKey, m.client.ListUserGroups)
+	defer p.Close()
+	for {
+		g, ok := p.Next()
+		if !ok {
+			return idx, p.Err()
+		}
+		idx.byID[g.ID] = &g
+		idx.byName[strings.ToLower(g.Name)] = &g
+	}
+}
+
+type userIndexT struct {
+	byID, byName map[string]*clickapi.User
+}
+
+// userIndex reads every user once.
+func (m *module) userIndex(c context.Context) (*userIndexT, error) {
+	idx := &userIndexT{byID: map[string]*clickapi.User{}, byName: map[string]*clickapi.User{}}
+	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, userKey, m.client.ListUsers)
+	defer p.Close()
+	for {
+		u, ok := p.Next()
+		if !ok {
+			return idx, p.Err()
+		}
+		idx.byID[u.ID] = &u
+		idx.byName[strings.ToLower(u.Username)] = &u
+	}
+}
+
+// memberKeys reads every member of a group: their ids and lowercased usernames.
+func (m *module) memberKeys(c context.Context, groupID string) (map[string]bool, error) {
+	set := map[string]bool{}
+	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
+		return m.client.ListAssignedUsers(c, groupID, o)
+	}
+	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
+	defer p.Close()
+	for {
+		d, ok := p.Next()
+		if !ok {
+			return set, p.Err()
+		}
+		if d.User != nil {
+			set[d.User.ID] = true
+			set[strings.ToLower(d.User.Username)] = true
+		}
+	}
+}
+
+// bulkStats is what a bulk write did, for the script and the plan.
+type bulkStats struct {
+	rows, added, unchanged, skipped, createdUsers, batches int
+}
+
+// applyBulk sends the rows that are not memberships yet, in batches of
+// size, up to m.conc at once. A batch the journal holds is skipped. The
+// first failure stops the batches not yet sent and is returned naming the
+// batch and its rows.
+func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row, size int) (bulkStats, error) {
+	st := bulkStats{rows: len(rows)}
+	created := map[string]bool{}
+	for _, r := range rows {
+		if r.exists {
+			st.unchanged++
+		} else if kind == kindImport && r.newUser {
+			created[strings.ToLower(r.user.Username)] = true
+		}
+	}
+	st.createdUsers = len(created)
+	var batches [][]*row
+	for from := 0; from < len(rows); from += size {
+		batches = append(batches, rows[from:min(from+size, len(rows))])
+	}
+	st.batches = len(batches)
+	m.logBulkPlan(L, op, kind, rows, st)
+	if m.dryRun {
+		for _, r := range rows {
+			outcome := "planned"
+			if r.exists {
+				outcome = "unchanged"
+			} else {
+				st.added++
+			}
+			m.result(r, "add", outcome, "dry run: not sent")
+		}
+		for _, b := range batches {
+			n := len(pending(b))
+			if n > 0 {
+				m.logWrite(L, op, kind.endpoint(), n, payload(kind, pending(b)))
+			}
+		}
+		return st, nil
+	}
+
+	progress := m.progress(op, len(rows)-st.unchanged)
+	defer progress.Finish()
+	c, cancel := context.WithCancel(ctx(L))
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		applied  int
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, m.conc)
+	)
+	sent := make([]bool, len(batches))
+	for i, b := range batches {
+		key, err := audit.BatchKey(kind.endpoint(), payload(kind, b))
+		if err != nil {
+			return st, err
+		}
+		if m.journal != nil && m.journal.Applied(key) {
+			st.skipped += len(b)
+			sent[i] = true
+			for _, r := range b {
+				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
+			}
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-c.Done():
+		}
+		if c.Err() != nil {
+			break
+		}
+		sent[i] = true
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			n, err := m.sendBatch(c, op, kind, key, b)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("batch %d of %d (%s to %s): %w", i+1, len(batches), b[0].where, b[len(b)-1].where, err)
+					cancel()
+				}
+				return
+			}
+			applied++
+			st.added += n
+			progress.Add(len(pending(b)))
+		}()
+	}
+	wg.Wait()
+	for i, b := range batches {
+		if !sent[i] {
+			for _, r := range b {
+				m.result(r, "add", "not sent", "stopped by an earlier failure")
+			}
+		}
+	}
+	if firstErr == nil {
+		firstErr = ctx(L).Err()
+	}
+	if firstErr != nil {
+		msg := fmt.Sprintf("%d of %d batches applied", applied, len(batches))
+		if m.journal != nil && applied > 0 {
+			msg += " and recorded in the journal: run again with the same --journal to finish"
+		}
+		return st, fmt.Errorf("%w (%s)", firstErr, msg)
+	}
+	return st, nil
+}
+
+// pending returns the rows of a batch that are not memberships yet.
+func pending(b []*row) []*row {
+	out := make([]*row, 0, len(b))
+	for _, r := range b {
+		if !r.exists {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// payload is the request body for rows.
+func payload(kind bulkKind, rows []*row) any {
+	if kind == kindAssign {
+		pairs := make([]clickapi.UserUserGroup, len(rows))
+		for i, r := range rows {
+			pairs[i] = clickapi.UserUserGroup{UserID: r.userID, UserGroupID: r.groupID}
+		}
+		return pairs
+	}
+	rels := make([]clickapi.UserUserGroupRelation, len(rows))
+	for i, r := range rows {
+		rels[i] = clickapi.UserUserGroupRelation{User: r.user, UserGroups: []clickapi.GroupRef{{ID: r.groupID}}}
+	}
+	return rels
+}
+
+// sendBatch sends the pending rows of one batch, then records it in the
+// journal, the audit log and the results. It returns how many rows it added.
+func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key string, b []*row) (int, error) {
+	todo := pending(b)
+	for _, r := range b {
+		if r.exists {
+			m.result(r, "add", "unchanged", "already a member")
+		}
+	}
+	if len(todo) > 0 {
+		start := time.Now()
+		var err error
+		if kind == kindAssign {
+			err = m.client.AssignUsers(c, payload(kind, todo).([]clickapi.UserUserGroup))
+		} else {
+			err = m.client.ImportUsers(c, payload(kind, todo).([]clickapi.UserUserGroupRelation))
+		}
+		m.auditBatch(op, kind, todo, start, err)
+		if err != nil {
+			for _, r := range todo {
+				m.result(r, "add", "failed", err.Error())
+			}
+			return 0, err
+		}
+		m.log.LogAttrs(c, slog.LevelDebug, "batch sent", slog.String("op", op), slog.Int("items", len(todo)), slog.Duration("duration", time.Since(start)))
+	}
+	if m.journal != nil {
+		if err := m.journal.Record(key, op, kind.endpoint(), len(b)); err != nil {
+			return len(todo), err
+		}
+	}
+	for _, r := range todo {
+		m.result(r, "add", "applied", "")
+	}
+	return len(todo), nil
+}
+
+// auditBatch appends the audit entry of one bulk call.
+func (m *module) auditBatch(op string, kind bulkKind, rows []*row, start time.Time, err error) {
+	if m.audit == nil {
+		return
+	}
+	e := m.auditEntry(op, kind.endpoint(), len(rows), start, err)
+	if err == nil {
+		seen := map[string]bool{}
+		for _, r := range rows {
+			e.Added = append(e.Added, audit.Pair{UserID: r.userID, Username: r.user.Username, UserGroupID: r.groupID, GroupName: r.groupName})
+			if kind == kindImport && r.newUser && !seen[strings.ToLower(r.user.Username)] {
+				seen[strings.ToLower(r.user.Username)] = true
+				e.CreatedUsers = append(e.CreatedUsers, r.user.Username)
+			}
+		}
+	}
+	m.appendAudit(e)
+}
+
+// auditEntry starts an audit entry for a call that began at start.
+func (m *module) auditEntry(op, endpoint string, items int, start time.Time, err error) audit.Entry {
+	e := audit.Entry{Time: start.UTC(), Op: op, Endpoint: endpoint, Items: items, Status: 200,
+		DurationMS: float64(time.Since(start).Microseconds()) / 1000, DryRun: m.dryRun}
+	if err != nil {
+		e.Status = 0
+		var apiErr *clickapi.APIError
+		if errors.As(err, &apiErr) {
+			e.Status = apiErr.Status
+		}
+		e.Error = err.Error()
+	}
+	return e
+}
+
+func (m *module) appendAudit(e audit.Entry) {
+	if m.audit == nil {
+		return
+	}
+	if err := m.audit.Append(e); err != nil {
+		m.log.Error("audit log", "error", err)
+	}
+}
+
+// result writes a results row, if a results file was asked for.
+func (m *module) result(r *row, action, outcome, msg string) {
+	if m.results == nil {
+		return
+	}
+	group := r.groupName
+	if group == "" {
+		group = r.ref.Name + r.ref.ID
+	}
+	m.results.Add(audit.Result{Row: r.n, User: r.userLabel(), Group: group, Action: action, Outcome: outcome, Message: msg})
+}
+
+// logBulkPlan logs what a bulk write will do: counts, then the first rows
+// of each kind. Under dry run it is the plan the user reads, at info level.
+func (m *module) logBulkPlan(L *lua.LState, op string, kind bulkKind, rows []*row, st bulkStats) {
+	level := slog.LevelDebug
+	if m.dryRun {
+		level = slog.LevelInfo
+	}
+	c := ctx(L)
+	attrs := []slog.Attr{slog.String("op", op), slog.Int("add", st.rows-st.unchanged), slog.Int("unchanged", st.unchanged), slog.Int("batches", st.batches)}
+	if kind == kindImport {
+		attrs = append(attrs, slog.Int("create_users", st.createdUsers))
+	}
+	m.log.LogAttrs(c, level, "plan", attrs...)
+	shown := map[bool]int{}
+	for _, r := range rows {
+		if shown[r.exists] == planPreviewRows {
+			continue
+		}
+		shown[r.exists]++
+		sign := "  + add"
+		if r.exists {
+			sign = "  = unchanged"
+		}
+		m.log.LogAttrs(c, level, sign, slog.String("user", r.userLabel()), slog.String("group", r.groupName), slog.String("row", r.where))
+	}
+}
+
+// bulkResult is what assign and import return to the script.
+func (m *module) bulkResult(L *lua.LState, st bulkStats) *lua.LTable {
+	t := L.CreateTable(0, 8)
+	t.RawSetString("items", lua.LNumber(st.rows))
+	t.RawSetString("added", lua.LNumber(st.added))
+	t.RawSetString("unchanged", lua.LNumber(st.unchanged))
+	t.RawSetString("skipped", lua.LNumber(st.skipped))
+	t.RawSetString("created_users", lua.LNumber(st.createdUsers))
+	t.RawSetString("batches", lua.LNumber(st.batches))
+	t.RawSetString("dry_run", lua.LBool(m.dryRun))
+	return t
+}
+
 func (m *module) assign(L *lua.LState) int {
 	a := args{L, "usergroup.assign"}
 	items := a.list(1, a.table(1, false))
 	size := m.bulkOptions(a, 2)
-	pairs := make([]clickapi.UserUserGroup, 0, len(items))
 	var bad problems
-	seen := make(map[clickapi.UserUserGroup]int, len(items))
+	rows := make([]*row, 0, len(items))
+	seen := make(map[[2]string]string, len(items))
 	for i, v := range items {
+		where := fmt.Sprintf("item %d", i+1)
 		t, ok := v.(*lua.LTable)
 		if !ok {
-			bad.add("item %d: table {userId=, userGroupId=} expected, got %s", i+1, v.Type())
+			bad.add("%s: table {userId=, userGroupId=} expected, got %s", where, v.Type())
 			continue
 		}
-		p := clickapi.UserUserGroup{UserID: stringField(t, "userId"), UserGroupID: stringField(t, "userGroupId")}
+		r := &row{n: i + 1, where: where, userID: stringField(t, "userId")}
+		r.ref.ID = stringField(t, "userGroupId")
 		ok = true
-		for _, fv := range [][2]string{{"userId", p.UserID}, {"userGroupId", p.UserGroupID}} {
+		for _, fv := range [][2]string{{"userId", r.userID}, {"userGroupId", r.ref.ID}} {
 			if err := checkUUID(fv[1]); err != nil {
-				bad.add("item %d: %s: %v", i+1, fv[0], err)
+				bad.add("%s: %s: %v", where, fv[0], err)
 				ok = false
 			}
 		}
 		if !ok {
 			continue
 		}
-		if first, dup := seen[p]; dup {
-			bad.add("item %d: duplicate of item %d", i+1, first)
+		key := [2]string{r.userID, r.ref.ID}
+		if first, dup := seen[key]; dup {
+			bad.add("%s: duplicate of %s", where, first)
 			continue
 		}
-		seen[p] = i + 1
-		pairs = append(pairs, p)
+		seen[key] = where
+		rows = append(rows, r)
 	}
-	bad.raiseIfAny(a, "items")
-	batches, err := sendBatches(L, m, a.fn, "POST "+clickapi.RouteAssignUsers, pairs, size, m.client.AssignUsers)
+	m.validateAndApply(L, a, kindAssign, rows, &bad, size)
+	return 1
+}
+
+func (m *module) importUsers(L *lua.LState) int {
+	a := args{L, "usergroup.import"}
+	items := a.list(1, a.table(1, false))
+	size := m.bulkOptions(a, 2)
+	rows, bad := parseRelations(items)
+	m.validateAndApply(L, a, kindImport, rows, bad, size)
+	return 1
+}
+
+// validateAndApply is the common end of assign, import and import_csv:
+// format problems, then resolution problems, are raised before any write;
+// then the rows are applied and the result pushed.
+func (m *module) validateAndApply(L *lua.LState, a args, kind bulkKind, rows []*row, bad *problems, size int) {
+	bad.raiseIfAny(a, "rows")
+	if err := m.resolve(ctx(L), kind, rows, bad); err != nil {
+		raise(L, a.fn, err)
+	}
+	bad.raiseIfAny(a, "rows")
+	st, err := m.applyBulk(L, a.fn, kind, rows, size)
 	if err != nil {
 		raise(L, a.fn, err)
 	}
-	L.Push(m.bulkResult(L, len(pairs), batches))
-	return 1
+	L.Push(m.bulkResult(L, st))
 }
 
 // stringField returns t[name] as a string, or "" when it is not one.
@@ -106,81 +575,77 @@ func stringField(t *lua.LTable, name string) string {
 	return ""
 }
 
-func (m *module) importUsers(L *lua.LState) int {
-	a := args{L, "usergroup.import"}
-	items := a.list(1, a.table(1, false))
-	size := m.bulkOptions(a, 2)
-	relations, bad := parseRelations(items)
-	bad.raiseIfAny(a, "items")
-	batches, err := sendBatches(L, m, a.fn, "POST "+clickapi.RouteImportUsers, relations, size, m.client.ImportUsers)
-	if err != nil {
-		raise(L, a.fn, err)
-	}
-	L.Push(m.bulkResult(L, len(relations), batches))
-	return 1
-}
-
-// parseRelations reads import items, checking every one: a username, at
-// least one group, each group by uuid or by name, no (user, group) twice.
-func parseRelations(items []lua.LValue) ([]clickapi.UserUserGroupRelation, *problems) {
+// parseRelations reads import items into rows, one per (user, group),
+// checking every one: a username, at least one group, each group by uuid
+// or by name, no (user, group) twice.
+func parseRelations(items []lua.LValue) ([]*row, *problems) {
 	var bad problems
-	out := make([]clickapi.UserUserGroupRelation, 0, len(items))
-	seen := map[string]int{}
+	var rows []*row
+	seen := map[string]string{}
 	for i, v := range items {
 		n := i + 1
+		where := fmt.Sprintf("item %d", n)
 		t, ok := v.(*lua.LTable)
 		if !ok {
-			bad.add("item %d: table {user=, userGroups=} expected, got %s", n, v.Type())
+			bad.add("%s: table {user=, userGroups=} expected, got %s", where, v.Type())
 			continue
 		}
 		ut, ok := t.RawGetString("user").(*lua.LTable)
 		if !ok {
-			bad.add("item %d: user: table {username=, firstName=, lastName=} expected", n)
+			bad.add("%s: user: table {username=, firstName=, lastName=} expected", where)
 			continue
 		}
-		rel := clickapi.UserUserGroupRelation{User: clickapi.ImportUser{
+		user := clickapi.ImportUser{
 			Username:  strings.TrimSpace(stringField(ut, "username")),
 			FirstName: firstString(ut, "firstName", "firstname"),
 			LastName:  firstString(ut, "lastName", "lastname"),
-		}}
-		if rel.User.Username == "" {
-			bad.add("item %d: user.username: empty", n)
+		}
+		if user.Username == "" {
+			bad.add("%s: user.username: empty", where)
 			continue
 		}
 		gt, ok := t.RawGetString("userGroups").(*lua.LTable)
 		if !ok || gt.Len() == 0 {
-			bad.add("item %d (%s): userGroups: a non-empty list {{id=}|{name=}, ...} expected", n, rel.User.Username)
+			bad.add("%s (%s): userGroups: a non-empty list {{id=}|{name=}, ...} expected", where, user.Username)
 			continue
 		}
 		for j := 1; j <= gt.Len(); j++ {
 			g, ok := gt.RawGetInt(j).(*lua.LTable)
 			if !ok {
-				bad.add("item %d (%s): userGroups[%d]: table {id=} or {name=} expected", n, rel.User.Username, j)
-				ok = false
-				break
+				bad.add("%s (%s): userGroups[%d]: table {id=} or {name=} expected", where, user.Username, j)
+				continue
 			}
 			ref := clickapi.GroupRef{ID: stringField(g, "id"), Name: strings.TrimSpace(stringField(g, "name"))}
-			switch {
-			case ref.ID != "":
-				if err := checkUUID(ref.ID); err != nil {
-					bad.add("item %d (%s): userGroups[%d].id: %v", n, rel.User.Username, j, err)
-					continue
-				}
-			case ref.Name == "":
-				bad.add("item %d (%s): userGroups[%d]: needs an id or a name", n, rel.User.Username, j)
-				continue
+			if r, msg := newImportRow(n, where, user, ref); msg != "" {
+				bad.add("%s (%s): userGroups[%d]%s", where, user.Username, j, msg)
+			} else if first, dup := seen[r.key()]; dup {
+				bad.add("%s (%s): userGroups[%d]: duplicate of %s", where, user.Username, j, first)
+			} else {
+				seen[r.key()] = where
+				rows = append(rows, r)
 			}
-			key := strings.ToLower(rel.User.Username) + "\x00" + strings.ToLower(ref.ID+"\x00"+ref.Name)
-			if first, dup := seen[key]; dup {
-				bad.add("item %d (%s): userGroups[%d]: duplicate of item %d", n, rel.User.Username, j, first)
-				continue
-			}
-			seen[key] = n
-			rel.UserGroups = append(rel.UserGroups, ref)
 		}
-		out = append(out, rel)
 	}
-	return out, &bad
+	return rows, &bad
+}
+
+// newImportRow checks a group reference; msg says what is wrong with it
+// (starting with the field, e.g. ".id: ..."), or is empty.
+func newImportRow(n int, where string, user clickapi.ImportUser, ref clickapi.GroupRef) (*row, string) {
+	switch {
+	case ref.ID != "":
+		if err := checkUUID(ref.ID); err != nil {
+			return nil, ".id: " + err.Error()
+		}
+	case ref.Name == "":
+		return nil, ": needs an id or a name"
+	}
+	return &row{n: n, where: where, user: user, ref: ref}, ""
+}
+
+// key identifies a row's (user, group) as given, for duplicate checks.
+func (r *row) key() string {
+	return strings.ToLower(r.user.Username) + "\x00" + r.userID + "\x00" + r.ref.ID + "\x00" + strings.ToLower(r.ref.Name)
 }
 
 func firstString(t *lua.LTable, names ...string) string {
@@ -192,87 +657,13 @@ func firstString(t *lua.LTable, names ...string) string {
 	return ""
 }
 
-func (m *module) bulkResult(L *lua.LState, items, batches int) *lua.LTable {
-	t := L.CreateTable(0, 3)
-	t.RawSetString("items", lua.LNumber(items))
-	t.RawSetString("batches", lua.LNumber(batches))
-	t.RawSetString("dry_run", lua.LBool(m.dryRun))
-	return t
-}
-
-// sendBatches splits items into batches of size and sends up to m.conc of
-// them at once. The first failure cancels the batches not yet sent and is
-// returned naming the batch and its items. Under dry run nothing is sent:
-// each batch is logged. It returns the number of batches.
-func sendBatches[T any](L *lua.LState, m *module, op, endpoint string, items []T, size int,
-	send func(context.Context, []T) error) (int, error) {
-	if len(items) == 0 {
-		return 0, nil
-	}
-	var batches [][]T
-	for from := 0; from < len(items); from += size {
-		batches = append(batches, items[from:min(from+size, len(items))])
-	}
-	if m.dryRun {
-		for _, b := range batches {
-			m.logWrite(L, op, endpoint, len(b), b)
-		}
-		return len(batches), nil
-	}
-	c, cancel := context.WithCancel(ctx(L))
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		firstErr error
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, m.conc)
-	)
-	start := time.Now()
-	for i, b := range batches {
-		select {
-		case sem <- struct{}{}:
-		case <-c.Done():
-		}
-		if c.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			err := send(c, b)
-			if err == nil {
-				m.log.LogAttrs(c, slog.LevelDebug, "batch sent", slog.String("op", op), slog.Int("batch", i+1), slog.Int("of", len(batches)), slog.Int("items", len(b)))
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if firstErr == nil {
-				from := i*size + 1
-				firstErr = fmt.Errorf("batch %d of %d (items %d-%d): %w", i+1, len(batches), from, from+len(b)-1, err)
-				cancel()
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr == nil {
-		if err := ctx(L).Err(); err != nil {
-			return len(batches), err
-		}
-	}
-	if firstErr == nil {
-		m.log.LogAttrs(c, slog.LevelDebug, "bulk done", slog.String("op", op), slog.Int("items", len(items)), slog.Int("batches", len(batches)), slog.Duration("duration", time.Since(start)))
-	}
-	return len(batches), firstErr
-}
-
 // logWrite reports a write that dry-run mode did not send: the op, the
 // endpoint, how many items and how many bytes the body would have had.
 func (m *module) logWrite(L *lua.LState, op, endpoint string, items int, body any) {
 	size := 0
 	if body != nil {
-		if b, err := json.Marshal(body); err == nil {
-			size = len(b)
+		if b, err := jsonSize(body); err == nil {
+			size = b
 		}
 	}
 	m.log.LogAttrs(ctx(L), slog.LevelInfo, "dry run: not sent", slog.String("op", op), slog.String("endpoint", endpoint),

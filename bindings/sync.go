@@ -8,23 +8,32 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/clickapi"
 )
 
 // syncPlan is what sync will change: usernames to add (with their import
 // records), assignments to remove, and how many members stay.
 type syncPlan struct {
-	adds      []clickapi.ImportUser
+	adds      []desiredUser
 	removes   []member
 	unchanged int
 	current   int
 }
 
 type member struct {
-	username, assignmentID string
+	username, userID, assignmentID string
+}
+
+// desiredUser is a desired member and its 1-based position in the list.
+type desiredUser struct {
+	clickapi.ImportUser
+	n int
 }
 
 // planPreviewRows is how many rows of each list a dry-run plan shows.
@@ -41,10 +50,7 @@ func (m *module) sync(L *lua.LState) int {
 	if addOnly && removeOnly {
 		a.errorf("options \"add_only\" and \"remove_only\" exclude each other")
 	}
-	size := f.integer("batch", m.batch)
-	if size < 1 || size > 10000 {
-		a.errorf("option \"batch\": %d is not between 1 and 10000", size)
-	}
+	size := m.batchSize(a, f)
 
 	plan, err := m.planSync(ctx(L), group.ID, desired, addOnly, removeOnly)
 	if err != nil {
@@ -56,20 +62,91 @@ func (m *module) sync(L *lua.LState) int {
 	}
 	m.logPlan(L, group.Name, plan)
 
-	relations := make([]clickapi.UserUserGroupRelation, len(plan.adds))
+	// Adds go through import, so that unknown usernames are created.
+	rows := make([]*row, len(plan.adds))
 	for i, u := range plan.adds {
-		relations[i] = clickapi.UserUserGroupRelation{User: u, UserGroups: []clickapi.GroupRef{{ID: group.ID}}}
+		rows[i] = &row{n: u.n, where: fmt.Sprintf("desired[%d]", u.n), user: u.ImportUser, ref: clickapi.GroupRef{ID: group.ID}}
 	}
-	if _, err := sendBatches(L, m, a.fn, "POST "+clickapi.RouteImportUsers, relations, size, m.client.ImportUsers); err != nil {
+	var bad problems
+	if err := m.resolve(ctx(L), kindImport, rows, &bad); err != nil {
+		raise(L, a.fn, err)
+	}
+	bad.raiseIfAny(a, "rows")
+	if _, err := m.applyBulk(L, a.fn, kindImport, rows, size); err != nil {
 		raise(L, a.fn, fmt.Errorf("adding members: %w", err))
 	}
-	// One unassign call per removed member: the endpoint takes one id.
-	unassign := func(c context.Context, one []member) error { return m.client.UnassignUser(c, one[0].assignmentID) }
-	if _, err := sendBatches(L, m, a.fn, "DELETE "+clickapi.RouteUnassignUser, plan.removes, 1, unassign); err != nil {
+	if err := m.unassignAll(L, a.fn, group, plan.removes); err != nil {
 		raise(L, a.fn, fmt.Errorf("removing members (the adds were applied): %w", err))
 	}
 	L.Push(m.syncResult(L, group, plan))
 	return 1
+}
+
+// unassignAll removes the members, --concurrency at a time (the endpoint
+// takes one assignment id per call), keeping the audit log and results.
+func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup, removes []member) error {
+	if m.dryRun {
+		for _, r := range removes {
+			m.logWrite(L, op, "DELETE "+clickapi.RouteUnassignUser, 1, nil)
+			m.removeResult(r, group, "planned", "dry run: not sent")
+		}
+		return nil
+	}
+	progress := m.progress(op+" (removals)", len(removes))
+	defer progress.Finish()
+	c, cancel := context.WithCancel(ctx(L))
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, m.conc)
+	)
+	for _, r := range removes {
+		select {
+		case sem <- struct{}{}:
+		case <-c.Done():
+		}
+		if c.Err() != nil {
+			m.removeResult(r, group, "not sent", "stopped by an earlier failure")
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			start := time.Now()
+			err := m.client.UnassignUser(c, r.assignmentID)
+			e := m.auditEntry(op, "DELETE "+clickapi.RouteUnassignUser, 1, start, err)
+			if err == nil {
+				e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
+				m.removeResult(r, group, "applied", "")
+				progress.Add(1)
+			} else {
+				m.removeResult(r, group, "failed", err.Error())
+			}
+			m.appendAudit(e)
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = fmt.Errorf("unassign %s: %w", r.username, err)
+					cancel()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx(L).Err()
+	}
+	return firstErr
+}
+
+func (m *module) removeResult(r member, group *clickapi.UserGroup, outcome, msg string) {
+	if m.results != nil {
+		m.results.Add(audit.Result{User: r.username, Group: group.Name, Action: "remove", Outcome: outcome, Message: msg})
+	}
 }
 
 // resolveGroup reads a group argument: a group table, a uuid, or an exact name.
@@ -101,9 +178,9 @@ func (m *module) resolveGroup(L *lua.LState, a args, n int) *clickapi.UserGroup 
 }
 
 // parseDesired reads the desired members: usernames or import-user tables.
-func parseDesired(a args, n int) []clickapi.ImportUser {
+func parseDesired(a args, n int) []desiredUser {
 	items := a.list(n, a.table(n, false))
-	out := make([]clickapi.ImportUser, 0, len(items))
+	out := make([]desiredUser, 0, len(items))
 	seen := make(map[string]int, len(items))
 	var bad problems
 	for i, v := range items {
@@ -128,7 +205,7 @@ func parseDesired(a args, n int) []clickapi.ImportUser {
 			continue
 		}
 		seen[key] = i + 1
-		out = append(out, u)
+		out = append(out, desiredUser{u, i + 1})
 	}
 	bad.raiseIfAny(a, "desired members")
 	return out
@@ -162,7 +239,7 @@ func maxRemove(a args, v lua.LValue, current int) (limit int, set bool) {
 
 // planSync reads every page of the group's members and compares them with
 // the desired usernames (case-insensitively).
-func (m *module) planSync(c context.Context, groupID string, desired []clickapi.ImportUser, addOnly, removeOnly bool) (*syncPlan, error) {
+func (m *module) planSync(c context.Context, groupID string, desired []desiredUser, addOnly, removeOnly bool) (*syncPlan, error) {
 	want := make(map[string]bool, len(desired))
 	for _, u := range desired {
 		want[strings.ToLower(u.Username)] = true
@@ -189,7 +266,7 @@ func (m *module) planSync(c context.Context, groupID string, desired []clickapi.
 		case want[key]:
 			plan.unchanged++
 		case !addOnly:
-			plan.removes = append(plan.removes, member{row.User.Username, row.UserUserGroup.ID})
+			plan.removes = append(plan.removes, member{row.User.Username, row.User.ID, row.UserUserGroup.ID})
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -3,9 +3,11 @@ package bindings
 import (
 	"context"
 	"strings"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/clickapi"
 )
 
@@ -59,6 +61,11 @@ func usergroupFuncs() []Func {
 				{"opts", "BulkOptions?", "{batch=}"}},
 			Returns: "BulkResult",
 			Summary: "Maps users, created when missing, to groups in concurrent batches; validated whole before the first write."},
+		{Module: "usergroup", Name: "import_csv", impl: (*module).importCSV,
+			Params: []Param{{"path", "string", "CSV with a header row: username, firstName, lastName, group (a group name or id)"},
+				{"opts", "BulkOptions?", "{batch=}"}},
+			Returns: "BulkResult",
+			Summary: "Imports memberships from a CSV file; every row is checked first and bad rows are named by file and line."},
 		{Module: "usergroup", Name: "sync", impl: (*module).sync,
 			Params: []Param{{"group", "string|UserGroup", "group id, group table or exact group name"},
 				{"desired", "(string|ImportUser)[]", "usernames, or {username=, firstName=, lastName=} tables"},
@@ -181,7 +188,13 @@ func (m *module) insert(L *lua.LState) int {
 		L.Push(groupTable(L, &clickapi.UserGroup{ID: DryRunID, Name: g.Name, Description: g.Description, Active: g.Active}))
 		return 1
 	}
+	start := time.Now()
 	created, err := m.client.InsertUserGroup(ctx(L), g)
+	e := m.auditEntry(a.fn, "POST "+clickapi.RouteInsertGroup, 1, start, err)
+	if err == nil {
+		e.Group = created.ID
+	}
+	m.appendAudit(e)
 	if err != nil {
 		raise(L, a.fn, err)
 	}
@@ -210,7 +223,11 @@ func (m *module) update(L *lua.LState) int {
 		L.Push(groupTable(L, &clickapi.UserGroup{ID: u.ID, Name: u.Name, Description: u.Description, Active: u.Active}))
 		return 1
 	}
+	start := time.Now()
 	g, err := m.client.UpdateUserGroup(ctx(L), u)
+	e := m.auditEntry(a.fn, "PUT "+clickapi.RouteUpdateGroup, 1, start, err)
+	e.Group = u.ID
+	m.appendAudit(e)
 	if err != nil {
 		raise(L, a.fn, err)
 	}
@@ -223,8 +240,15 @@ func (m *module) delete(L *lua.LState) int {
 	id := a.id(1, "group")
 	if m.dryRun {
 		m.logWrite(L, a.fn, "DELETE "+clickapi.RouteDeleteGroup, 1, nil)
-	} else if err := m.client.DeleteUserGroup(ctx(L), id); err != nil {
-		raise(L, a.fn, err)
+	} else {
+		start := time.Now()
+		err := m.client.DeleteUserGroup(ctx(L), id)
+		e := m.auditEntry(a.fn, "DELETE "+clickapi.RouteDeleteGroup, 1, start, err)
+		e.Group = id
+		m.appendAudit(e)
+		if err != nil {
+			raise(L, a.fn, err)
+		}
 	}
 	L.Push(lua.LTrue)
 	return 1
@@ -235,8 +259,23 @@ func (m *module) unassign(L *lua.LState) int {
 	id := a.id(1, "assignment")
 	if m.dryRun {
 		m.logWrite(L, a.fn, "DELETE "+clickapi.RouteUnassignUser, 1, nil)
-	} else if err := m.client.UnassignUser(ctx(L), id); err != nil {
-		raise(L, a.fn, err)
+	} else {
+		start := time.Now()
+		err := m.client.UnassignUser(ctx(L), id)
+		e := m.auditEntry(a.fn, "DELETE "+clickapi.RouteUnassignUser, 1, start, err)
+		if err == nil {
+			// With an assignment table (row.userUserGroup), the audit log
+			// keeps who was in which group, so that undo can re-assign.
+			p := audit.Pair{ID: id}
+			if t, ok := L.Get(1).(*lua.LTable); ok {
+				p.UserID, p.UserGroupID = stringField(t, "userId"), stringField(t, "userGroupId")
+			}
+			e.Removed = []audit.Pair{p}
+		}
+		m.appendAudit(e)
+		if err != nil {
+			raise(L, a.fn, err)
+		}
 	}
 	L.Push(lua.LTrue)
 	return 1

@@ -16,6 +16,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/stdlib"
@@ -23,13 +24,17 @@ import (
 
 // Options configures the runs of an engine.
 type Options struct {
-	Client      *clickapi.Client // the API the bindings talk to
-	Stdout      io.Writer        // where print and io.write go; nil: os.Stdout
-	Logger      *slog.Logger     // the log module, dry-run plans, progress; nil: discarded
-	DryRun      bool             // writes are logged, not sent
-	Concurrency int              // batches in flight for bulk writes; 0: the bindings' default
-	BatchSize   int              // items per bulk request; 0: the bindings' default
-	Sequential  bool             // one request at a time, in a fixed order (for recordings)
+	Client      *clickapi.Client                             // the API the bindings talk to
+	Stdout      io.Writer                                    // where print and io.write go; nil: os.Stdout
+	Logger      *slog.Logger                                 // the log module, dry-run plans, progress; nil: discarded
+	DryRun      bool                                         // writes are logged, not sent
+	Concurrency int                                          // batches in flight for bulk writes; 0: the bindings' default
+	BatchSize   int                                          // items per bulk request; 0: the bindings' default
+	Sequential  bool                                         // one request at a time, in a fixed order (for recordings)
+	Audit       *audit.Log                                   // append one line per write call; nil: none
+	Journal     *audit.Journal                               // skip and record applied bulk batches; nil: none
+	Results     *audit.Results                               // one row per bulk input row; nil: none
+	Progress    func(op string, total int) bindings.Progress // bulk progress; nil: none
 	// Setup, if set, runs on each fresh state after the modules are
 	// opened: watch mode adds its `event` table here.
 	Setup func(L *lua.LState)
@@ -95,6 +100,7 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 	bindings.Open(L, bindings.Options{
 		Client: e.opts.Client, Logger: e.opts.Logger, DryRun: e.opts.DryRun,
 		Concurrency: e.opts.Concurrency, BatchSize: e.opts.BatchSize, Sequential: e.opts.Sequential,
+		Audit: e.opts.Audit, Journal: e.opts.Journal, Results: e.opts.Results, Progress: e.opts.Progress,
 	})
 	e.redirectOutput(L)
 	if e.opts.Setup != nil {

@@ -19,14 +19,14 @@ for m in usergroup.members(g.id) do
   print("member", m.user.username, m.user.firstname, m.user.lastname, m.user.status, m.userUserGroup.id)
 end
 
-usergroup.assign{{userId = "00000000-0000-0000-0000-000000000000", userGroupId = "11111111-1111-1111-1111-111111111111"}}
-print("assigned")
+local a = usergroup.assign{{userId = "44444444-4444-4444-4444-444444444444", userGroupId = g.id}}
+print("assigned", a.added, a.unchanged)
 
-usergroup.import{{
-  user = {username = "user@example.com", firstName = "Ada", lastName = "Lovelace"},
-  userGroups = {{id = "00000000-0000-0000-0000-000000000000", name = "Design Team"}},
+local i = usergroup.import{{
+  user = {username = "ada@example.com", firstName = "Ada", lastName = "Lovelace"},
+  userGroups = {{name = "Design Team"}},
 }}
-print("imported")
+print("imported", i.added, i.created_users)
 
 local ok2, err2 = pcall(function() return usergroup.list{}:count() end)
 print("expired", ok2, err2.status, tostring(err2))

@@ -1,0 +1,122 @@
+// Package audit keeps the records of bulk membership changes: an
+// append-only audit log of every write call (enough to undo a run's
+// membership changes), a journal of applied batches (so that a re-run
+// resumes where a failed one stopped), and a per-row results file.
+package audit
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// Pair is one user-to-group membership as the audit log keeps it. UserID
+// may be empty for a user that the import created (known by Username);
+// ID is the assignment id when known.
+type Pair struct {
+	ID          string `json:"id,omitempty"`
+	UserID      string `json:"userId,omitempty"`
+	Username    string `json:"username,omitempty"`
+	UserGroupID string `json:"userGroupId"`
+	GroupName   string `json:"groupName,omitempty"`
+}
+
+// Entry is one write call. Added holds the memberships the call created
+// (not those that already existed), Removed those it removed; CreatedUsers
+// the usernames an import created. The token is never part of an entry.
+type Entry struct {
+	Time         time.Time `json:"time"`
+	Op           string    `json:"op"`
+	Endpoint     string    `json:"endpoint"`
+	Items        int       `json:"items"`
+	Status       int       `json:"status"` // the HTTP status; 0 when no answer came
+	DurationMS   float64   `json:"duration_ms"`
+	DryRun       bool      `json:"dry_run,omitempty"`
+	Error        string    `json:"error,omitempty"`
+	Added        []Pair    `json:"added,omitempty"`
+	Removed      []Pair    `json:"removed,omitempty"`
+	CreatedUsers []string  `json:"created_users,omitempty"`
+	Group        string    `json:"group,omitempty"` // insert, update, delete: the group's id
+}
+
+// Log appends entries to an audit file, one JSON line each, synced to
+// disk as it goes. It is safe for concurrent use.
+type Log struct {
+	mu sync.Mutex
+	f  *os.File
+}
+
+// OpenLog opens (creating it if needed) the audit file at path for appending.
+func OpenLog(path string) (*Log, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	return &Log{f: f}, nil
+}
+
+// Append writes e as one line and syncs it.
+func (l *Log) Append(e Entry) error {
+	line, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, err := l.f.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	return l.f.Sync()
+}
+
+// Close closes the file.
+func (l *Log) Close() error { return l.f.Close() }
+
+// ReadLog reads every entry of an audit file. A last line cut short by a
+// crash is ignored; any other bad line is an error naming its line number.
+func ReadLog(path string) ([]Entry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer f.Close()
+	return readLines[Entry](path, f)
+}
+
+// readLines decodes a JSON-lines file, tolerating a torn last line.
+func readLines[T any](name string, r io.Reader) ([]T, error) {
+	var out []T
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 256<<20)
+	var pendingErr error
+	line := 0
+	for sc.Scan() {
+		line++
+		if pendingErr != nil {
+			return nil, pendingErr
+		}
+		b := sc.Bytes()
+		if len(b) == 0 {
+			continue
+		}
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			// Only the last line may be torn; decide when we see whether more follow.
+			pendingErr = fmt.Errorf("%s:%d: %w", name, line, err)
+			continue
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+// ErrNoLog is returned by ReadLog callers that find an empty audit file.
+var ErrNoLog = errors.New("the audit file holds no entries")

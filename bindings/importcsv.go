@@ -1,0 +1,132 @@
+package bindings
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/clickapi"
+)
+
+// CSV columns of import_csv. Header names match ignoring case; username
+// and group are required, the others optional.
+var importColumns = []string{"username", "firstName", "lastName", "group"}
+
+func (m *module) importCSV(L *lua.LState) int {
+	a := args{L, "usergroup.import_csv"}
+	path, ok := L.Get(1).(lua.LString)
+	if !ok || path == "" {
+		a.badArg(1, "CSV file path", L.Get(1))
+	}
+	size := m.bulkOptions(a, 2)
+	rows, bad, err := readImportCSV(string(path))
+	if err != nil {
+		a.errorf("%v", err)
+	}
+	m.validateAndApply(L, a, kindImport, rows, bad, size)
+	return 1
+}
+
+// readImportCSV reads an import file: a header row naming the columns
+// username, firstName, lastName and group (a group name or id), then one
+// membership per row. Every row is checked; problems name the file, the
+// line and the field. err is for a file that cannot be read at all.
+func readImportCSV(path string) ([]*row, *problems, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	name := filepath.ToSlash(path)
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1 // checked here, so that every bad row is named
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil, fmt.Errorf("%s: empty file: want a header row with %s", name, strings.Join(importColumns, ", "))
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		for _, c := range importColumns {
+			if strings.EqualFold(h, c) {
+				col[c] = i
+			}
+		}
+	}
+	for _, c := range []string{"username", "group"} {
+		if _, ok := col[c]; !ok {
+			return nil, nil, fmt.Errorf("%s:1: no %q column (the header must name %s)", name, c, strings.Join(importColumns, ", "))
+		}
+	}
+	get := func(rec []string, c string) string {
+		if i, ok := col[c]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var bad problems
+	var rows []*row
+	seen := map[string]string{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		where := fmt.Sprintf("%s:%d", name, line)
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			bad.add("%s:%d: %v", name, pe.Line, pe.Err)
+			continue
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(rec) != len(header) {
+			bad.add("%s: expected %d fields, got %d", where, len(header), len(rec))
+			continue
+		}
+		user := clickapi.ImportUser{Username: get(rec, "username"), FirstName: get(rec, "firstName"), LastName: get(rec, "lastName")}
+		if user.Username == "" {
+			bad.add("%s: username: empty", where)
+			continue
+		}
+		group := get(rec, "group")
+		ref := clickapi.GroupRef{Name: group}
+		if looksLikeUUID(group) {
+			ref = clickapi.GroupRef{ID: group}
+		}
+		r, msg := newImportRow(line, where, user, ref)
+		switch {
+		case group == "":
+			bad.add("%s: group: empty", where)
+		case msg != "":
+			bad.add("%s: group%s", where, msg)
+		default:
+			if first, dup := seen[r.key()]; dup {
+				bad.add("%s: duplicate of %s (%s in %s)", where, first, user.Username, group)
+				continue
+			}
+			seen[r.key()] = where
+			rows = append(rows, r)
+		}
+	}
+	return rows, &bad, nil
+}
+
+// looksLikeUUID tells a group id from a group name in an import file: a
+// 36-character value with dashes where a uuid has them. A malformed id
+// ("1234-...") that looks like one is then reported as a bad uuid.
+func looksLikeUUID(s string) bool {
+	return len(s) == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-'
+}
