@@ -7,7 +7,7 @@ package audit
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
+
 	"fmt"
 	"io"
 	"os"
@@ -117,6 +117,3 @@ func readLines[T any](name string, r io.Reader) ([]T, error) {
 	}
 	return out, nil
 }
-
-// ErrNoLog is returned by ReadLog callers that find an empty audit file.
-var ErrNoLog = errors.New("the audit file holds no entries")

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +31,32 @@ func startEmulator(opts emulator.Options) (string, *emulator.Emulator, func(), e
 	srv := &http.Server{Handler: em}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), em, func() { srv.Close(); em.Close() }, nil
+}
+
+// startEmulatorProcess runs `clickscript emulator --addr 127.0.0.1:0 ARGS`
+// and returns its URL once it listens, and a function that stops it.
+func startEmulatorProcess(e *env, args ...string) (string, func(), error) {
+	cmd := exec.Command(e.clickscript, append([]string{"emulator", "--addr", "127.0.0.1:0"}, args...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if url, ok := strings.CutPrefix(sc.Text(), "emulator listening on "); ok {
+			go io.Copy(io.Discard, out)
+			return url, stop, nil
+		}
+	}
+	stop()
+	return "", nil, fmt.Errorf("emulator printed no URL")
 }
 
 // emulatorCase measures the emulator itself: start-up with a large

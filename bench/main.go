@@ -4,10 +4,11 @@
 //
 //	go run ./bench [-reps N] [CASE...]
 //
-// Cases: coldstart, emulator (default: all).
+// Cases: coldstart, emulator, import (default: all).
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -29,6 +30,7 @@ func cases() []benchCase {
 	return []benchCase{
 		{"coldstart", "clickscript run on an empty script vs a bare gopher-lua host vs python3 -c 'import requests'", coldStart},
 		{"emulator", "emulator start with 1,000,000 groups; first page vs a deep page; requests per second for pages of 50", emulatorCase},
+		{"import", "import 100,000 relations: clickscript --concurrency 4 vs the same batches from Python requests", importCase},
 	}
 }
 
@@ -82,6 +84,8 @@ func main() {
 		}
 	}
 }
+
+func bgctx() context.Context { return context.Background() }
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "bench:", err)

@@ -1,10 +1,12 @@
 package bindings
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,31 +27,41 @@ import (
 const maxListedProblems = 20
 
 // problems collects what is wrong with bulk input, so that every bad row
-// is reported at once and nothing is sent.
+// is reported at once, in input order, and nothing is sent.
 type problems struct {
-	list  []string
-	total int
+	list []problem
 }
 
-func (p *problems) add(format string, a ...any) {
-	p.total++
-	if len(p.list) < maxListedProblems {
-		p.list = append(p.list, fmt.Sprintf(format, a...))
+type problem struct {
+	n   int // the row, for ordering
+	msg string
+}
+
+// maxKeptProblems bounds the memory a hopeless file can take.
+const maxKeptProblems = 100_000
+
+func (p *problems) add(n int, format string, a ...any) {
+	if len(p.list) < maxKeptProblems {
+		p.list = append(p.list, problem{n, fmt.Sprintf(format, a...)})
 	}
 }
 
-// raiseIfAny raises one error listing the problems, if there are any.
+func (p *problems) any() bool { return len(p.list) > 0 }
+
+// raiseIfAny raises one error listing the problems in row order (the
+// first maxListedProblems of them, then a count), if there are any.
 func (p *problems) raiseIfAny(a args, what string) {
-	if p.total == 0 {
+	if len(p.list) == 0 {
 		return
 	}
+	slices.SortStableFunc(p.list, func(x, y problem) int { return cmp.Compare(x.n, y.n) })
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d bad %s; nothing was sent:", p.total, what)
-	for _, s := range p.list {
+	fmt.Fprintf(&b, "%d bad %s; nothing was sent:", len(p.list), what)
+	for _, x := range p.list[:min(len(p.list), maxListedProblems)] {
 		b.WriteString("\n  ")
-		b.WriteString(s)
+		b.WriteString(x.msg)
 	}
-	if more := p.total - len(p.list); more > 0 {
+	if more := len(p.list) - maxListedProblems; more > 0 {
 		fmt.Fprintf(&b, "\n  ... and %d more", more)
 	}
 	a.errorf("%s", b.String())
@@ -129,10 +141,10 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 		var g *clickapi.UserGroup
 		if r.ref.ID != "" {
 			if g = groups.byID[r.ref.ID]; g == nil {
-				bad.add("%s: group: no group with id %s", r.where, r.ref.ID)
+				bad.add(r.n, "%s: group: no group with id %s", r.where, r.ref.ID)
 			}
 		} else if g = groups.byName[strings.ToLower(r.ref.Name)]; g == nil {
-			bad.add("%s: group: no group named %q", r.where, r.ref.Name)
+			bad.add(r.n, "%s: group: no group named %q", r.where, r.ref.Name)
 		}
 		if g != nil {
 			r.groupID, r.groupName = g.ID, g.Name
@@ -140,7 +152,7 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 		switch kind {
 		case kindAssign:
 			if u := users.byID[r.userID]; u == nil {
-				bad.add("%s: userId: no user with id %s", r.where, r.userID)
+				bad.add(r.n, "%s: userId: no user with id %s", r.where, r.userID)
 			} else {
 				r.user.Username = u.Username
 			}
@@ -148,7 +160,7 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 			r.newUser = users.byName[strings.ToLower(r.user.Username)] == nil
 		}
 	}
-	if bad.total > 0 {
+	if bad.any() {
 		return nil
 	}
 	members := map[string]map[string]bool{} // group id -> user id and lower(username)
@@ -238,41 +250,59 @@ type bulkStats struct {
 // batch and its rows.
 func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row, size int) (bulkStats, error) {
 	st := bulkStats{rows: len(rows)}
+	type batch struct {
+		rows    []*row
+		key     string
+		skipped bool // the journal says an earlier run applied it
+	}
+	var batches []batch
 	created := map[string]bool{}
-	for _, r := range rows {
-		if r.exists {
-			st.unchanged++
-		} else if kind == kindImport && r.newUser {
-			created[strings.ToLower(r.user.Username)] = true
+	toSend := 0
+	for from := 0; from < len(rows); from += size {
+		b := batch{rows: rows[from:min(from+size, len(rows))]}
+		var err error
+		if b.key, err = audit.BatchKey(kind.endpoint(), payload(kind, b.rows)); err != nil {
+			return st, err
 		}
+		b.skipped = m.journal != nil && m.journal.Applied(b.key)
+		for _, r := range b.rows {
+			switch {
+			case b.skipped:
+				st.skipped++
+			case r.exists:
+				st.unchanged++
+			default:
+				toSend++
+				if kind == kindImport && r.newUser {
+					created[strings.ToLower(r.user.Username)] = true
+				}
+			}
+		}
+		batches = append(batches, b)
 	}
 	st.createdUsers = len(created)
-	var batches [][]*row
-	for from := 0; from < len(rows); from += size {
-		batches = append(batches, rows[from:min(from+size, len(rows))])
-	}
 	st.batches = len(batches)
 	m.logBulkPlan(L, op, kind, rows, st)
 	if m.dryRun {
-		for _, r := range rows {
-			outcome := "planned"
-			if r.exists {
-				outcome = "unchanged"
-			} else {
-				st.added++
-			}
-			m.result(r, "add", outcome, "dry run: not sent")
-		}
 		for _, b := range batches {
-			n := len(pending(b))
-			if n > 0 {
-				m.logWrite(L, op, kind.endpoint(), n, payload(kind, pending(b)))
+			for _, r := range b.rows {
+				switch {
+				case b.skipped:
+					m.result(r, "add", "skipped", "applied by an earlier run (journal)")
+				case r.exists:
+					m.result(r, "add", "unchanged", "already a member")
+				default:
+					m.result(r, "add", "planned", "dry run: not sent")
+				}
+			}
+			if todo := pending(b.rows); len(todo) > 0 && !b.skipped {
+				m.logWrite(L, op, kind.endpoint(), len(todo), payload(kind, todo))
 			}
 		}
 		return st, nil
 	}
 
-	progress := m.progress(op, len(rows)-st.unchanged)
+	progress := m.progress(op, toSend)
 	defer progress.Finish()
 	c, cancel := context.WithCancel(ctx(L))
 	defer cancel()
@@ -285,14 +315,9 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 	)
 	sent := make([]bool, len(batches))
 	for i, b := range batches {
-		key, err := audit.BatchKey(kind.endpoint(), payload(kind, b))
-		if err != nil {
-			return st, err
-		}
-		if m.journal != nil && m.journal.Applied(key) {
-			st.skipped += len(b)
+		if b.skipped {
 			sent[i] = true
-			for _, r := range b {
+			for _, r := range b.rows {
 				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
 			}
 			continue
@@ -309,25 +334,25 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			n, err := m.sendBatch(c, op, kind, key, b)
+			n, err := m.sendBatch(c, op, kind, b.key, b.rows)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				if firstErr == nil {
-					firstErr = fmt.Errorf("batch %d of %d (%s to %s): %w", i+1, len(batches), b[0].where, b[len(b)-1].where, err)
+					firstErr = fmt.Errorf("batch %d of %d (%s to %s): %w", i+1, len(batches), b.rows[0].where, b.rows[len(b.rows)-1].where, err)
 					cancel()
 				}
 				return
 			}
 			applied++
 			st.added += n
-			progress.Add(len(pending(b)))
+			progress.Add(n)
 		}()
 	}
 	wg.Wait()
 	for i, b := range batches {
 		if !sent[i] {
-			for _, r := range b {
+			for _, r := range b.rows {
 				m.result(r, "add", "not sent", "stopped by an earlier failure")
 			}
 		}
@@ -472,7 +497,10 @@ func (m *module) logBulkPlan(L *lua.LState, op string, kind bulkKind, rows []*ro
 		level = slog.LevelInfo
 	}
 	c := ctx(L)
-	attrs := []slog.Attr{slog.String("op", op), slog.Int("add", st.rows-st.unchanged), slog.Int("unchanged", st.unchanged), slog.Int("batches", st.batches)}
+	attrs := []slog.Attr{slog.String("op", op), slog.Int("add", st.rows-st.unchanged-st.skipped), slog.Int("unchanged", st.unchanged), slog.Int("batches", st.batches)}
+	if st.skipped > 0 {
+		attrs = append(attrs, slog.Int("skipped_by_journal", st.skipped))
+	}
 	if kind == kindImport {
 		attrs = append(attrs, slog.Int("create_users", st.createdUsers))
 	}
@@ -515,7 +543,7 @@ func (m *module) assign(L *lua.LState) int {
 		where := fmt.Sprintf("item %d", i+1)
 		t, ok := v.(*lua.LTable)
 		if !ok {
-			bad.add("%s: table {userId=, userGroupId=} expected, got %s", where, v.Type())
+			bad.add(i+1, "%s: table {userId=, userGroupId=} expected, got %s", where, v.Type())
 			continue
 		}
 		r := &row{n: i + 1, where: where, userID: stringField(t, "userId")}
@@ -523,7 +551,7 @@ func (m *module) assign(L *lua.LState) int {
 		ok = true
 		for _, fv := range [][2]string{{"userId", r.userID}, {"userGroupId", r.ref.ID}} {
 			if err := checkUUID(fv[1]); err != nil {
-				bad.add("%s: %s: %v", where, fv[0], err)
+				bad.add(i+1, "%s: %s: %v", where, fv[0], err)
 				ok = false
 			}
 		}
@@ -532,7 +560,7 @@ func (m *module) assign(L *lua.LState) int {
 		}
 		key := [2]string{r.userID, r.ref.ID}
 		if first, dup := seen[key]; dup {
-			bad.add("%s: duplicate of %s", where, first)
+			bad.add(i+1, "%s: duplicate of %s", where, first)
 			continue
 		}
 		seen[key] = where
@@ -555,7 +583,6 @@ func (m *module) importUsers(L *lua.LState) int {
 // format problems, then resolution problems, are raised before any write;
 // then the rows are applied and the result pushed.
 func (m *module) validateAndApply(L *lua.LState, a args, kind bulkKind, rows []*row, bad *problems, size int) {
-	bad.raiseIfAny(a, "rows")
 	if err := m.resolve(ctx(L), kind, rows, bad); err != nil {
 		raise(L, a.fn, err)
 	}
@@ -587,12 +614,12 @@ func parseRelations(items []lua.LValue) ([]*row, *problems) {
 		where := fmt.Sprintf("item %d", n)
 		t, ok := v.(*lua.LTable)
 		if !ok {
-			bad.add("%s: table {user=, userGroups=} expected, got %s", where, v.Type())
+			bad.add(n, "%s: table {user=, userGroups=} expected, got %s", where, v.Type())
 			continue
 		}
 		ut, ok := t.RawGetString("user").(*lua.LTable)
 		if !ok {
-			bad.add("%s: user: table {username=, firstName=, lastName=} expected", where)
+			bad.add(n, "%s: user: table {username=, firstName=, lastName=} expected", where)
 			continue
 		}
 		user := clickapi.ImportUser{
@@ -601,25 +628,25 @@ func parseRelations(items []lua.LValue) ([]*row, *problems) {
 			LastName:  firstString(ut, "lastName", "lastname"),
 		}
 		if user.Username == "" {
-			bad.add("%s: user.username: empty", where)
+			bad.add(n, "%s: user.username: empty", where)
 			continue
 		}
 		gt, ok := t.RawGetString("userGroups").(*lua.LTable)
 		if !ok || gt.Len() == 0 {
-			bad.add("%s (%s): userGroups: a non-empty list {{id=}|{name=}, ...} expected", where, user.Username)
+			bad.add(n, "%s (%s): userGroups: a non-empty list {{id=}|{name=}, ...} expected", where, user.Username)
 			continue
 		}
 		for j := 1; j <= gt.Len(); j++ {
 			g, ok := gt.RawGetInt(j).(*lua.LTable)
 			if !ok {
-				bad.add("%s (%s): userGroups[%d]: table {id=} or {name=} expected", where, user.Username, j)
+				bad.add(n, "%s (%s): userGroups[%d]: table {id=} or {name=} expected", where, user.Username, j)
 				continue
 			}
 			ref := clickapi.GroupRef{ID: stringField(g, "id"), Name: strings.TrimSpace(stringField(g, "name"))}
 			if r, msg := newImportRow(n, where, user, ref); msg != "" {
-				bad.add("%s (%s): userGroups[%d]%s", where, user.Username, j, msg)
+				bad.add(n, "%s (%s): userGroups[%d]%s", where, user.Username, j, msg)
 			} else if first, dup := seen[r.key()]; dup {
-				bad.add("%s (%s): userGroups[%d]: duplicate of %s", where, user.Username, j, first)
+				bad.add(n, "%s (%s): userGroups[%d]: duplicate of %s", where, user.Username, j, first)
 			} else {
 				seen[r.key()] = where
 				rows = append(rows, r)

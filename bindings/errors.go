@@ -33,7 +33,12 @@ func raise(L *lua.LState, op string, err error) {
 	t.RawSetString("messages", msgs)
 	t.RawSetString("op", lua.LString(op))
 	t.RawSetString("endpoint", lua.LString(apiErr.Endpoint))
-	t.RawSetString("message", lua.LString(op+": "+apiErrorText(apiErr)))
+	msg := apiErrorText(apiErr)
+	if full := err.Error(); full != apiErr.Error() {
+		// Wrapped with context (which batch, what was applied): keep it all.
+		msg = full
+	}
+	t.RawSetString("message", lua.LString(op+": "+msg))
 	L.SetMetatable(t, L.GetTypeMetatable(errorMetaName))
 	L.Error(t, 1)
 }

@@ -86,19 +86,19 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 		where := fmt.Sprintf("%s:%d", name, line)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			bad.add("%s:%d: %v", name, pe.Line, pe.Err)
+			bad.add(pe.Line, "%s:%d: %v", name, pe.Line, pe.Err)
 			continue
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if len(rec) != len(header) {
-			bad.add("%s: expected %d fields, got %d", where, len(header), len(rec))
+			bad.add(line, "%s: expected %d fields, got %d", where, len(header), len(rec))
 			continue
 		}
 		user := clickapi.ImportUser{Username: get(rec, "username"), FirstName: get(rec, "firstName"), LastName: get(rec, "lastName")}
 		if user.Username == "" {
-			bad.add("%s: username: empty", where)
+			bad.add(line, "%s: username: empty", where)
 			continue
 		}
 		group := get(rec, "group")
@@ -109,12 +109,12 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 		r, msg := newImportRow(line, where, user, ref)
 		switch {
 		case group == "":
-			bad.add("%s: group: empty", where)
+			bad.add(line, "%s: group: empty", where)
 		case msg != "":
-			bad.add("%s: group%s", where, msg)
+			bad.add(line, "%s: group%s", where, msg)
 		default:
 			if first, dup := seen[r.key()]; dup {
-				bad.add("%s: duplicate of %s (%s in %s)", where, first, user.Username, group)
+				bad.add(line, "%s: duplicate of %s (%s in %s)", where, first, user.Username, group)
 				continue
 			}
 			seen[r.key()] = where

@@ -192,16 +192,16 @@ func parseDesired(a args, n int) []desiredUser {
 			u = clickapi.ImportUser{Username: strings.TrimSpace(stringField(t, "username")),
 				FirstName: firstString(t, "firstName", "firstname"), LastName: firstString(t, "lastName", "lastname")}
 		default:
-			bad.add("desired[%d]: username or {username=} expected, got %s", i+1, v.Type())
+			bad.add(i+1, "desired[%d]: username or {username=} expected, got %s", i+1, v.Type())
 			continue
 		}
 		if u.Username == "" {
-			bad.add("desired[%d]: empty username", i+1)
+			bad.add(i+1, "desired[%d]: empty username", i+1)
 			continue
 		}
 		key := strings.ToLower(u.Username)
 		if first, dup := seen[key]; dup {
-			bad.add("desired[%d]: %s repeats desired[%d]", i+1, u.Username, first)
+			bad.add(i+1, "desired[%d]: %s repeats desired[%d]", i+1, u.Username, first)
 			continue
 		}
 		seen[key] = i + 1
