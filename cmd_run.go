@@ -20,13 +20,19 @@ func runCommand() *command {
 		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
 			var cf connFlags
 			var bf bulkFlags
+			var lf limitFlags
 			cf.register(fs)
 			bf.register(fs)
+			lf.register(fs)
 			return func(ctx context.Context, args []string, s streams) int {
 				if len(args) == 0 {
 					return usageError(s, "run", "missing the script to run")
 				}
 				if err := cf.validate(); err != nil {
+					return usageError(s, "run", "%v", err)
+				}
+				maxMemory, err := lf.bytes()
+				if err != nil {
 					return usageError(s, "run", "%v", err)
 				}
 				script, err := engine.ReadScript(args[0], s.stdin)
@@ -52,7 +58,8 @@ func runCommand() *command {
 					// is byte-stable and replays in order.
 					Sequential: cf.record != "",
 					Audit:      files.audit, Journal: files.journal, Results: files.results,
-					Progress: progressFor(s.stderr, sess.log),
+					Progress:  progressFor(s.stderr, sess.log),
+					MaxMemory: maxMemory, Sandbox: lf.sandbox,
 				})
 				runCtx, cancel := withTimeout(ctx, cf)
 				defer cancel()
@@ -89,6 +96,9 @@ func reportRun(s streams, cf connFlags, err error) int {
 		if se.Traceback != "" {
 			fmt.Fprintln(s.stderr, se.Traceback)
 		}
+		return exitError
+	case errors.Is(err, engine.ErrMemoryLimit):
+		fmt.Fprintf(s.stderr, "clickscript: %v (--max-memory)\n", err)
 		return exitError
 	case errors.Is(err, context.DeadlineExceeded):
 		fmt.Fprintf(s.stderr, "clickscript: script stopped: --timeout %v reached\n", cf.timeout)

@@ -35,6 +35,12 @@ type Options struct {
 	Journal     *audit.Journal                               // skip and record applied bulk batches; nil: none
 	Results     *audit.Results                               // one row per bulk input row; nil: none
 	Progress    func(op string, total int) bindings.Progress // bulk progress; nil: none
+	// MaxMemory, when above 0, stops a run whose process heap passes this
+	// many bytes (the error wraps ErrInterrupted and ErrMemoryLimit).
+	MaxMemory int64
+	// Sandbox disables what reaches outside the API: running programs,
+	// loading code from files, writing files (see sandbox).
+	Sandbox bool
 	// Setup, if set, runs on each fresh state after the modules are
 	// opened: watch mode adds its `event` table here.
 	Setup func(L *lua.LState)
@@ -79,13 +85,19 @@ func New(opts Options) *Engine {
 	return &Engine{opts: opts}
 }
 
-// ErrInterrupted wraps the error of a run stopped by its context: Ctrl-C
-// (context.Canceled) or a timeout (context.DeadlineExceeded).
+// ErrInterrupted wraps the error of a run stopped before its end: by
+// Ctrl-C (context.Canceled), a timeout (context.DeadlineExceeded) or the
+// memory watchdog (ErrMemoryLimit).
 var ErrInterrupted = errors.New("script stopped")
 
-// Run runs script with args under ctx. It returns nil, a *ScriptError, or
-// an error wrapping ErrInterrupted and the context's error.
+// Run runs script with args under ctx in a fresh state. It returns nil, a
+// *ScriptError, or an error wrapping ErrInterrupted and the reason.
 func (e *Engine) Run(ctx context.Context, script Script, args []string) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if e.opts.MaxMemory > 0 {
+		defer watchMemory(ctx, cancel, e.opts.MaxMemory)()
+	}
 	L := e.NewState(ctx)
 	defer L.Close()
 	return e.Exec(ctx, L, script, args)
@@ -103,6 +115,9 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 		Audit: e.opts.Audit, Journal: e.opts.Journal, Results: e.opts.Results, Progress: e.opts.Progress,
 	})
 	e.redirectOutput(L)
+	if e.opts.Sandbox {
+		sandbox(L)
+	}
 	if e.opts.Setup != nil {
 		e.opts.Setup(L)
 	}
@@ -122,8 +137,8 @@ func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []
 		L.Push(lua.LString(a))
 	}
 	if err := L.PCall(len(args), 0, nil); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("%w: %w", ErrInterrupted, ctxErr)
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
 		}
 		return runtimeError(L, script.Name, err)
 	}
