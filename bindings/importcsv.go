@@ -82,8 +82,6 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		where := fmt.Sprintf("%s:%d", name, line)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			bad.add(pe.Line, "%s:%d: %v", name, pe.Line, pe.Err)
@@ -92,6 +90,8 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0) // only valid after a successful Read
+		where := fmt.Sprintf("%s:%d", name, line)
 		if len(rec) != len(header) {
 			bad.add(line, "%s: expected %d fields, got %d", where, len(header), len(rec))
 			continue
