@@ -53,7 +53,7 @@ func runCommand() *command {
 				}
 				eng := engine.New(engine.Options{
 					Client: sess.client, Stdout: s.stdout, Logger: sess.log,
-					DryRun: cf.dryRun, Concurrency: cf.concurrency,
+					DryRun: cf.dryRun, Concurrency: cf.concurrency, PageSize: sess.pageSize,
 					// A recording is made one request at a time, so that it
 					// is byte-stable and replays in order.
 					Sequential: cf.record != "",

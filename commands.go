@@ -26,8 +26,13 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		runCommand(),
+		replCommand(),
+		watchCommand(),
 		undoCommand(),
 		emulatorCommand(),
+		loginCommand(),
+		logoutCommand(),
+		typesCommand(),
 		versionCommand(),
 	}
 }

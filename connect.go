@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -34,6 +33,9 @@ type connFlags struct {
 	concurrency int
 	record      string
 	replay      string
+	profile     string
+
+	fs *pflag.FlagSet // to tell a flag set on the command line from its default
 }
 
 func (c *connFlags) register(fs *pflag.FlagSet) {
@@ -47,6 +49,8 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&c.concurrency, "concurrency", 4, "batches in flight at once for bulk writes")
 	fs.StringVar(&c.record, "record", "", "write every request and answer to this cassette file (token scrubbed)")
 	fs.StringVar(&c.replay, "replay", "", "answer from this cassette file, with no network at all")
+	fs.StringVar(&c.profile, "profile", "", "use this profile of the config file (env CLICK_PROFILE; default: the file's default)")
+	c.fs = fs
 }
 
 // session is what a command needs to talk to the API: a client, a logger,
@@ -59,6 +63,9 @@ type session struct {
 	replayer *cassette.Replayer
 	record   string // where the recording goes
 	replay   string // the cassette replayed
+	// pageSize is the default page size of listings that the profile
+	// asks for; 0: the agent's default.
+	pageSize int
 }
 
 // close ends the session: it saves the recording, or, after a replay,
@@ -98,20 +105,37 @@ func (c *connFlags) validate() error {
 	if c.replay != "" && (c.emulator || c.record != "" || c.url != "") {
 		return errors.New("--replay answers from the cassette: drop --emulator, --record and --url")
 	}
+	if c.profile != "" && (c.emulator || c.replay != "") {
+		return errors.New("--profile chooses an agent: drop it with --emulator or --replay")
+	}
 	return nil
 }
 
 // open connects as the flags say: a replayed cassette, the in-process
-// emulator, or the agent at --url / CLICK_URL with the token from --token,
-// CLICK_TOKEN or the saved login, in that order. With --record, every
-// exchange is recorded on the way.
+// emulator, or an agent. For an agent, each setting comes from its flag,
+// else its environment variable, else the profile (--profile, else
+// CLICK_PROFILE, else the config file's default): the URL from --url,
+// CLICK_URL or the profile's url; the token from --token, CLICK_TOKEN or
+// the token file (the profile's token_file, else the one login saves).
+// When credentials are configured (see profile.credentials), the client
+// logs in again when the token expires. With --record, every exchange is
+// recorded on the way.
 func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 	level, _ := parseLevel(c.logLevel)
-	var token string
-	log := newLogger(s.stderr, level, c.logFormat, func() string { return token })
+	var (
+		token  string
+		client *clickapi.Client
+	)
+	log := newLogger(s.stderr, level, c.logFormat, func() string {
+		if client != nil {
+			return client.Token()
+		}
+		return token
+	})
 	sess := &session{log: log, stop: func() {}, record: c.record, replay: c.replay}
 	base := c.url
 	var transport http.RoundTripper = clickapi.NewTransport()
+	var relogin func(context.Context) (string, error)
 	switch {
 	case c.replay != "":
 		cas, err := cassette.Load(c.replay)
@@ -129,12 +153,46 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		}
 		base, token, sess.stop = url, tok, stop
 	default:
+		p, name, _, err := selectProfile(c.profile)
+		if err != nil {
+			return nil, err
+		}
 		if base == "" {
 			base = os.Getenv("CLICK_URL")
 		}
-		var err error
-		if token, err = c.resolveToken(); err != nil {
+		if base == "" {
+			base = p.URL
+		}
+		if c.fs == nil || !c.fs.Changed("concurrency") {
+			if p.Concurrency > 0 {
+				c.concurrency = p.Concurrency
+			}
+		}
+		sess.pageSize = p.PageSize
+		var fromFile string
+		if token, fromFile, err = c.resolveTokenFrom(p); err != nil {
 			return nil, err
+		}
+		if creds, ok := p.credentials(); ok {
+			relogin = func(ctx context.Context) (string, error) {
+				tok, err := client.LoginToken(ctx, creds)
+				if err != nil {
+					return "", err
+				}
+				if sess.recorder != nil {
+					sess.recorder.AddToken(tok)
+				}
+				if fromFile != "" {
+					// The next run starts with the new token.
+					if err := writeFileAtomic(fromFile, []byte(tok+"\n")); err != nil {
+						log.Warn("could not save the new token", "file", fromFile, "error", err)
+					}
+				}
+				return tok, nil
+			}
+		}
+		if name != "" {
+			log.Debug("profile", "name", name, "relogin", relogin != nil)
 		}
 	}
 	if c.record != "" {
@@ -142,7 +200,8 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		sess.recorder.AddToken(token)
 		transport = sess.recorder
 	}
-	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: log, HTTPClient: &http.Client{Transport: transport}})
+	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: log,
+		HTTPClient: &http.Client{Transport: transport}, Relogin: relogin})
 	if err != nil {
 		sess.stop()
 		return nil, err
@@ -152,30 +211,35 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 }
 
 // resolveToken applies the token precedence: --token, CLICK_TOKEN, then
-// the token saved by `clickscript login`. No token at all is not an error
-// here: the agent answers 401, which says what to do.
+// the token file of the profile (see open). No token at all is not an
+// error here: the agent answers 401, which says what to do.
 func (c *connFlags) resolveToken() (string, error) {
-	if c.token != "" {
-		return c.token, nil
-	}
-	if t := os.Getenv("CLICK_TOKEN"); t != "" {
-		return t, nil
-	}
-	path, err := tokenPath()
-	if err != nil {
-		return "", nil
-	}
-	return readTokenFile(path)
-}
-
-// tokenPath is where login saves the token: the user's config directory
-// (XDG on Linux, Application Support on macOS, AppData on Windows).
-func tokenPath() (string, error) {
-	dir, err := os.UserConfigDir()
+	p, _, _, err := selectProfile(c.profile)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "clickscript", "token"), nil
+	token, _, err := c.resolveTokenFrom(p)
+	return token, err
+}
+
+// resolveTokenFrom applies the token precedence with profile p. file is
+// the token file the token came from, "" when it came from a flag or the
+// environment.
+func (c *connFlags) resolveTokenFrom(p profile) (token, file string, err error) {
+	if c.token != "" {
+		return c.token, "", nil
+	}
+	if t := os.Getenv("CLICK_TOKEN"); t != "" {
+		return t, "", nil
+	}
+	path, err := p.tokenFile()
+	if err != nil {
+		return "", "", nil
+	}
+	if token, err = readTokenFile(path); err != nil || token == "" {
+		return "", "", err
+	}
+	return token, path, nil
 }
 
 // readTokenFile reads a saved token. A missing file is no token; a file

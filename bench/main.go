@@ -4,7 +4,7 @@
 //
 //	go run ./bench [-reps N] [CASE...]
 //
-// Cases: coldstart, emulator, list, memory, import (default: all).
+// Cases: coldstart, emulator, list, memory, import, watch (default: all).
 package main
 
 import (
@@ -33,6 +33,7 @@ func cases() []benchCase {
 		{"list", "iterate 100,000 groups: clickscript vs a Python requests page loop vs a bare Go loop", listCase},
 		{"memory", "peak RSS of clickscript iterating 1,000,000 vs 10,000 groups", memoryCase},
 		{"import", "import 100,000 relations: clickscript --concurrency 4 vs the same batches from Python requests", importCase},
+		{"watch", "watch mode: save -> script start over 100 saves (p50, p95)", watchLatency},
 	}
 }
 

@@ -21,6 +21,7 @@ type Options struct {
 	DryRun      bool         // log every write instead of sending it
 	Concurrency int          // batches in flight at once for assign and import; 0: 4
 	BatchSize   int          // items per assign or import request; 0: DefaultBatchSize
+	PageSize    int          // page size of listings that set no pagesize; 0: the agent's default
 	// Sequential sends one request at a time in a fixed order: no page
 	// prefetch, one batch in flight. Recordings use it to be byte-stable.
 	Sequential bool
@@ -53,12 +54,13 @@ const DefaultConcurrency = 4
 
 // module is the state shared by the functions of one Lua state's modules.
 type module struct {
-	client *clickapi.Client
-	log    *slog.Logger
-	dryRun bool
-	conc   int
-	batch  int
-	seq    bool
+	client   *clickapi.Client
+	log      *slog.Logger
+	dryRun   bool
+	conc     int
+	batch    int
+	pageSize int
+	seq      bool
 
 	audit    *audit.Log
 	journal  *audit.Journal
@@ -91,7 +93,7 @@ func Funcs() []Func {
 // Open registers the usergroup and user modules in L: as preloaded modules
 // (require "usergroup") and as globals. Call it once per state.
 func Open(L *lua.LState, opts Options) {
-	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize, seq: opts.Sequential,
+	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize, pageSize: opts.PageSize, seq: opts.Sequential,
 		audit: opts.Audit, journal: opts.Journal, results: opts.Results, progress: opts.Progress}
 	if m.progress == nil {
 		m.progress = func(string, int) Progress { return noProgress{} }

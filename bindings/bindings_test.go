@@ -25,6 +25,7 @@ type harness struct {
 	logs *bytes.Buffer
 	mu   sync.Mutex
 	reqs map[string]int // "GET /usergroup/get_all" -> count
+	url  string
 }
 
 func (h *harness) count(endpoint string) int {
@@ -67,6 +68,7 @@ func newHarness(t *testing.T, emOpts emulator.Options, dryRun bool) *harness {
 		h.mu.Unlock()
 		em.ServeHTTP(w, r)
 	}))
+	h.url = srv.URL
 	client, err := clickapi.New(clickapi.Options{BaseURL: srv.URL, Token: em.Token()})
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +142,22 @@ print(n)`)
 	out = h.run(t, `print(#usergroup.list{name = "group 00001", pagesize = 3}:all())`)
 	if out != "100\n" { // Group 0000100 .. Group 0000199
 		t.Errorf("all with filter: %q", out)
+	}
+}
+
+func TestDefaultPageSize(t *testing.T) {
+	h := newHarness(t, emulator.Options{Seed: "none", Groups: 1000}, false)
+	client, _ := clickapi.New(clickapi.Options{BaseURL: h.url, Token: "tok-bindings-test"})
+	L := lua.NewState()
+	defer L.Close()
+	L.SetContext(context.Background())
+	Open(L, Options{Client: client, PageSize: 200})
+	if err := L.DoString(`assert(#usergroup.list{}:all() == 1000) assert(#usergroup.list{pagesize = 500}:all() == 1000)`); err != nil {
+		t.Fatal(err)
+	}
+	// 5 pages of the profile's 200, then 2 of the script's own 500.
+	if got := h.count("GET /usergroup/get_all"); got != 7 {
+		t.Errorf("%d list requests, want 7", got)
 	}
 }
 

@@ -15,7 +15,7 @@ func userFuncs() []Func {
 
 func (m *module) userList(L *lua.LState) int {
 	a := args{L, "user.list"}
-	opts := a.listOptions(1, "username")
+	opts := m.listOptions(a, 1, "username")
 	L.Push(newIter(L, m, a.fn, opts, userKey, m.client.ListUsers, userTable))
 	return 1
 }

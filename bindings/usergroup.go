@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -77,7 +78,7 @@ func usergroupFuncs() []Func {
 
 // listOptions reads a list's options table (argument n); filter is the
 // endpoint's filter key, "name" or "username".
-func (a args) listOptions(n int, filter string) clickapi.ListOptions {
+func (m *module) listOptions(a args, n int, filter string) clickapi.ListOptions {
 	f := a.fields(a.table(n, true), "option", filter, "sortfield", "descending", "pagesize")
 	o := clickapi.ListOptions{
 		SortField:  f.str("sortfield", false),
@@ -86,6 +87,9 @@ func (a args) listOptions(n int, filter string) clickapi.ListOptions {
 	}
 	if o.PageSize < 0 || o.PageSize > clickapi.MaxPageSize {
 		a.errorf("option \"pagesize\": %d is not between 1 and %d", o.PageSize, clickapi.MaxPageSize)
+	}
+	if o.PageSize == 0 {
+		o.PageSize = m.pageSize
 	}
 	if filter == "name" {
 		o.Name = f.str("name", false)
@@ -107,14 +111,14 @@ func assignmentKey(d clickapi.UserUserGroupDTO) string {
 
 func (m *module) list(L *lua.LState) int {
 	a := args{L, "usergroup.list"}
-	opts := a.listOptions(1, "name")
+	opts := m.listOptions(a, 1, "name")
 	L.Push(newIter(L, m, a.fn, opts, groupKey, m.client.ListUserGroups, groupTable))
 	return 1
 }
 
 func (m *module) listDetails(L *lua.LState) int {
 	a := args{L, "usergroup.list_details"}
-	opts := a.listOptions(1, "name")
+	opts := m.listOptions(a, 1, "name")
 	L.Push(newIter(L, m, a.fn, opts, detailsKey, m.client.ListUserGroupsWithDetails, detailsTable))
 	return 1
 }
@@ -122,7 +126,7 @@ func (m *module) listDetails(L *lua.LState) int {
 func (m *module) members(L *lua.LState) int {
 	a := args{L, "usergroup.members"}
 	id := a.id(1, "group")
-	opts := a.listOptions(2, "username")
+	opts := m.listOptions(a, 2, "username")
 	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
 		return m.client.ListAssignedUsers(c, id, o)
 	}
@@ -133,7 +137,7 @@ func (m *module) members(L *lua.LState) int {
 func (m *module) groupsOf(L *lua.LState) int {
 	a := args{L, "usergroup.groups_of"}
 	id := a.id(1, "user")
-	opts := a.listOptions(2, "name")
+	opts := m.listOptions(a, 2, "name")
 	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
 		return m.client.ListAssignedUserGroups(c, id, o)
 	}
@@ -189,7 +193,7 @@ func (m *module) insert(L *lua.LState) int {
 		return 1
 	}
 	start := time.Now()
-	created, err := m.client.InsertUserGroup(ctx(L), g)
+	created, err := m.insertOnce(L, g)
 	e := m.auditEntry(a.fn, "POST "+clickapi.RouteInsertGroup, 1, start, err)
 	if err == nil {
 		e.Group = created.ID
@@ -200,6 +204,47 @@ func (m *module) insert(L *lua.LState) int {
 	}
 	L.Push(groupTable(L, created))
 	return 1
+}
+
+// insertAttempts bounds how often insertOnce sends an insert whose
+// outcome stayed unknown.
+const insertAttempts = 3
+
+// insertOnce inserts g so that a retry never creates it twice. The client
+// resends an insert only when it provably never left; when an attempt may
+// have landed (the connection broke after sending, a 5xx or a 429), the
+// group is looked up by its exact name, which live groups never share: if
+// it is there, the insert landed and the group is returned; if not, it is
+// sent again.
+func (m *module) insertOnce(L *lua.LState, g clickapi.NewUserGroup) (*clickapi.UserGroup, error) {
+	c := ctx(L)
+	created, err := m.client.InsertUserGroup(c, g)
+	unknown := false
+	for attempt := 1; err != nil && c.Err() == nil; attempt++ {
+		if !outcomeUnknown(err) && !(unknown && errors.Is(err, clickapi.ErrDuplicate)) {
+			return nil, err
+		}
+		unknown = true
+		found, ferr := m.findGroup(L, g.Name)
+		if ferr == nil && found != nil {
+			m.log.Warn("insert answered with an error, but the group is there: it landed", "op", "usergroup.insert", "group", g.Name, "error", err.Error())
+			return found, nil
+		}
+		if attempt == insertAttempts {
+			return nil, err
+		}
+		created, err = m.client.InsertUserGroup(c, g)
+	}
+	return created, err
+}
+
+// outcomeUnknown reports whether a failed write may still have been applied.
+func outcomeUnknown(err error) bool {
+	var apiErr *clickapi.APIError
+	if !errors.As(err, &apiErr) {
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	}
+	return apiErr.Status == 429 || apiErr.Status >= 500
 }
 
 // DryRunID is the id that writes return under --dry-run: a valid uuid, so

@@ -25,6 +25,9 @@ type Options struct {
 	Retry      RetryPolicy   // zero value: DefaultRetryPolicy
 	Timeout    time.Duration // per attempt; 0: 60s
 	Logger     *slog.Logger  // nil: no logging; request lines are logged at debug level, scrubbed
+	// Relogin, when set, is called after a 401 to get a new token (see
+	// relogin.go): the client then uses it and resends the request once.
+	Relogin func(ctx context.Context) (token string, err error)
 }
 
 // Client speaks the Click API. It is safe for concurrent use.
@@ -35,6 +38,7 @@ type Client struct {
 	timeout time.Duration
 	log     *slog.Logger
 	token   atomic.Pointer[string]
+	relogin *relogin // nil without Options.Relogin
 }
 
 // New returns a Client for opts. It fails only on a malformed BaseURL.
@@ -67,6 +71,7 @@ func New(opts Options) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	c.SetToken(opts.Token)
+	c.relogin = newRelogin(opts.Relogin)
 	return c, nil
 }
 
@@ -106,6 +111,9 @@ func (r call) endpoint() string { return r.method + " " + r.route }
 func (c *Client) do(ctx context.Context, r call, out any) error {
 	token := c.Token()
 	err := c.send(ctx, r, token, out)
+	if err != nil && !r.public && c.relogin != nil && errors.Is(err, ErrUnauthorized) {
+		err = c.resendAfterLogin(ctx, r, token, out, err)
+	}
 	return redactError(err, token)
 }
 
@@ -151,7 +159,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			drainClose(resp.Body)
 			var e *APIError
 			errors.As(apiErr, &e)
-			if r.idempotent && retryableStatus(e.Status) && attempt < c.retry.MaxAttempts {
+			if r.idempotent && retryableStatus(r.method, e.Status) && attempt < c.retry.MaxAttempts {
 				if err := c.retry.sleep(ctx, attempt, e.RetryAfter); err != nil {
 					return fmt.Errorf("%s: %w", r.endpoint(), err)
 				}
@@ -162,6 +170,16 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		err = decodeBody(resp, out)
 		drainClose(resp.Body)
 		if err != nil {
+			// A body cut short or garbled on the way (a dropped connection,
+			// a proxy) is worth another try when resending is safe.
+			if r.idempotent && attempt < c.retry.MaxAttempts {
+				c.log.LogAttrs(ctx, slog.LevelDebug, "bad response body", slog.String("endpoint", r.endpoint()),
+					slog.Int("attempt", attempt), slog.String("error", RedactToken(err.Error(), token)))
+				if err := c.retry.sleep(ctx, attempt, 0); err != nil {
+					return fmt.Errorf("%s: %w", r.endpoint(), err)
+				}
+				continue
+			}
 			return fmt.Errorf("%s: %w: %w", r.endpoint(), ErrBadResponse, err)
 		}
 		return nil

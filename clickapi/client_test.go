@@ -262,8 +262,25 @@ func TestRetriesReadsAndIdempotentWrites(t *testing.T) {
 			t.Fatalf("err = %v after %d calls; want 503 after 3", err, calls.Load())
 		}
 	})
-	t.Run("no retry of 499 or 500", func(t *testing.T) {
-		for _, status := range []int{499, 500, 401} {
+	t.Run("reads retry a 500, writes do not", func(t *testing.T) {
+		c, mux := setup(t)
+		var reads, writes atomic.Int32
+		mux.HandleFunc("/usergroup/get_all", func(w http.ResponseWriter, r *http.Request) {
+			reads.Add(1)
+			w.WriteHeader(500)
+		})
+		mux.HandleFunc("/usergroup/update", func(w http.ResponseWriter, r *http.Request) {
+			writes.Add(1)
+			w.WriteHeader(500)
+		})
+		c.ListUserGroups(context.Background(), ListOptions{})
+		c.UpdateUserGroup(context.Background(), UserGroupUpdate{ID: "x", Name: "n"})
+		if reads.Load() != 3 || writes.Load() != 1 {
+			t.Errorf("500: %d reads, %d writes; want 3 and 1", reads.Load(), writes.Load())
+		}
+	})
+	t.Run("no retry of 499 or 401", func(t *testing.T) {
+		for _, status := range []int{499, 401} {
 			c, mux := setup(t)
 			var calls atomic.Int32
 			mux.HandleFunc("/usergroup/get_all", func(w http.ResponseWriter, r *http.Request) {

@@ -9,8 +9,9 @@ import (
 
 // RetryPolicy says how often and how patiently a request is resent. Reads
 // and idempotent writes (update, delete, assign, unassign, import) are
-// resent after connection errors, 429 and 502/503/504; insert only when the
-// request provably never left (its headers were never written).
+// resent after connection errors, 429 and 502/503/504, and reads after a
+// 500 and a body cut short too; insert only when the request provably
+// never left (its headers were never written).
 type RetryPolicy struct {
 	MaxAttempts   int           // including the first; 0: 5; 1: never retry
 	BaseDelay     time.Duration // first backoff; 0: 100ms
@@ -42,11 +43,16 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 // retryableStatus reports whether an answer with this status may succeed
-// when resent.
-func retryableStatus(status int) bool {
+// when the request is resent: 429 and 502/503/504 for every idempotent
+// request, and 500 too for reads (a read changes nothing, so a transient
+// internal error costs only another try; a write that failed with 500 is
+// left for the caller to look at).
+func retryableStatus(method string, status int) bool {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
+	case http.StatusInternalServerError:
+		return method == http.MethodGet
 	}
 	return false
 }

@@ -19,6 +19,7 @@ type sessions struct {
 	n             uint64
 	tokens        map[string]bool
 	pending       map[string]bool
+	staticRevoked bool // Options.Token no longer accepted (see revoke.go)
 }
 
 // newSessions returns an empty sessions.
@@ -93,7 +94,7 @@ func (e *Emulator) authorized(q url.Values) bool {
 	if t == "" {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(t), []byte(e.token)) == 1 || e.auth.valid(t)
+	return (subtle.ConstantTimeCompare([]byte(t), []byte(e.token)) == 1 && !e.auth.revokedStatic()) || e.auth.valid(t)
 }
 
 // agentStatus serves GET /management/agent_status.

@@ -53,9 +53,15 @@ type Options struct {
 	MFACode string
 
 	// Logger, when set, gets one line per request: method, path, status,
-	// problem type and duration. Query strings, and so tokens, are never
-	// logged.
+	// problem type, injected faults and duration. Query strings, and so
+	// tokens, are never logged.
 	Logger *slog.Logger
+
+	// Faults makes protected routes fail on purpose: 429s, 503s, 500s,
+	// reset connections, delays, truncated and malformed bodies, each for
+	// a share of the requests (see Faults and ParseFaults). The zero value
+	// injects nothing.
+	Faults Faults
 }
 
 // Stats counts an emulator's live records: groups that are not
@@ -77,6 +83,7 @@ type Emulator struct {
 	log      *slog.Logger
 	routes   map[string]route
 	auth     *sessions
+	faults   *injector // nil when Options.Faults injects nothing
 
 	mu sync.RWMutex
 	st *store
@@ -90,6 +97,9 @@ func New(opts Options) (*Emulator, error) {
 		return nil, fmt.Errorf("emulator: synthetic sizes must not be negative (groups %d, users %d, memberships %d)",
 			opts.Groups, opts.Users, opts.Memberships)
 	}
+	if err := opts.Faults.Validate(); err != nil {
+		return nil, fmt.Errorf("emulator: faults: %w", err)
+	}
 	e := &Emulator{
 		token:    opts.Token,
 		username: cmp.Or(opts.Username, defaultUsername),
@@ -97,6 +107,7 @@ func New(opts Options) (*Emulator, error) {
 		mfaCode:  opts.MFACode,
 		log:      opts.Logger,
 		auth:     newSessions(opts.Deterministic),
+		faults:   newInjector(opts.Faults),
 	}
 	e.routes = e.routeTable()
 	if e.token == "" {

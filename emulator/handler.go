@@ -48,9 +48,10 @@ func (e *Emulator) routeTable() map[string]route {
 // a wrong method, 401 without an accepted token on a protected route, 499
 // with a ValidationProblemDetails body for application errors, 500 without
 // a body when storage fails, else 200 with a compact JSON body (or none).
+// Options.Faults spoils a share of the answers on protected routes.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	status, code := e.serve(w, r)
+	status, code, fault := e.serveWithFaults(w, r)
 	if e.log != nil {
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
@@ -60,6 +61,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if code != "" {
 			attrs = append(attrs, slog.String("problem", code))
+		}
+		if fault != "" {
+			attrs = append(attrs, slog.String("fault", fault))
 		}
 		e.log.LogAttrs(r.Context(), slog.LevelInfo, "emulator request", attrs...)
 	}

@@ -30,6 +30,7 @@ type Options struct {
 	DryRun      bool                                         // writes are logged, not sent
 	Concurrency int                                          // batches in flight for bulk writes; 0: the bindings' default
 	BatchSize   int                                          // items per bulk request; 0: the bindings' default
+	PageSize    int                                          // page size of listings that set none; 0: the agent's default
 	Sequential  bool                                         // one request at a time, in a fixed order (for recordings)
 	Audit       *audit.Log                                   // append one line per write call; nil: none
 	Journal     *audit.Journal                               // skip and record applied bulk batches; nil: none
@@ -111,7 +112,7 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger})
 	bindings.Open(L, bindings.Options{
 		Client: e.opts.Client, Logger: e.opts.Logger, DryRun: e.opts.DryRun,
-		Concurrency: e.opts.Concurrency, BatchSize: e.opts.BatchSize, Sequential: e.opts.Sequential,
+		Concurrency: e.opts.Concurrency, BatchSize: e.opts.BatchSize, PageSize: e.opts.PageSize, Sequential: e.opts.Sequential,
 		Audit: e.opts.Audit, Journal: e.opts.Journal, Results: e.opts.Results, Progress: e.opts.Progress,
 	})
 	e.redirectOutput(L)

@@ -1,0 +1,184 @@
+package bindings
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/clickscript/clickscript/clickapi"
+)
+
+// This file documents the shapes of the tables that the functions of
+// Funcs take and return, for `clickscript types` (LuaLS annotations) and
+// docs/lua-api.md. The fields of the API's records come from the clickapi
+// model structs' json tags, by reflection, so that a model change shows up
+// in the docs; the tables that exist only on the Lua side (options,
+// results, errors, iterators) are written out here.
+
+// ClassDoc documents one table shape, in LuaLS terms.
+type ClassDoc struct {
+	Name    string // "UserGroup"; a generic one has its parameter: "ListIterator<T>"
+	Summary string
+	Fields  []FieldDoc
+	// Call is the LuaLS function type of calling the table, for callable
+	// ones: "fun(): T?" for iterators. "" for plain tables.
+	Call string
+	// Model is the clickapi struct the fields come from; nil for the
+	// tables that exist only in Lua.
+	Model reflect.Type
+}
+
+// FieldDoc is one field of a ClassDoc. An optional field's Type ends in "?".
+type FieldDoc struct {
+	Name, Type, Doc string
+}
+
+// modelDocs are the summaries of the API's records as Lua scripts see
+// them, by struct name. Classes takes their fields from the structs.
+var modelDocs = []struct {
+	model   reflect.Type
+	summary string
+}{
+	{reflect.TypeFor[clickapi.UserGroup](), "A user group, as listings return it and update takes it."},
+	{reflect.TypeFor[clickapi.NewUserGroup](), "The fields of a group to create; active defaults to true."},
+	{reflect.TypeFor[clickapi.User](), "An account user. Note the all-lowercase firstname and lastname; status flags: 1 active, 2 inactive, 4 pending."},
+	{reflect.TypeFor[clickapi.UserUserGroup](), "One user-to-group assignment; id is the assignment id that usergroup.unassign takes (not needed by assign)."},
+	{reflect.TypeFor[clickapi.UserUserGroupDTO](), "A row of usergroup.members and usergroup.groups_of: the user, the group and the assignment linking them; absent parts are nil."},
+	{reflect.TypeFor[clickapi.UserGroupWithDetails](), "A row of usergroup.list_details: a group with its members, projects and drives inlined."},
+	{reflect.TypeFor[clickapi.UserMembership](), "A member of a group in UserGroupWithDetails.usersData."},
+	{reflect.TypeFor[clickapi.ProjectPermission](), "A project a group can reach, with the group's permission."},
+	{reflect.TypeFor[clickapi.DrivePermission](), "A shared cloud drive a group can reach, with the group's permission."},
+	{reflect.TypeFor[clickapi.Project](), "An Amove project."},
+	{reflect.TypeFor[clickapi.SharedCloudDrive](), "A cloud drive shared with groups."},
+	{reflect.TypeFor[clickapi.Permission](), "A group's access level on a project or drive."},
+	{reflect.TypeFor[clickapi.UserUserGroupRelation](), "One item of usergroup.import: a user, matched or created by username, and the groups to put them in."},
+	{reflect.TypeFor[clickapi.ImportUser](), "The user of an import item or a sync's desired member (firstname and lastname are accepted too)."},
+	{reflect.TypeFor[clickapi.GroupRef](), "A group in an import item: by id, or by exact name when id is absent."},
+}
+
+// listOptionFields are the options every listing takes besides its filter.
+func listOptionFields(filter, filterDoc string) []FieldDoc {
+	return []FieldDoc{
+		{filter, "string?", filterDoc},
+		{"sortfield", "string?", "PascalCase property path, as the agent wants: \"Name\", \"CreateDate\", \"User.Username\", \"UserGroup.Name\""},
+		{"descending", "boolean?", "sort in descending order"},
+		{"pagesize", "integer?", fmt.Sprintf("items per request, 1 to %d (default: the agent's, 50)", clickapi.MaxPageSize)},
+	}
+}
+
+// luaClasses are the tables that exist only on the Lua side.
+func luaClasses() []ClassDoc {
+	return []ClassDoc{
+		{Name: "ListIterator<T>", Call: "fun(): T?",
+			Summary: "A lazy listing: `for x in it do` walks every page (the next page is fetched while the script works on this one); " +
+				"the methods send one small request (first, count) or walk every page (all).",
+			Fields: []FieldDoc{
+				{"all", "fun(self: ListIterator<T>): T[]", "every remaining item, as a Lua list"},
+				{"first", "fun(self: ListIterator<T>): T?", "the first item, or nil (one small request)"},
+				{"count", "fun(self: ListIterator<T>): integer", "the total number of matches (one small request)"},
+				{"close", "fun(self: ListIterator<T>)", "stops the prefetching of an iterator left before its end"},
+			}},
+		{Name: "GroupListOptions", Summary: "Options of usergroup.list, usergroup.list_details and usergroup.groups_of. A misspelt option is an error.",
+			Fields: listOptionFields("name", "case-insensitive substring of the group name")},
+		{Name: "MemberListOptions", Summary: "Options of usergroup.members. A misspelt option is an error.",
+			Fields: listOptionFields("username", "case-insensitive substring of the username")},
+		{Name: "UserListOptions", Summary: "Options of user.list. A misspelt option is an error.",
+			Fields: listOptionFields("username", "case-insensitive substring of the username")},
+		{Name: "BulkOptions", Summary: "Options of usergroup.assign, usergroup.import and usergroup.import_csv.",
+			Fields: []FieldDoc{{"batch", "integer?", fmt.Sprintf("items per request, 1 to 10000 (default %d)", DefaultBatchSize)}}},
+		{Name: "SyncOptions", Summary: "Options of usergroup.sync.",
+			Fields: []FieldDoc{
+				{"add_only", "boolean?", "only add the missing members"},
+				{"remove_only", "boolean?", "only remove the members not desired"},
+				{"max_remove", "(integer|string)?", "most members a sync may remove: a count, or a percentage of the current members as \"10%\"; over it nothing is changed"},
+				{"force", "boolean?", "go ahead even over max_remove"},
+				{"batch", "integer?", "items per import request"},
+			}},
+		{Name: "BulkResult", Summary: "What usergroup.assign, usergroup.import and usergroup.import_csv did (or, under --dry-run, would do).",
+			Fields: []FieldDoc{
+				{"items", "integer", "rows given (after validation)"},
+				{"added", "integer", "memberships added (planned, under --dry-run)"},
+				{"unchanged", "integer", "rows that were memberships already"},
+				{"skipped", "integer", "rows of batches an earlier run applied (the journal)"},
+				{"created_users", "integer", "users the import creates"},
+				{"batches", "integer", "batches the rows were split into"},
+				{"dry_run", "boolean", "true when nothing was sent (--dry-run)"},
+			}},
+		{Name: "SyncResult", Summary: "What usergroup.sync planned and did.",
+			Fields: []FieldDoc{
+				{"group", "string", "the group's id"},
+				{"adds", "string[]", "usernames added"},
+				{"removes", "string[]", "usernames removed, sorted"},
+				{"unchanged", "integer", "members that stay"},
+				{"dry_run", "boolean", "true when nothing was changed (--dry-run)"},
+				{"applied", "{added: integer, removed: integer}", "what was changed (zeros under --dry-run)"},
+			}},
+		{Name: "ApiError", Summary: "The error value of a failed API call (catch it with pcall); tostring gives message.",
+			Fields: []FieldDoc{
+				{"status", "integer", "the HTTP status: 499 for the agent's validation errors, 401 for an expired token"},
+				{"type", "string", "the problem type: \"DUPLICATE\", \"NOT_FOUND\", \"VALIDATION\", ..."},
+				{"messages", "string[]", "the agent's messages"},
+				{"op", "string", "the function that failed: \"usergroup.insert\""},
+				{"endpoint", "string", "the request: \"POST /usergroup/insert\""},
+				{"message", "string", "all of it in one line: \"usergroup.insert: 499 DUPLICATE: ...\""},
+			}},
+	}
+}
+
+// Classes returns the documentation of every table shape that the
+// functions of Funcs take or return: the API's records (fields from the
+// clickapi structs' json tags), then the Lua-only tables.
+func Classes() []ClassDoc {
+	var out []ClassDoc
+	for _, m := range modelDocs {
+		out = append(out, ClassDoc{Name: m.model.Name(), Summary: m.summary, Fields: modelFields(m.model), Model: m.model})
+	}
+	return append(out, luaClasses()...)
+}
+
+// modelFields lists the fields of struct t by their json names. A pointer
+// or an omitempty field is optional: Lua tables leave absent parts out.
+func modelFields(t reflect.Type) []FieldDoc {
+	var out []FieldDoc
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		typ := luaType(f.Type)
+		if f.Type.Kind() == reflect.Pointer || slices.Contains(strings.Split(opts, ","), "omitempty") {
+			typ += "?"
+		}
+		out = append(out, FieldDoc{Name: name, Type: typ})
+	}
+	return out
+}
+
+// luaType is the LuaLS type of a Go type as the bindings convert it.
+func luaType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return luaType(t.Elem())
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return luaType(t.Elem()) + "[]"
+	case reflect.Map:
+		return "table<" + luaType(t.Key()) + ", " + luaType(t.Elem()) + ">"
+	case reflect.Struct:
+		return t.Name()
+	}
+	return "any"
+}

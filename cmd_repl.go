@@ -1,0 +1,332 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/chzyer/readline"
+	"github.com/spf13/pflag"
+
+	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/engine"
+)
+
+// historyLimit is how many lines the REPL history keeps.
+const historyLimit = 1000
+
+func replCommand() *command {
+	return &command{
+		name:    "repl",
+		args:    "[flags]",
+		summary: "type Lua at a prompt: expressions print their value",
+		example: "clickscript repl --emulator\n" +
+			"> usergroup.members(usergroup.find(\"Design Team\"))\n" +
+			"printf 'usergroup.list{}:count()\\n' | clickscript repl --emulator",
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+			var cf connFlags
+			cf.register(fs)
+			var rows int
+			fs.IntVar(&rows, "rows", engine.DefaultRows, "rows of a list shown before \"... and N more\"")
+			return func(ctx context.Context, args []string, s streams) int {
+				if len(args) > 0 {
+					return usageError(s, "repl", "unexpected argument %q: the REPL reads its statements from stdin", args[0])
+				}
+				if err := cf.validate(); err != nil {
+					return usageError(s, "repl", "%v", err)
+				}
+				if rows < 1 {
+					return usageError(s, "repl", "--rows %d: want 1 or more", rows)
+				}
+				sess, err := cf.open(ctx, s)
+				if err != nil {
+					fmt.Fprintf(s.stderr, "clickscript repl: %v\n", err)
+					return exitError
+				}
+				code := runREPL(ctx, cf, rows, sess, s)
+				if err := sess.close(); err != nil {
+					fmt.Fprintf(s.stderr, "clickscript repl: %v\n", err)
+					code = max(code, exitError)
+				}
+				return code
+			}
+		},
+	}
+}
+
+// runREPL runs the session: with a line editor when stdin is a terminal,
+// else reading statements from stdin without prompts. It returns the exit
+// code: 0, 1 when the last statement read from a pipe failed, 130 when a
+// signal ended the session.
+func runREPL(ctx context.Context, cf connFlags, rows int, sess *session, s streams) int {
+	token := func() string { return sess.client.Token() }
+	stdout := &redactingWriter{w: s.stdout, token: token}
+	eng := engine.New(engine.Options{
+		Client: sess.client, Stdout: stdout, Logger: sess.log,
+		DryRun: cf.dryRun, Concurrency: cf.concurrency,
+		Sequential: cf.record != "",
+	})
+	term := isTerminal(s.stdin)
+	opts := engine.REPLOptions{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}
+	if term {
+		opts.Color = os.Getenv("NO_COLOR") == "" && isTerminal(s.stdout)
+		if w := readline.GetScreenWidth(); w > 20 {
+			opts.Width = w - 1
+		}
+	}
+	repl := engine.NewREPL(eng, opts)
+	defer repl.Close()
+
+	var ed *lineEditor
+	if term {
+		var err error
+		if ed, err = newLineEditor(repl, s, token); err != nil {
+			fmt.Fprintf(s.stderr, "clickscript repl: %v\n", err)
+			return exitError
+		}
+		defer ed.close()
+	}
+
+	// Ctrl-C stops the running statement, not the session: main's signal
+	// context is cancelled by SIGINT too, so the session runs detached
+	// from it and takes the signals itself. SIGTERM, and SIGINT while
+	// stdin is a pipe and nothing runs, end the session.
+	sessCtx, endSession := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer endSession(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		parentDone := ctx.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case sig := <-sigs:
+				if sig == os.Interrupt && (repl.Interrupt() || term) {
+					continue
+				}
+				endSession(errSignal)
+			case <-parentDone:
+				// A cancellation by a signal carries the signal as its
+				// cause, and the signal reached sigs too; any other
+				// cancellation (a caller's) ends the session.
+				parentDone = nil
+				c := context.Cause(ctx)
+				if c != context.Canceled && c != context.DeadlineExceeded {
+					continue
+				}
+				endSession(c)
+			}
+			if ed != nil {
+				ed.stopReading()
+			}
+			return
+		}
+	}()
+
+	var err error
+	if term {
+		fmt.Fprintf(stdout, "clickscript REPL on %s: :help for the Lua API, Ctrl-D to leave\n", clickapi.Redact(sess.client.BaseURL()))
+		err = repl.RunInteractive(sessCtx, ed, stdout)
+	} else {
+		err = repl.Run(sessCtx, s.stdin, stdout)
+	}
+	close(stop)
+	wg.Wait()
+	switch {
+	case errors.Is(context.Cause(sessCtx), errSignal):
+		fmt.Fprintln(s.stderr, "clickscript: interrupted")
+		return exitInterrupted
+	case err == nil:
+		return exitOK
+	case errors.Is(err, engine.ErrLastStatementFailed):
+		return exitError
+	default:
+		fmt.Fprintf(s.stderr, "clickscript repl: %v\n", err)
+		return exitError
+	}
+}
+
+// errSignal is the cause of a session ended by a signal.
+var errSignal = errors.New("ended by a signal")
+
+// isTerminal reports whether f is an *os.File on a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && readline.IsTerminal(int(file.Fd()))
+}
+
+// lineEditor reads the REPL's lines with readline: editing, history kept
+// across sessions (with the token scrubbed), reverse search (Ctrl-R) and
+// tab completion.
+type lineEditor struct {
+	rl       *readline.Instance
+	hist     *history
+	token    func() string
+	stopOnce sync.Once
+}
+
+func newLineEditor(repl *engine.REPL, s streams, token func() string) (*lineEditor, error) {
+	cfg := &readline.Config{
+		Prompt:                 engine.Prompt,
+		HistoryLimit:           historyLimit,
+		DisableAutoSaveHistory: true, // lines are saved by ReadLine, scrubbed
+		HistorySearchFold:      true,
+		AutoComplete:           completer{repl},
+		Stdout:                 s.stdout,
+		Stderr:                 s.stderr,
+	}
+	if f, ok := s.stdin.(*os.File); ok && f != os.Stdin {
+		cfg.Stdin = readline.NewCancelableStdin(f)
+	}
+	rl, err := readline.NewEx(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("line editor: %w", err)
+	}
+	ed := &lineEditor{rl: rl, token: token}
+	// Without a state directory the session simply keeps no history.
+	if dir, err := stateDir(); err == nil {
+		h, lines, err := openHistory(filepath.Join(dir, "history"), historyLimit)
+		if err != nil {
+			fmt.Fprintf(s.stderr, "clickscript repl: history: %v\n", err)
+		} else {
+			ed.hist = h
+			for _, l := range lines {
+				rl.SaveHistory(l)
+			}
+		}
+	}
+	return ed, nil
+}
+
+// ReadLine implements engine.LineReader. Each non-blank line goes to the
+// history, the session's token scrubbed from it first.
+func (ed *lineEditor) ReadLine(prompt string) (string, error) {
+	ed.rl.SetPrompt(prompt)
+	line, err := ed.rl.Readline()
+	if errors.Is(err, readline.ErrInterrupt) {
+		return "", engine.ErrLineCancelled
+	}
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(line) != "" {
+		safe := clickapi.RedactToken(line, ed.token())
+		ed.rl.SaveHistory(safe)
+		if ed.hist != nil {
+			ed.hist.add(safe)
+		}
+	}
+	return line, nil
+}
+
+// stopReading ends the line editor: a pending ReadLine returns.
+func (ed *lineEditor) stopReading() {
+	ed.stopOnce.Do(func() { ed.rl.Close() })
+}
+
+func (ed *lineEditor) close() {
+	ed.stopReading()
+	if ed.hist != nil {
+		ed.hist.close()
+	}
+}
+
+// completer adapts engine.REPL.Complete to readline.
+type completer struct{ repl *engine.REPL }
+
+// Do returns the rest of each candidate after what is typed, and the
+// length of what is typed, as readline wants.
+func (c completer) Do(line []rune, pos int) ([][]rune, int) {
+	cands, prefix := c.repl.Complete(string(line), pos)
+	out := make([][]rune, len(cands))
+	for i, cand := range cands {
+		out[i] = []rune(strings.TrimPrefix(cand, prefix))
+	}
+	return out, len([]rune(prefix))
+}
+
+// history is the REPL's history file: one line per entry, appended as the
+// user types, readable by the user only.
+type history struct {
+	f *os.File
+}
+
+// openHistory opens (creating it and its directory) the history file at
+// path and returns its last limit lines. A file grown past twice the limit
+// is rewritten with only those.
+func openHistory(path string, limit int) (*history, []string, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, nil, err
+	}
+	var lines []string
+	total := 0
+	if f, err := os.Open(path); err == nil {
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			total++
+			if l := sc.Text(); strings.TrimSpace(l) != "" {
+				lines = append(lines, l)
+			}
+		}
+		f.Close()
+	}
+	if len(lines) > limit {
+		lines = lines[len(lines)-limit:]
+	}
+	if total > 2*limit {
+		if err := rewriteHistory(path, lines); err != nil {
+			return nil, nil, err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, err
+	}
+	// An older file may have been created with looser permissions.
+	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		f.Close()
+		return nil, nil, err
+	}
+	return &history{f: f}, lines, nil
+}
+
+// rewriteHistory replaces the file at path with lines, atomically.
+func rewriteHistory(path string, lines []string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".history-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.WriteString(tmp, strings.Join(lines, "\n")+"\n"); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// add appends line, which must already be scrubbed of the token. A
+// failure to write loses history, not the session: it is ignored.
+func (h *history) add(line string) {
+	io.WriteString(h.f, line+"\n")
+}
+
+func (h *history) close() { h.f.Close() }

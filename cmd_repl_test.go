@@ -1,0 +1,311 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/clickscript/clickscript/emulator"
+)
+
+// The REPL's terminal side runs the real command in a pseudo-terminal:
+// TestMain puts the test binary on PATH as "clickscript".
+
+// ptyTimeout bounds every wait for the REPL's output.
+const ptyTimeout = 10 * time.Second
+
+// ansiPattern matches the escape sequences readline draws with.
+var ansiPattern = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+
+// ptyREPL is a `clickscript repl` running in a pseudo-terminal.
+type ptyREPL struct {
+	t    *testing.T
+	tty  *os.File
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	out  bytes.Buffer // everything the REPL wrote
+	seen int          // how much of out expect has consumed
+	done chan error   // the command's exit
+}
+
+// startPTY starts `clickscript repl args...` in a pseudo-terminal with
+// env added to a clean environment (HOME and the XDG directories in
+// state, no CLICK_* variables).
+func startPTY(t *testing.T, state string, env []string, args ...string) *ptyREPL {
+	t.Helper()
+	bin, err := exec.LookPath("clickscript")
+	if err != nil {
+		t.Fatalf("the test binary is not on PATH as clickscript (TestMain sets it up): %v", err)
+	}
+	cmd := exec.Command(bin, append([]string{"repl"}, args...)...)
+	cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + state,
+		"XDG_CONFIG_HOME=" + filepath.Join(state, "config"),
+		"XDG_STATE_HOME=" + filepath.Join(state, "state"),
+		"TERM=xterm",
+		"NO_COLOR=1",
+	}, env...)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Fatalf("cannot open a pseudo-terminal for the REPL tests (they need /dev/ptmx): %v", err)
+	}
+	p := &ptyREPL{t: t, tty: tty, cmd: cmd, done: make(chan error, 1)}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			p.mu.Lock()
+			p.out.Write(buf[:n])
+			p.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			cmd.Process.Kill()
+			<-p.done
+		}
+		tty.Close()
+	})
+	return p
+}
+
+// send types s.
+func (p *ptyREPL) send(s string) {
+	p.t.Helper()
+	if _, err := p.tty.WriteString(s); err != nil {
+		p.t.Fatalf("type %q: %v", s, err)
+	}
+}
+
+// expect waits until the output not yet consumed contains want (escape
+// sequences removed) and consumes it.
+func (p *ptyREPL) expect(want string) {
+	p.t.Helper()
+	deadline := time.Now().Add(ptyTimeout)
+	for {
+		p.mu.Lock()
+		all := p.out.String()
+		p.mu.Unlock()
+		rest := ansiPattern.ReplaceAllString(all[p.seen:], "")
+		if i := strings.Index(rest, want); i >= 0 {
+			// Consume up to the match in the raw output: find the raw
+			// offset whose cleaned prefix ends with the match.
+			for j := p.seen; j <= len(all); j++ {
+				if strings.Contains(ansiPattern.ReplaceAllString(all[p.seen:j], ""), want) {
+					p.seen = j
+					break
+				}
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("the REPL did not print %q within %v; it printed:\n%s", want, ptyTimeout, ansiPattern.ReplaceAllString(all, ""))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wait waits for the REPL to exit and returns its exit code.
+func (p *ptyREPL) wait() int {
+	p.t.Helper()
+	select {
+	case err := <-p.done:
+		p.done <- err // for Cleanup
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			p.t.Fatalf("wait: %v", err)
+		}
+		return 0
+	case <-time.After(ptyTimeout):
+		p.t.Fatalf("the REPL did not exit within %v", ptyTimeout)
+		return -1
+	}
+}
+
+// startEmulator serves a demo emulator with token on a loopback port.
+func startTestEmulator(t *testing.T, token string) string {
+	t.Helper()
+	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true, Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: em, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close(); em.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+func TestREPLTerminal(t *testing.T) {
+	p := startPTY(t, t.TempDir(), nil, "--emulator")
+	p.expect(":help for the Lua API")
+	p.expect("> ")
+
+	// An expression prints its value.
+	p.send("1 + 1\r")
+	p.expect("\n2\r\n")
+
+	// A loop spans lines, with a continuation prompt.
+	p.send("for i = 1, 3 do\r")
+	p.expect(">> ")
+	p.send("print('n' .. i)\r")
+	p.expect(">> ")
+	p.send("end\r")
+	p.expect("n1\r\nn2\r\nn3\r\n")
+
+	// An API error is printed and the session goes on.
+	p.send("usergroup.insert{name = 'Design Team'}\r")
+	p.expect("stdin:1: usergroup.insert: 499 DUPLICATE: A resource with the same name already exists.")
+	p.send("2 + 2\r")
+	p.expect("\n4\r\n")
+
+	// Tab completes a module member.
+	p.send("usergroup.li\t")
+	p.expect("usergroup.list")
+	p.send("{}:count()\r")
+	p.expect("\n41\r\n")
+
+	// Ctrl-C stops a long listing and returns to the prompt.
+	p.send("print('started'); for i = 1, 1e9 do for g in usergroup.list{pagesize = 1} do end end\r")
+	p.expect("started")
+	time.Sleep(200 * time.Millisecond)
+	p.send("\x03")
+	p.expect("interrupted")
+	p.send("3 * 3\r")
+	p.expect("\n9\r\n")
+
+	// Ctrl-C at the prompt clears the line.
+	p.send("this is not lua")
+	p.expect("not lua")
+	p.send("\x03")
+	p.send("5 * 5\r")
+	p.expect("\n25\r\n")
+
+	// :help documents one function.
+	p.send(":help usergroup.list\r")
+	p.expect("usergroup.list(opts?: GroupListOptions): ListIterator<UserGroup>")
+
+	// Ctrl-D leaves.
+	p.send("\x04")
+	if code := p.wait(); code != 0 {
+		t.Errorf("exit code %d after Ctrl-D", code)
+	}
+}
+
+func TestREPLTerminalHistory(t *testing.T) {
+	const token = "tok-SECRET"
+	url := startTestEmulator(t, token)
+	state := t.TempDir()
+	histFile := filepath.Join(state, "state", "clickscript", "history")
+
+	p := startPTY(t, state, nil, "--url", url, "--token", token)
+	p.expect("> ")
+	p.send("marker = 'from ' .. 'session one'\r")
+	p.expect("> ")
+	p.send(`print("tok-SECRET")` + "\r")
+	p.expect("REDACTED\r\n") // print never shows the token
+	p.send(":quit\r")
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit code %d after :quit", code)
+	}
+
+	data, err := os.ReadFile(histFile)
+	if err != nil {
+		t.Fatalf("history: %v", err)
+	}
+	if strings.Contains(string(data), token) {
+		t.Errorf("the token is in the history file:\n%s", data)
+	}
+	want := "marker = 'from ' .. 'session one'\nprint(\"REDACTED\")\n:quit\n"
+	if string(data) != want {
+		t.Errorf("history file:\n%s\nwant:\n%s", data, want)
+	}
+	if info, err := os.Stat(histFile); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode: %v, %v; want 0600", info.Mode().Perm(), err)
+	}
+
+	// A second session finds the first one's lines: Ctrl-R searches them,
+	// the up arrow walks them.
+	p = startPTY(t, state, nil, "--url", url, "--token", token)
+	p.expect("> ")
+	p.send("marker\r")
+	p.expect("\nnil\r\n")
+	p.send("\x12session one") // Ctrl-R, reverse search
+	p.expect("marker = 'from ' .. 'session one'")
+	p.send("\r")
+	p.expect("> ")
+	p.send("marker\r")
+	p.expect("\nfrom session one\r\n")
+	p.send("\x1b[A\r") // up: the line before, "marker" again
+	p.expect("\nfrom session one\r\n")
+	p.send("\x04")
+	if code := p.wait(); code != 0 {
+		t.Errorf("exit code %d after Ctrl-D", code)
+	}
+	data, _ = os.ReadFile(histFile)
+	if strings.Contains(string(data), token) {
+		t.Errorf("the token is in the history file:\n%s", data)
+	}
+}
+
+func TestOpenHistory(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "history")
+	h, lines, err := openHistory(path, 3)
+	if err != nil || len(lines) != 0 {
+		t.Fatalf("new history: %q, %v", lines, err)
+	}
+	for _, l := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		h.add(l)
+	}
+	h.close()
+	// Past twice the limit, the file is cut to the last lines.
+	h, lines, err = openHistory(path, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.close()
+	if strings.Join(lines, ",") != "e,f,g" {
+		t.Errorf("lines %q", lines)
+	}
+	data, _ := os.ReadFile(path)
+	if string(data) != "e\nf\ng\n" {
+		t.Errorf("file %q", data)
+	}
+	// A file made with looser permissions is tightened.
+	os.Chmod(path, 0o644)
+	h, _, err = openHistory(path, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.close()
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", info.Mode().Perm())
+	}
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// watchBuffer is a bytes.Buffer that the test may read while the command
+// writes to it.
+type watchBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *watchBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *watchBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// startWatchCLI runs `clickscript watch args...` in process until the
+// returned stop is called; stop returns the exit code.
+func startWatchCLI(t *testing.T, args ...string) (stdout, stderr *watchBuffer, stop func() int) {
+	t.Helper()
+	stdout, stderr = &watchBuffer{}, &watchBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	codec := make(chan int, 1)
+	go func() {
+		codec <- run(ctx, append([]string{"watch"}, args...), strings.NewReader(""), stdout, stderr)
+	}()
+	code, stopped := -1, false
+	stop = func() int {
+		if !stopped {
+			stopped = true
+			cancel()
+			select {
+			case code = <-codec:
+			case <-time.After(10 * time.Second):
+				t.Errorf("watch did not stop after Ctrl-C")
+			}
+		}
+		return code
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+		}
+	})
+	return stdout, stderr, stop
+}
+
+// waitFor waits until b holds want.
+func waitFor(t *testing.T, b *watchBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(b.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q after 10s", want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestWatchCommandSyncsOnSave(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "members.csv")
+	data, err := os.ReadFile("scripts/data/design_team.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(csv, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, stop := startWatchCLI(t, "--emulator", "--initial", "--debounce", "50ms", "--on", csv,
+		"scripts/watch_sync_members.lua", "--", "Design Team", csv)
+	waitFor(t, stderr, "run 1: initial: ok in ")
+	waitFor(t, stdout, "Design Team: added 3, removed 3, 14 unchanged\n")
+
+	// An atomic save that adds one member.
+	tmp := filepath.Join(dir, "members.csv.tmp")
+	if err := os.WriteFile(tmp, append(data, "extra.person@example.com,Extra,Person\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, csv); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 2: "+csv+" (write): ok in ")
+	waitFor(t, stdout, "Design Team: added 1, removed 0, 17 unchanged\n  + extra.person@example.com\n")
+
+	// A bad file fails the run, names its line, and the watch goes on.
+	if err := os.WriteFile(csv, append(data, "ada.jansen@example.com,Ada,Jansen\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 3: "+csv+" (write): failed in ")
+	waitFor(t, stderr, csv+":19: ada.jansen@example.com repeats line 2")
+
+	// Deleting the file leaves the group alone.
+	if err := os.Remove(csv); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 4: "+csv+" (remove): ok in ")
+	waitFor(t, stdout, "members.csv is missing: nothing changed\n")
+
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d after Ctrl-C, want 0", code)
+	}
+	if !strings.Contains(stdout.String(), "] initial sync\n") || !strings.Contains(stdout.String(), "members.csv (write)\n") {
+		t.Errorf("the script did not say what triggered it:\n%s", stdout)
+	}
+}
+
+func TestWatchCommandTimeoutAndInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "busy.lua")
+	if err := os.WriteFile(script, []byte("if event.initial then while true do end end\nprint('changed', #event.paths)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, "x.txt")
+	if err := os.WriteFile(f, []byte("1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, stop := startWatchCLI(t, "--emulator", "--initial", "--timeout", "300ms", "--on", f, script)
+	waitFor(t, stderr, "run 1: initial: failed in ")
+	waitFor(t, stderr, ": script stopped: --timeout 300ms reached\n")
+	if err := os.WriteFile(f, []byte("2"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 2: "+f+" (write): ok in ")
+	waitFor(t, stdout, "changed\t1\n")
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d after Ctrl-C, want 0", code)
+	}
+}
+
+func TestWatchCommandInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "busy.lua")
+	if err := os.WriteFile(script, []byte("print('started') while true do end\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, stop := startWatchCLI(t, "--emulator", "--on", filepath.Join(dir, "*.csv"), script)
+	waitFor(t, stderr, "watching ")
+	// Saving the script runs it again too; Ctrl-C interrupts the run.
+	if err := os.WriteFile(script, []byte("print('edited') while true do end\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stdout, "edited\n")
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d after Ctrl-C, want 0", code)
+	}
+	if !strings.Contains(stderr.String(), "run 1: "+script+" (write): interrupted after ") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+func TestWatchCommandUsage(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "s.lua")
+	os.WriteFile(script, []byte("print(1)"), 0o644)
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--on", "x"}, exitUsage, "missing the script to run"},
+		{[]string{script}, exitUsage, "say what to watch with --on"},
+		{[]string{"--on", "x", "-"}, exitUsage, "the script must be a file"},
+		{[]string{"--on", "a.csv", "b.csv", script}, exitUsage, `the script "b.csv" is not a .lua file: quote globs`},
+		{[]string{"--on", "x", "--debounce", "0s", script}, exitUsage, "--debounce 0s: want at least 1ms"},
+		{[]string{"--on", "x", "--log-format", "yaml", script}, exitUsage, "want text or json"},
+		{[]string{"--on", "x", "--max-memory", "lots", script}, exitUsage, "--max-memory"},
+		{[]string{"--on", "x", "--journal", "j", script}, exitUsage, "unknown flag: --journal"},
+		{[]string{"--on", filepath.Join(dir, "missing", "x.csv"), script}, exitError, "does not exist"},
+		{[]string{"--on", filepath.Join(dir, "*", "x.csv"), script}, exitError, "a glob may only be in the last element"},
+		{[]string{"--on", "x", filepath.Join(dir, "missing.lua")}, exitError, "read script"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(context.Background(), t, "", append([]string{"watch"}, tt.args...)...)
+		if code != tt.code || !strings.Contains(stderr, tt.want) {
+			t.Errorf("watch %q: exit %d, stderr %q; want %d and %q", tt.args, code, stderr, tt.code, tt.want)
+		}
+	}
+	code, stdout, _ := runCLI(context.Background(), t, "", "watch", "--help")
+	for _, want := range []string{"Usage: clickscript watch", "--on", "--recursive", "--debounce", "--on-touch", "--initial", "--emulator", "--timeout", "--sandbox", "--max-memory", "--audit", "Example:"} {
+		if code != exitOK || !strings.Contains(stdout, want) {
+			t.Errorf("watch --help lacks %q:\n%s", want, stdout)
+		}
+	}
+}

@@ -1,0 +1,575 @@
+package engine
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/bindings"
+	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/stdlib"
+)
+
+// The REPL's prompts: a fresh statement, and the next line of one that is
+// not complete yet.
+const (
+	Prompt             = "> "
+	ContinuationPrompt = ">> "
+)
+
+// replChunk names the REPL's statements in messages: "stdin:1: ...".
+const replChunk = "stdin"
+
+// ErrLastStatementFailed is what REPL.Run returns when the last statement
+// of its input failed. The failure has been printed already.
+var ErrLastStatementFailed = errors.New("the last statement failed")
+
+// ErrLineCancelled is what a LineReader returns when the user cancels the
+// line being typed (Ctrl-C at the prompt): the REPL drops it, and any
+// unfinished statement, and prompts again.
+var ErrLineCancelled = errors.New("line cancelled")
+
+// LineReader reads what the user types, for REPL.RunInteractive: the
+// command line implements it with a line editor (history, completion).
+type LineReader interface {
+	// ReadLine shows prompt and returns the line typed, without its
+	// newline. It returns io.EOF when the user ends the session (Ctrl-D)
+	// and ErrLineCancelled when they cancel the line (Ctrl-C).
+	ReadLine(prompt string) (string, error)
+}
+
+// REPLOptions configures a REPL.
+type REPLOptions struct {
+	Rows    int           // rows of a list (and entries of a table) shown; 0: DefaultRows
+	Width   int           // a record table wider than this leaves columns out; 0: DefaultWidth
+	Timeout time.Duration // stops each statement after this long; 0: no limit
+	Stderr  io.Writer     // where errors go; nil: the out of Run
+	Color   bool          // ANSI colours: red errors, bold table headers
+}
+
+// REPL reads Lua statements and expressions and runs them in one Lua state,
+// so that globals persist from one line to the next (locals do not: each
+// statement is a chunk, as in the standalone lua). An expression prints its
+// value, pretty-printed (see Printer); an incomplete statement (an open
+// block, function, table or long string) waits for more lines. Errors are
+// printed and the session goes on. Each statement runs under a context that
+// Interrupt cancels, which stops it and its requests.
+//
+// The REPL has two front ends: Run reads statements from any reader, with
+// no prompts (for pipes, scripts and tests); RunInteractive reads them from
+// a LineReader with prompts. A REPL is for one goroutine, except for
+// Interrupt and Complete, which another goroutine may call while it runs.
+// Close it when done.
+type REPL struct {
+	e       *Engine
+	opts    REPLOptions
+	printer Printer
+	L       *lua.LState
+
+	// busy is held while a statement runs: Complete, called by the line
+	// editor's goroutine, reads the state only when it is idle.
+	busy sync.Mutex
+
+	mu      sync.Mutex
+	epoch   context.Context // the statements' context, until Interrupt cancels it
+	cancel  context.CancelFunc
+	running bool // a statement is running: Interrupt cancels it
+
+	pending []string // lines of an unfinished statement
+	failed  bool     // the last statement failed
+}
+
+// NewREPL returns a REPL with a fresh Lua state of e (see Engine.NewState),
+// `arg` set to an empty argument list.
+func NewREPL(e *Engine, opts REPLOptions) *REPL {
+	L := e.NewState(context.Background())
+	L.RemoveContext()
+	L.SetGlobal("arg", argTable(L, replChunk, nil))
+	return &REPL{
+		e: e, opts: opts, L: L,
+		printer: Printer{Rows: opts.Rows, Width: opts.Width, Color: opts.Color},
+	}
+}
+
+// Close ends the session: it stops what is still in flight and closes the
+// Lua state.
+func (r *REPL) Close() {
+	r.mu.Lock()
+	if r.cancel != nil {
+		r.cancel()
+	}
+	r.mu.Unlock()
+	r.L.Close()
+}
+
+// Interrupt stops the running statement and its requests, as Ctrl-C does;
+// iterators that were started before it stop too. It reports whether it
+// stopped one: false when none is running or the running one is stopping
+// already. It is safe to call from any goroutine (a signal handler's).
+func (r *REPL) Interrupt() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.running || r.epoch.Err() != nil {
+		return false
+	}
+	r.cancel()
+	return true
+}
+
+// Complete returns the completions of the word before rune offset pos of
+// line (see the function Complete), or none while a statement runs.
+func (r *REPL) Complete(line string, pos int) (candidates []string, prefix string) {
+	if !r.busy.TryLock() {
+		return nil, ""
+	}
+	defer r.busy.Unlock()
+	return Complete(r.L, line, pos)
+}
+
+// Run reads statements from in until its end, without prompts, writing
+// values to out and errors to Options.Stderr (or out). Statements may span
+// lines, as at the prompt. It returns nil at the end of in,
+// ErrLastStatementFailed when the last statement failed (already printed),
+// the context's error when ctx ends, or an error reading in.
+func (r *REPL) Run(ctx context.Context, in io.Reader, out io.Writer) error {
+	defer r.endEpoch()
+	type read struct {
+		line string
+		err  error
+	}
+	lines := make(chan read)
+	done := make(chan struct{})
+	defer close(done)
+	// Reading happens aside so that ctx can end a session waiting for
+	// input that never comes.
+	go func() {
+		br := bufio.NewReader(in)
+		for {
+			s, err := br.ReadString('\n')
+			if s != "" {
+				select {
+				case lines <- read{line: strings.TrimRight(s, "\r\n")}:
+				case <-done:
+					return
+				}
+			}
+			if err != nil {
+				select {
+				case lines <- read{err: err}:
+				case <-done:
+				}
+				return
+			}
+		}
+	}()
+	errw := r.errWriter(out)
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case rd := <-lines:
+			if rd.err != nil {
+				if !errors.Is(rd.err, io.EOF) {
+					return fmt.Errorf("read input: %w", rd.err)
+				}
+				if len(r.pending) > 0 {
+					_, _, err := r.compile(strings.Join(r.pending, "\n"), true)
+					r.pending = nil
+					r.fail(errw, err.Error())
+				}
+				return r.result()
+			}
+			if r.handle(ctx, rd.line, out, errw) {
+				return r.result()
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// RunInteractive reads statements from lr with prompts (Prompt, and
+// ContinuationPrompt for the further lines of a statement) until the user
+// ends the session with Ctrl-D or :quit, and returns nil then, or the
+// context's error when ctx ends, or lr's error.
+func (r *REPL) RunInteractive(ctx context.Context, lr LineReader, out io.Writer) error {
+	defer r.endEpoch()
+	errw := r.errWriter(out)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		prompt := Prompt
+		if len(r.pending) > 0 {
+			prompt = ContinuationPrompt
+		}
+		line, err := lr.ReadLine(prompt)
+		switch {
+		case errors.Is(err, ErrLineCancelled):
+			r.pending = nil
+			continue
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return err
+		}
+		if r.handle(ctx, line, out, errw) {
+			return nil
+		}
+	}
+}
+
+func (r *REPL) errWriter(out io.Writer) io.Writer {
+	if r.opts.Stderr != nil {
+		return r.opts.Stderr
+	}
+	return out
+}
+
+// result is what Run returns at the end of its input.
+func (r *REPL) result() error {
+	if r.failed {
+		return ErrLastStatementFailed
+	}
+	return nil
+}
+
+// handle runs one line of input; it reports whether the session ends.
+func (r *REPL) handle(ctx context.Context, line string, out, errw io.Writer) (quit bool) {
+	if len(r.pending) == 0 {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" {
+			return false
+		}
+		if strings.HasPrefix(trimmed, ":") {
+			return r.command(trimmed, out, errw)
+		}
+	}
+	r.pending = append(r.pending, line)
+	fn, incomplete, err := r.compile(strings.Join(r.pending, "\n"), false)
+	if incomplete {
+		return false
+	}
+	r.pending = nil
+	if err != nil {
+		r.fail(errw, err.Error())
+		return false
+	}
+	r.exec(ctx, fn, out, errw)
+	return false
+}
+
+// command runs a REPL command (":help", ":quit").
+func (r *REPL) command(line string, out, errw io.Writer) (quit bool) {
+	cmd, arg, _ := strings.Cut(line, " ")
+	switch cmd {
+	case ":q", ":quit", ":exit":
+		return true
+	case ":h", ":help":
+		text, err := helpText(strings.TrimSpace(arg))
+		if err != nil {
+			r.fail(errw, err.Error())
+			return false
+		}
+		io.WriteString(out, text)
+		r.failed = false
+	default:
+		r.fail(errw, fmt.Sprintf("unknown command %s: the commands are :help [NAME] and :quit", cmd))
+	}
+	return false
+}
+
+// compile compiles src as an expression to print ("return " .. src), as
+// glua does, else as a statement. It reports incomplete input (an open
+// block, function, table, expression or long string: gopher-lua's "at EOF"
+// errors) unless final is set, when that is an error too.
+func (r *REPL) compile(src string, final bool) (fn *lua.LFunction, incomplete bool, err error) {
+	expr, exprOnly := strings.CutPrefix(src, "=") // Lua 5.1's "=expr"
+	fn, exprErr := r.L.Load(strings.NewReader("return "+expr), replChunk)
+	if exprErr == nil {
+		return fn, false, nil
+	}
+	stmtErr := exprErr
+	if !exprOnly {
+		if fn, stmtErr = r.L.Load(strings.NewReader(src), replChunk); stmtErr == nil {
+			return fn, false, nil
+		}
+	}
+	if !final && (atEOF(stmtErr, src) || atEOF(exprErr, src)) {
+		return nil, true, nil
+	}
+	return nil, false, syntaxError(replChunk, stmtErr)
+}
+
+// atEOF reports whether err, a compile error of src, says that the input
+// ended too early. An unterminated quoted string counts only after a
+// backslash, the one way such a string goes on to the next line.
+func atEOF(err error, src string) bool {
+	var ae *lua.ApiError
+	msg := err.Error()
+	if errors.As(err, &ae) {
+		msg = ae.Object.String()
+	}
+	if !strings.Contains(msg, " at EOF:") {
+		return false
+	}
+	if strings.Contains(msg, "unterminated string") {
+		return strings.HasSuffix(src, "\\")
+	}
+	return true
+}
+
+// begin starts a statement: it returns the context to run it under, and
+// the function that ends it. The context is the current epoch's, which
+// lasts until Interrupt (so an iterator started by one statement can be
+// stepped by the next), with the per-statement timeout if one is set.
+func (r *REPL) begin(parent context.Context) (context.Context, func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.epoch == nil || r.epoch.Err() != nil {
+		r.epoch, r.cancel = context.WithCancel(parent)
+	}
+	ctx, stop := r.epoch, func() {}
+	if r.opts.Timeout > 0 {
+		ctx, stop = context.WithTimeout(ctx, r.opts.Timeout)
+	}
+	r.running = true
+	return ctx, func() {
+		stop()
+		r.mu.Lock()
+		r.running = false
+		r.mu.Unlock()
+	}
+}
+
+// endEpoch cancels the statements' context at the end of a session.
+func (r *REPL) endEpoch() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cancel != nil {
+		r.cancel()
+	}
+	r.epoch, r.cancel = nil, nil
+}
+
+// exec runs a compiled statement and prints its values.
+func (r *REPL) exec(ctx context.Context, fn *lua.LFunction, out, errw io.Writer) {
+	r.busy.Lock()
+	defer r.busy.Unlock()
+	sctx, end := r.begin(ctx)
+	defer end()
+	L := r.L
+	L.SetContext(sctx)
+	defer L.RemoveContext()
+	top := L.GetTop()
+	defer L.SetTop(top)
+	L.Push(fn)
+	if err := L.PCall(0, lua.MultRet, nil); err != nil {
+		r.runFailed(sctx, errw, err)
+		return
+	}
+	results := make([]lua.LValue, 0, L.GetTop()-top)
+	for i := top + 1; i <= L.GetTop(); i++ {
+		results = append(results, L.Get(i))
+	}
+	text, err := r.render(results)
+	if err != nil {
+		r.runFailed(sctx, errw, err)
+		return
+	}
+	r.failed = false
+	if text != "" {
+		io.WriteString(out, r.redact(text)+"\n")
+	}
+}
+
+// render formats the values of an expression; list iterators are walked
+// (their first rows, and a count of the rest), so it may send requests.
+func (r *REPL) render(vs []lua.LValue) (string, error) {
+	parts := make([]string, len(vs))
+	sep := "\t"
+	for i, v := range vs {
+		if bindings.IsIterator(v) {
+			rows, more, err := r.walk(v)
+			if err != nil {
+				return "", err
+			}
+			parts[i] = r.printer.FormatList(r.L, rows, more)
+		} else {
+			parts[i] = r.printer.Format(r.L, v)
+		}
+		if strings.Contains(parts[i], "\n") {
+			sep = "\n"
+		}
+	}
+	return strings.Join(parts, sep), nil
+}
+
+// walk returns the first rows of the list iterator it and how many more
+// there are (from it:count(); -1 if that fails), and closes it. Showing an
+// iterator consumes it, as a for loop would.
+func (r *REPL) walk(it lua.LValue) (rows []lua.LValue, more int, err error) {
+	L := r.L
+	n := r.printer.rows()
+	next := L.GetMetaField(it, "__call")
+	defer func() {
+		if closeFn, ok := L.GetField(it, "close").(*lua.LFunction); ok {
+			L.CallByParam(lua.P{Fn: closeFn, NRet: 0, Protect: true}, it)
+		}
+	}()
+	for len(rows) <= n {
+		if err := L.CallByParam(lua.P{Fn: next, NRet: 1, Protect: true}, it); err != nil {
+			return nil, 0, err
+		}
+		v := L.Get(-1)
+		L.Pop(1)
+		if v == lua.LNil {
+			return rows, 0, nil
+		}
+		rows = append(rows, v)
+	}
+	rows, more = rows[:n], -1
+	if count, ok := L.GetField(it, "count").(*lua.LFunction); ok {
+		if err := L.CallByParam(lua.P{Fn: count, NRet: 1, Protect: true}, it); err == nil {
+			if total, ok := L.Get(-1).(lua.LNumber); ok && int(total) > n {
+				more = int(total) - n
+			}
+			L.Pop(1)
+		} else if L.Context().Err() != nil {
+			return nil, 0, err
+		}
+	}
+	return rows, more, nil
+}
+
+// runFailed prints the failure of a running statement: "interrupted"
+// after Ctrl-C, a timeout, or the script-style error message.
+func (r *REPL) runFailed(sctx context.Context, errw io.Writer, err error) {
+	switch {
+	case errors.Is(sctx.Err(), context.DeadlineExceeded):
+		r.fail(errw, fmt.Sprintf("statement stopped: it ran longer than %v", r.opts.Timeout))
+	case sctx.Err() != nil:
+		r.fail(errw, "interrupted")
+	default:
+		r.fail(errw, runtimeError(r.L, replChunk, err).Error())
+	}
+}
+
+// fail prints msg as an error and records that the statement failed.
+func (r *REPL) fail(errw io.Writer, msg string) {
+	r.failed = true
+	msg = r.redact(msg)
+	if r.opts.Color {
+		msg = "\x1b[31m" + msg + "\x1b[0m"
+	}
+	io.WriteString(errw, msg+"\n")
+}
+
+// redact scrubs the session's token from text the REPL prints.
+func (r *REPL) redact(s string) string {
+	token := ""
+	if c := r.e.opts.Client; c != nil {
+		token = c.Token()
+	}
+	return clickapi.RedactToken(s, token)
+}
+
+// helpEntry documents one function or value of the Lua API.
+type helpEntry struct {
+	module, name string
+	signature    string
+	summary      string
+	params       []bindings.Param
+}
+
+// helpEntries lists the Lua API from the tables that register it: the
+// bindings' modules, then the standard library's.
+func helpEntries() []helpEntry {
+	var out []helpEntry
+	for _, f := range bindings.Funcs() {
+		out = append(out, helpEntry{module: f.Module, name: f.Name, signature: f.Signature(), summary: f.Summary, params: f.Params})
+	}
+	for _, d := range stdlib.Docs() {
+		out = append(out, helpEntry{module: d.Module, name: d.Name, signature: d.Signature, summary: d.Summary})
+	}
+	return out
+}
+
+// helpTopics are the names :help knows: modules and their members.
+func helpTopics() []string {
+	var out []string
+	for _, h := range helpEntries() {
+		out = append(out, h.module, h.module+"."+h.name)
+	}
+	return out
+}
+
+// helpText is the text of ":help topic": an overview of every module for
+// "", a module's members in full, or one function in full ("usergroup.list",
+// or "list" for every module's list).
+func helpText(topic string) (string, error) {
+	entries := helpEntries()
+	var b strings.Builder
+	if topic == "" {
+		b.WriteString("Type a Lua expression to print its value, or a statement to run it; Tab completes names.\n" +
+			"  :help NAME   a module or a function in full, e.g. :help usergroup.list\n" +
+			"  :quit        leave (or Ctrl-D); Ctrl-C stops a running statement\n")
+		width := 0
+		for _, h := range entries {
+			width = max(width, len(h.name))
+		}
+		module := ""
+		for _, h := range entries {
+			if h.module != module {
+				module = h.module
+				fmt.Fprintf(&b, "\n%s\n", module)
+			}
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, h.name, cut(firstSentence(h.summary), 100))
+		}
+		return b.String(), nil
+	}
+	topic = strings.TrimSuffix(topic, "()")
+	for _, match := range []func(h helpEntry) bool{
+		func(h helpEntry) bool { return h.module+"."+h.name == topic },
+		func(h helpEntry) bool { return h.module == topic },
+		func(h helpEntry) bool { return h.name == topic },
+	} {
+		n := 0
+		for _, h := range entries {
+			if !match(h) {
+				continue
+			}
+			if n > 0 {
+				b.WriteByte('\n')
+			}
+			n++
+			fmt.Fprintf(&b, "%s\n  %s\n", h.signature, h.summary)
+			for _, p := range h.params {
+				fmt.Fprintf(&b, "  %s: %s\n", p.Name, p.Doc)
+			}
+		}
+		if n > 0 {
+			return b.String(), nil
+		}
+	}
+	return "", fmt.Errorf("no help for %q: :help lists the modules and their functions", topic)
+}
+
+// firstSentence cuts s after its first sentence.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}

@@ -1,0 +1,703 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// The tests below drive a real Watcher with real files. They never assert
+// how fast anything is, only how many runs happen, with generous waits.
+
+const (
+	testDebounce = 50 * time.Millisecond
+	waitLong     = 10 * time.Second       // for a run that must come
+	settleTime   = 700 * time.Millisecond // for runs that must not come
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// recorder is a run function that records its events and how many runs
+// were in flight at once.
+type recorder struct {
+	mu      sync.Mutex
+	events  []Event
+	starts  []time.Time
+	cur     atomic.Int32
+	maxCur  atomic.Int32
+	started chan int // the run's number, 1-based, when it starts
+	body    func(ctx context.Context, ev Event) error
+}
+
+func newRecorder() *recorder {
+	return &recorder{started: make(chan int, 1000)}
+}
+
+func (r *recorder) run(ctx context.Context, ev Event) error {
+	c := r.cur.Add(1)
+	defer r.cur.Add(-1)
+	for {
+		m := r.maxCur.Load()
+		if c <= m || r.maxCur.CompareAndSwap(m, c) {
+			break
+		}
+	}
+	r.mu.Lock()
+	r.events = append(r.events, ev)
+	r.starts = append(r.starts, time.Now())
+	n := len(r.events)
+	r.mu.Unlock()
+	r.started <- n
+	if r.body != nil {
+		return r.body(ctx, ev)
+	}
+	return nil
+}
+
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.events)
+}
+
+func (r *recorder) event(i int) Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.events[i]
+}
+
+// waitRuns waits until n runs have started.
+func (r *recorder) waitRuns(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(waitLong)
+	for r.count() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d runs after %v, want %d", r.count(), waitLong, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// settle waits for runs that should not come, then checks there are n.
+func (r *recorder) settle(t *testing.T, n int) {
+	t.Helper()
+	time.Sleep(settleTime)
+	if got := r.count(); got != n {
+		t.Fatalf("%d runs, want %d; events: %+v", got, n, r.all())
+	}
+}
+
+func (r *recorder) all() []Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.events)
+}
+
+// startWatch starts a Watcher with opts running fn; the test's cleanup
+// stops it and checks that Run returned nil.
+func startWatch(t *testing.T, opts WatchOptions, fn func(context.Context, Event) error) (*syncBuffer, context.CancelFunc) {
+	t.Helper()
+	log := &syncBuffer{}
+	opts.Log = log
+	if opts.Debounce == 0 {
+		opts.Debounce = testDebounce
+	}
+	w, err := NewWatcher(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(ctx, fn) }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-errc:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(waitLong):
+			t.Errorf("Run did not return after cancel")
+		}
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("watch log:\n%s", log.String())
+		}
+	})
+	return log, stop
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantChanges(t *testing.T, ev Event, want ...Change) {
+	t.Helper()
+	if !slices.Equal(ev.Changes, want) {
+		t.Errorf("changes %+v, want %+v", ev.Changes, want)
+	}
+	var paths []string
+	for _, c := range want {
+		paths = append(paths, c.Path)
+	}
+	if !slices.Equal(ev.Paths, paths) {
+		t.Errorf("paths %q, want %q", ev.Paths, paths)
+	}
+	if ev.Initial || ev.Time.IsZero() {
+		t.Errorf("initial %v, time %v", ev.Initial, ev.Time)
+	}
+}
+
+func TestWatchBurstIsAtMostTwoRuns(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "members.csv")
+	write(t, f, "start\n")
+	rec := newRecorder()
+	startWatch(t, WatchOptions{Patterns: []string{f}, Debounce: 100 * time.Millisecond}, rec.run)
+	start := time.Now()
+	for i := range 200 {
+		write(t, f, fmt.Sprintf("save %d\n", i))
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Logf("the burst took %v (meant to be under a second)", took)
+	}
+	rec.waitRuns(t, 1)
+	time.Sleep(settleTime)
+	if n := rec.count(); n > 2 {
+		t.Fatalf("%d runs for a burst of 200 writes, want at most 2", n)
+	}
+	wantChanges(t, rec.event(rec.count()-1), Change{f, ChangeWrite})
+}
+
+func TestWatchRenameOverSaveIsOneRun(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "members.csv")
+	write(t, f, "old\n")
+	rec := newRecorder()
+	startWatch(t, WatchOptions{Patterns: []string{f}}, rec.run)
+	// What editors do: write a temporary file beside it, rename it over.
+	tmp := filepath.Join(dir, ".members.csv.tmp1234")
+	write(t, tmp, "new\n")
+	if err := os.Rename(tmp, f); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitRuns(t, 1)
+	rec.settle(t, 1)
+	wantChanges(t, rec.event(0), Change{f, ChangeWrite})
+	// And the file is still watched after the rename replaced it.
+	write(t, f, "newer\n")
+	rec.waitRuns(t, 2)
+	wantChanges(t, rec.event(1), Change{f, ChangeWrite})
+}
+
+func TestWatchSyntaxErrorThenFix(t *testing.T) {
+	e, out := newEngine(t)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "sync.lua")
+	write(t, script, "print('first')\n")
+	rec := newRecorder()
+	// The run function of `clickscript watch`: read the script again and
+	// run it in a fresh state with `event` set.
+	rec.body = func(ctx context.Context, ev Event) error {
+		s, err := ReadScript(script, nil)
+		if err != nil {
+			return err
+		}
+		eng := *e
+		eng.opts.Setup = ev.Setup
+		return eng.Run(ctx, s, nil)
+	}
+	log, stop := startWatch(t, WatchOptions{Patterns: []string{script}}, rec.run)
+	write(t, script, "local x = 1\nx = = 2\n")
+	rec.waitRuns(t, 1)
+	rec.settle(t, 1)
+	write(t, script, "print('fixed', event.paths[1] == arg[0], event.changes[1].kind)\n")
+	rec.waitRuns(t, 2)
+	rec.settle(t, 2)
+	stop()
+	logText := log.String()
+	for _, want := range []string{
+		"run 1: " + script + " (write): failed in ",
+		": " + script + ":2: syntax error near '=' (column 5)\n",
+		"run 2: " + script + " (write): ok in ",
+	} {
+		if !strings.Contains(logText, want) {
+			t.Errorf("log lacks %q:\n%s", want, logText)
+		}
+	}
+	if got := out.String(); got != "fixed\ttrue\twrite\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+func TestWatchRuntimeErrorShowsLineAndTraceback(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "data.csv")
+	write(t, f, "a\n")
+	rec := newRecorder()
+	e, _ := newEngine(t)
+	rec.body = func(ctx context.Context, ev Event) error {
+		eng := *e
+		eng.opts.Setup = ev.Setup
+		return eng.Run(ctx, Script{Name: "boom.lua", Source: "local function f()\n  error('boom')\nend\nf()\n"}, nil)
+	}
+	log, stop := startWatch(t, WatchOptions{Patterns: []string{f}}, rec.run)
+	write(t, f, "b\n")
+	rec.waitRuns(t, 1)
+	write(t, f, "c\n") // a failed run does not stop the watch
+	rec.waitRuns(t, 2)
+	rec.settle(t, 2)
+	stop()
+	logText := log.String()
+	for _, want := range []string{
+		"run 1: " + f + " (write): failed in ",
+		"boom.lua:2: boom\nstack traceback:\n\tboom.lua:2: in ",
+		"run 2: " + f + " (write): failed in ",
+	} {
+		if !strings.Contains(logText, want) {
+			t.Errorf("log lacks %q:\n%s", want, logText)
+		}
+	}
+}
+
+func TestWatchDeleteAndRecreate(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "members.csv")
+	write(t, f, "one\n")
+	rec := newRecorder()
+	startWatch(t, WatchOptions{Patterns: []string{f}}, rec.run)
+	if err := os.Remove(f); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitRuns(t, 1)
+	wantChanges(t, rec.event(0), Change{f, ChangeRemove})
+	write(t, f, "one\n") // the same content as before: still a new file
+	rec.waitRuns(t, 2)
+	wantChanges(t, rec.event(1), Change{f, ChangeCreate})
+	write(t, f, "two\n")
+	rec.waitRuns(t, 3)
+	wantChanges(t, rec.event(2), Change{f, ChangeWrite})
+	// Moved away, then back.
+	if err := os.Rename(f, filepath.Join(dir, "elsewhere")); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitRuns(t, 4)
+	wantChanges(t, rec.event(3), Change{f, ChangeRename})
+	rec.settle(t, 4)
+}
+
+func TestWatchGlobSeesNewFiles(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if err := os.Mkdir(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(data, "old.csv"), "x\n")
+	rec := newRecorder()
+	startWatch(t, WatchOptions{Patterns: []string{filepath.Join(data, "*.csv")}}, rec.run)
+	// Neither a file the glob does not match, nor a hidden one, nor an
+	// editor's backup.
+	write(t, filepath.Join(data, "notes.txt"), "x\n")
+	write(t, filepath.Join(data, ".hidden.csv"), "x\n")
+	write(t, filepath.Join(data, "old.csv~"), "x\n")
+	rec.settle(t, 0)
+	nf := filepath.Join(data, "new.csv")
+	write(t, nf, "y\n")
+	rec.waitRuns(t, 1)
+	wantChanges(t, rec.event(0), Change{nf, ChangeCreate})
+	write(t, filepath.Join(data, "old.csv"), "changed\n")
+	rec.waitRuns(t, 2)
+	wantChanges(t, rec.event(1), Change{filepath.Join(data, "old.csv"), ChangeWrite})
+	rec.settle(t, 2)
+}
+
+func TestWatchNoOverlapAndOneQueuedRun(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "members.csv")
+	write(t, f, "0\n")
+	rec := newRecorder()
+	rec.body = func(ctx context.Context, ev Event) error {
+		select { // a slow script
+		case <-time.After(600 * time.Millisecond):
+		case <-ctx.Done():
+		}
+		return nil
+	}
+	startWatch(t, WatchOptions{Patterns: []string{f}, Initial: true}, rec.run)
+	var lastSave time.Time
+	saves := 0
+	// Three times: while a run is in progress, keep saving.
+	for cycle := 1; cycle <= 3; cycle++ {
+		if n := <-rec.started; n != cycle {
+			t.Fatalf("run %d started, want run %d", n, cycle)
+		}
+		for range 8 {
+			saves++
+			write(t, f, fmt.Sprintf("%d\n", saves))
+			time.Sleep(25 * time.Millisecond)
+		}
+		lastSave = time.Now()
+	}
+	rec.waitRuns(t, 4)
+	time.Sleep(600*time.Millisecond + settleTime)
+	if n := rec.count(); n != 4 {
+		t.Fatalf("%d runs, want 4: the initial one and one per burst of saves during a run", n)
+	}
+	if m := rec.maxCur.Load(); m != 1 {
+		t.Fatalf("%d runs at once, want 1", m)
+	}
+	rec.mu.Lock()
+	after := 0
+	for _, s := range rec.starts {
+		if s.After(lastSave) {
+			after++
+		}
+	}
+	rec.mu.Unlock()
+	if after != 1 {
+		t.Errorf("%d runs started after the saves stopped, want 1", after)
+	}
+	if !rec.event(0).Initial || len(rec.event(0).Paths) != 0 {
+		t.Errorf("first event %+v, want the initial one", rec.event(0))
+	}
+	for i := 1; i < 4; i++ {
+		wantChanges(t, rec.event(i), Change{f, ChangeWrite})
+	}
+}
+
+func TestWatchTouchAndChmod(t *testing.T) {
+	touchAll := func(t *testing.T, f string) {
+		t.Helper()
+		write(t, f, "same\n") // rewritten with the same content
+		later := time.Now().Add(time.Hour)
+		if err := os.Chtimes(f, later, later); err != nil { // touch
+			t.Fatal(err)
+		}
+	}
+	chmod := func(t *testing.T, f string) {
+		t.Helper()
+		if err := os.Chmod(f, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("default", func(t *testing.T) {
+		f := filepath.Join(t.TempDir(), "members.csv")
+		write(t, f, "same\n")
+		rec := newRecorder()
+		startWatch(t, WatchOptions{Patterns: []string{f}}, rec.run)
+		touchAll(t, f)
+		chmod(t, f)
+		rec.settle(t, 0)
+		write(t, f, "different\n")
+		rec.waitRuns(t, 1)
+		rec.settle(t, 1)
+	})
+	t.Run("on-touch", func(t *testing.T) {
+		f := filepath.Join(t.TempDir(), "members.csv")
+		write(t, f, "same\n")
+		rec := newRecorder()
+		startWatch(t, WatchOptions{Patterns: []string{f}, OnTouch: true}, rec.run)
+		write(t, f, "same\n")
+		rec.waitRuns(t, 1)
+		wantChanges(t, rec.event(0), Change{f, ChangeWrite})
+		later := time.Now().Add(time.Hour)
+		if err := os.Chtimes(f, later, later); err != nil {
+			t.Fatal(err)
+		}
+		rec.waitRuns(t, 2)
+		rec.settle(t, 2)
+		chmod(t, f) // a chmod alone is not a touch
+		rec.settle(t, 2)
+	})
+}
+
+func TestWatchDirectoryComesBack(t *testing.T) {
+	for _, glob := range []bool{false, true} {
+		t.Run(fmt.Sprintf("glob=%v", glob), func(t *testing.T) {
+			dir := t.TempDir()
+			d := filepath.Join(dir, "data")
+			if err := os.Mkdir(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			a := filepath.Join(d, "a.csv")
+			write(t, a, "a\n")
+			pattern := d
+			if glob {
+				pattern = filepath.Join(d, "*.csv")
+			}
+			rec := newRecorder()
+			log, _ := startWatch(t, WatchOptions{Patterns: []string{pattern}}, rec.run)
+			if err := os.RemoveAll(d); err != nil {
+				t.Fatal(err)
+			}
+			rec.waitRuns(t, 1)
+			if glob {
+				wantChanges(t, rec.event(0), Change{a, ChangeRemove})
+			} else {
+				wantChanges(t, rec.event(0), Change{d, ChangeRemove}, Change{a, ChangeRemove})
+			}
+			rec.settle(t, 1)
+			if err := os.Mkdir(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			b := filepath.Join(d, "b.csv")
+			write(t, b, "b\n")
+			rec.waitRuns(t, 2)
+			// Then it is watched as before.
+			write(t, b, "b2\n")
+			rec.waitRuns(t, 3)
+			wantChanges(t, rec.event(2), Change{b, ChangeWrite})
+			var created []string
+			for _, ev := range rec.all()[1:2] {
+				for _, c := range ev.Changes {
+					created = append(created, string(c.Kind)+" "+c.Path)
+				}
+			}
+			want := []string{"create " + b}
+			if !glob {
+				want = []string{"create " + d, "create " + b}
+			}
+			if !slices.Equal(created, want) {
+				t.Errorf("after the directory came back: %q, want %q", created, want)
+			}
+			for _, line := range []string{"directory " + d + " disappeared", "directory " + d + " is back"} {
+				if !strings.Contains(log.String(), line) {
+					t.Errorf("log lacks %q:\n%s", line, log.String())
+				}
+			}
+		})
+	}
+}
+
+func TestWatchRecursive(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	deep := filepath.Join(sub, "deep.csv")
+	write(t, deep, "1\n")
+	rec := newRecorder()
+	startWatch(t, WatchOptions{Patterns: []string{filepath.Join(dir, "*.csv")}, Recursive: true}, rec.run)
+	write(t, deep, "2\n")
+	rec.waitRuns(t, 1)
+	wantChanges(t, rec.event(0), Change{deep, ChangeWrite})
+	// A new subdirectory is walked and watched.
+	c := filepath.Join(dir, "c")
+	if err := os.Mkdir(c, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	nf := filepath.Join(c, "new.csv")
+	write(t, nf, "x\n")
+	rec.waitRuns(t, 2)
+	wantChanges(t, rec.event(1), Change{nf, ChangeCreate})
+	write(t, nf, "y\n")
+	rec.waitRuns(t, 3)
+	// Hidden directories are not.
+	git := filepath.Join(dir, ".git")
+	if err := os.Mkdir(git, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(git, "x.csv"), "x\n")
+	rec.settle(t, 3)
+}
+
+func TestWatchEventInLua(t *testing.T) {
+	e, out := newEngine(t)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	write(t, a, "a\n")
+	rec := newRecorder()
+	rec.body = func(ctx context.Context, ev Event) error {
+		eng := *e
+		eng.opts.Setup = ev.Setup
+		src := `local ks = {}
+for _, c in ipairs(event.changes) do ks[#ks + 1] = c.path:match("[^/\\]+$") .. "=" .. c.kind end
+print(event.initial, #event.paths, table.concat(ks, ","), event.time:match("^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d") ~= nil)`
+		return eng.Run(ctx, Script{Name: "ev.lua", Source: src}, nil)
+	}
+	_, stop := startWatch(t, WatchOptions{Patterns: []string{filepath.Join(dir, "*.csv")}, Initial: true}, rec.run)
+	rec.waitRuns(t, 1)
+	time.Sleep(100 * time.Millisecond)
+	write(t, b, "b\n")
+	write(t, a, "a2\n")
+	rec.waitRuns(t, 2)
+	rec.settle(t, 2)
+	stop() // the runs are over: their output can be read
+	want := "true\t0\t\ttrue\nfalse\t2\ta.csv=write,b.csv=create\ttrue\n"
+	if out.String() != want {
+		t.Errorf("output %q, want %q", out.String(), want)
+	}
+	// event.paths is sorted.
+	if p := rec.event(1).Paths; !slices.IsSorted(p) || len(p) != 2 {
+		t.Errorf("paths %q", p)
+	}
+}
+
+func TestWatchSetupSetsEvent(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	at := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	Event{Paths: []string{"x"}, Changes: []Change{{"x", ChangeRemove}}, Time: at}.Setup(L)
+	if err := L.DoString(`assert(event.paths[1] == "x" and event.changes[1].kind == "remove" and event.time == "2025-03-04T05:06:07Z" and event.initial == false)`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWatchCancelInterruptsRun(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "members.csv")
+	write(t, f, "x\n")
+	rec := newRecorder()
+	e, _ := newEngine(t)
+	rec.body = func(ctx context.Context, ev Event) error {
+		return e.Run(ctx, Script{Name: "busy.lua", Source: "while true do end"}, nil)
+	}
+	log, stop := startWatch(t, WatchOptions{Patterns: []string{f}, Initial: true}, rec.run)
+	rec.waitRuns(t, 1)
+	time.Sleep(100 * time.Millisecond)
+	stop() // checks that Run returns nil
+	if !strings.Contains(log.String(), "run 1: initial: interrupted after ") {
+		t.Errorf("log:\n%s", log.String())
+	}
+}
+
+func TestWatchPanicIsAFailedRun(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "members.csv")
+	write(t, f, "x\n")
+	rec := newRecorder()
+	rec.body = func(ctx context.Context, ev Event) error { panic("oops") }
+	log, stop := startWatch(t, WatchOptions{Patterns: []string{f}, Initial: true}, rec.run)
+	rec.waitRuns(t, 1)
+	write(t, f, "y\n")
+	rec.waitRuns(t, 2)
+	stop()
+	if !strings.Contains(log.String(), "run 2: "+f+" (write): failed in ") || !strings.Contains(log.String(), "panic: oops") {
+		t.Errorf("log:\n%s", log.String())
+	}
+}
+
+func TestNewWatcherErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	write(t, file, "")
+	tests := []struct {
+		patterns []string
+		want     string
+	}{
+		{nil, "nothing to watch"},
+		{[]string{filepath.Join(dir, "missing", "x.csv")}, "does not exist"},
+		{[]string{filepath.Join(dir, "*", "x.csv")}, "may only be in the last element"},
+		{[]string{filepath.Join(dir, "[x")}, "bad glob"},
+		{[]string{filepath.Join(file, "*.csv")}, "not a directory"},
+	}
+	for _, tt := range tests {
+		w, err := NewWatcher(WatchOptions{Patterns: tt.patterns})
+		if err == nil {
+			w.Close()
+			t.Errorf("%q: no error", tt.patterns)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.patterns, err, tt.want)
+		}
+	}
+	// A missing path in an existing directory is fine: it may come later.
+	w, err := NewWatcher(WatchOptions{Patterns: []string{filepath.Join(dir, "later.csv")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+}
+
+func TestMergeChanges(t *testing.T) {
+	tests := []struct {
+		old, new ChangeKind
+		want     ChangeKind // "" for no change left
+	}{
+		{ChangeCreate, ChangeWrite, ChangeCreate},
+		{ChangeCreate, ChangeRemove, ""},
+		{ChangeWrite, ChangeRemove, ChangeRemove},
+		{ChangeRemove, ChangeCreate, ChangeWrite},
+		{ChangeRename, ChangeCreate, ChangeWrite},
+		{ChangeWrite, ChangeWrite, ChangeWrite},
+	}
+	for _, tt := range tests {
+		got := mergeChanges([]Change{{"a", tt.old}, {"z", ChangeWrite}}, []Change{{"a", tt.new}, {"b", ChangeCreate}})
+		want := []Change{{"b", ChangeCreate}, {"z", ChangeWrite}}
+		if tt.want != "" {
+			want = append([]Change{{"a", tt.want}}, want...)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s then %s: %+v, want %+v", tt.old, tt.new, got, want)
+		}
+	}
+}
+
+func TestEventString(t *testing.T) {
+	tests := []struct {
+		ev   Event
+		want string
+	}{
+		{Event{Initial: true}, "initial"},
+		{newEvent([]Change{{"a.csv", ChangeWrite}}, time.Now()), "a.csv (write)"},
+		{newEvent([]Change{{"a", ChangeWrite}, {"b", ChangeCreate}, {"c", ChangeRemove}, {"d", ChangeWrite}, {"e", ChangeWrite}}, time.Now()),
+			"a (write), b (create), c (remove) and 2 more"},
+	}
+	for _, tt := range tests {
+		if got := tt.ev.String(); got != tt.want {
+			t.Errorf("%q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestWatchRunReturnsScriptErrors(t *testing.T) {
+	// The summary of a failure that is not a ScriptError.
+	f := filepath.Join(t.TempDir(), "x")
+	write(t, f, "1")
+	rec := newRecorder()
+	rec.body = func(ctx context.Context, ev Event) error { return errors.New("read script: gone") }
+	log, stop := startWatch(t, WatchOptions{Patterns: []string{f}, Initial: true}, rec.run)
+	rec.waitRuns(t, 1)
+	time.Sleep(100 * time.Millisecond)
+	stop()
+	if !strings.Contains(log.String(), "run 1: initial: failed in ") || !strings.Contains(log.String(), ": read script: gone\n") {
+		t.Errorf("log:\n%s", log.String())
+	}
+}
