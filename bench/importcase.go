@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/clickscript/clickscript/clickapi"
-	"github.com/clickscript/clickscript/emulator"
 )
 
 // importCase imports 100,000 relations through clickscript (validation,
@@ -20,16 +19,15 @@ import (
 func importCase(e *env) error {
 	const relations, groups, batch = 100_000, 100, 500
 	dir := e.dir
-	opts := emulator.Options{Seed: "none", Groups: groups, Token: "bench", Deterministic: true}
 	var csv strings.Builder
 	csv.WriteString("username,firstName,lastName,group\n")
 	var rels []clickapi.UserUserGroupRelation
 	// Group ids are deterministic: a throwaway emulator tells them.
-	url, em, stop, err := startEmulator(opts)
+	url, stop, err := startEmulatorProcess(e, importEmulatorArgs()...)
 	if err != nil {
 		return err
 	}
-	c, _ := clickapi.New(clickapi.Options{BaseURL: url, Token: em.Token()})
+	c, _ := clickapi.New(clickapi.Options{BaseURL: url, Token: "bench"})
 	gs, err := c.UserGroups(bgctx(), clickapi.ListOptions{PageSize: 1000}).All()
 	stop()
 	if err != nil {
@@ -84,12 +82,18 @@ func importCase(e *env) error {
 	return nil
 }
 
+// importEmulatorArgs start the emulator of the import case: 100 groups
+// with deterministic ids.
+func importEmulatorArgs() []string {
+	return []string{"--seed", "none", "--groups", "100", "--deterministic", "--token", "bench"}
+}
+
 // timeOnFreshEmulator starts a new `clickscript emulator` process (its own
 // heap and cores, as a real agent would be), runs the command argv(url,
 // token) gives, checks that every relation landed, and returns the
 // command's wall time.
 func timeOnFreshEmulator(e *env, argv func(url, token string) []string) (time.Duration, error) {
-	url, stop, err := startEmulatorProcess(e, "--seed", "none", "--groups", "100", "--deterministic", "--token", "bench")
+	url, stop, err := startEmulatorProcess(e, importEmulatorArgs()...)
 	if err != nil {
 		return 0, err
 	}
