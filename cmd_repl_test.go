@@ -5,8 +5,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +15,6 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-
-	"github.com/clickscript/clickscript/emulator"
 )
 
 // The REPL's terminal side runs the real command in a pseudo-terminal:
@@ -145,23 +141,6 @@ func (p *ptyREPL) wait() int {
 	}
 }
 
-// startEmulator serves a demo emulator with token on a loopback port.
-func startTestEmulator(t *testing.T, token string) string {
-	t.Helper()
-	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true, Token: token})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: em, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); em.Close() })
-	return "http://" + ln.Addr().String()
-}
-
 func TestREPLTerminal(t *testing.T) {
 	p := startPTY(t, t.TempDir(), nil, "--emulator")
 	p.expect(":help for the Lua API")
@@ -220,7 +199,7 @@ func TestREPLTerminal(t *testing.T) {
 
 func TestREPLTerminalHistory(t *testing.T) {
 	const token = "tok-SECRET"
-	url := startTestEmulator(t, token)
+	url := startDemoEmulator(t, token)
 	state := t.TempDir()
 	histFile := filepath.Join(state, "state", "clickscript", "history")
 

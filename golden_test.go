@@ -5,16 +5,11 @@ import (
 	"context"
 	"flag"
 	"io/fs"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/clickscript/clickscript/emulator"
 )
 
 var update = flag.Bool("update", false, "re-record cassettes and rewrite golden files against the deterministic emulator")
@@ -88,7 +83,7 @@ func (c goldenCase) replay(t *testing.T) (string, string, int) {
 // recording to cassette, and returns its stdout.
 func (c goldenCase) record(t *testing.T, cassette string) string {
 	t.Helper()
-	url := startGoldenEmulator(t)
+	url := startDemoEmulator(t, goldenToken)
 	dir := t.TempDir()
 	args := append([]string{"run", "--url", url, "--token", goldenToken, "--record", cassette, c.script, "--"}, c.expand(dir)...)
 	code, stdout, stderr := runCLI(context.Background(), t, "", args...)
@@ -96,22 +91,6 @@ func (c goldenCase) record(t *testing.T, cassette string) string {
 		t.Fatalf("recording %s: exit %d\n%s", c.script, code, stderr)
 	}
 	return strings.ReplaceAll(stdout, dir, "$TMP")
-}
-
-func startGoldenEmulator(t *testing.T) string {
-	t.Helper()
-	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true, Token: goldenToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: em, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); em.Close() })
-	return "http://" + ln.Addr().String()
 }
 
 // TestGolden replays every script in scripts/ (and the vendor contract
@@ -185,7 +164,7 @@ func TestReplayMismatch(t *testing.T) {
 	script := filepath.Join(dir, "count.lua")
 	cas := filepath.Join(dir, "count.json")
 	os.WriteFile(script, []byte(`print(usergroup.list{}:count())`), 0o644)
-	url := startGoldenEmulator(t)
+	url := startDemoEmulator(t, goldenToken)
 	if code, _, stderr := runCLI(context.Background(), t, "", "run", "--url", url, "--token", goldenToken, "--record", cas, script); code != exitOK {
 		t.Fatal(stderr)
 	}

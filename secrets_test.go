@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"io/fs"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,12 +98,4 @@ func TestEmulatorBindsLoopbackByDefault(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, `--addr string`) || !strings.Contains(stdout, `(default "127.0.0.1:29123")`) {
 		t.Errorf("emulator --help: %s", stdout)
 	}
-}
-
-// serveLoopback serves h on a free 127.0.0.1 port for the rest of the test.
-func serveLoopback(t *testing.T, h http.Handler) string {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL
 }
