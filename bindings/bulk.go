@@ -304,61 +304,35 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 
 	progress := m.progress(op, toSend)
 	defer progress.Finish()
-	c, cancel := context.WithCancel(ctx(L))
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		firstErr error
-		applied  int
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, m.conc)
-	)
-	sent := make([]bool, len(batches))
-	for i, b := range batches {
+	var mu sync.Mutex
+	applied := 0
+	for _, b := range batches {
 		if b.skipped {
-			sent[i] = true
 			for _, r := range b.rows {
 				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
 			}
-			continue
 		}
-		select {
-		case sem <- struct{}{}:
-		case <-c.Done():
-		}
-		if c.Err() != nil {
-			break
-		}
-		sent[i] = true
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
+	}
+	called, firstErr := forEachConcurrently(ctx(L), m.conc, len(batches), func(i int) bool { return batches[i].skipped },
+		func(c context.Context, i int) error {
+			b := batches[i]
 			n, err := m.sendBatch(c, op, kind, b.key, b.rows)
-			mu.Lock()
-			defer mu.Unlock()
 			if err != nil {
-				if firstErr == nil {
-					firstErr = fmt.Errorf("batch %d of %d (%s to %s): %w", i+1, len(batches), b.rows[0].where, b.rows[len(b.rows)-1].where, err)
-					cancel()
-				}
-				return
+				return fmt.Errorf("batch %d of %d (%s to %s): %w", i+1, len(batches), b.rows[0].where, b.rows[len(b.rows)-1].where, err)
 			}
+			mu.Lock()
 			applied++
 			st.added += n
+			mu.Unlock()
 			progress.Add(n)
-		}()
-	}
-	wg.Wait()
+			return nil
+		})
 	for i, b := range batches {
-		if !sent[i] {
+		if !called[i] && !b.skipped {
 			for _, r := range b.rows {
 				m.result(r, "add", "not sent", "stopped by an earlier failure")
 			}
 		}
-	}
-	if firstErr == nil {
-		firstErr = ctx(L).Err()
 	}
 	if firstErr != nil {
 		msg := fmt.Sprintf("%d of %d batches applied", applied, len(batches))

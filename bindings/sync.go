@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -94,55 +93,31 @@ func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup
 	}
 	progress := m.progress(op+" (removals)", len(removes))
 	defer progress.Finish()
-	c, cancel := context.WithCancel(ctx(L))
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		firstErr error
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, m.conc)
-	)
-	for _, r := range removes {
-		select {
-		case sem <- struct{}{}:
-		case <-c.Done():
-		}
-		if c.Err() != nil {
-			m.removeResult(r, group, "not sent", "stopped by an earlier failure")
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			start := time.Now()
-			err := m.client.UnassignUser(c, r.assignmentID)
-			e := m.auditEntry(op, "DELETE "+clickapi.RouteUnassignUser, 1, start, err)
-			if err == nil {
-				e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
-				m.removeResult(r, group, "applied", "")
-				progress.Add(1)
-			} else {
-				m.removeResult(r, group, "failed", err.Error())
-			}
+	called, err := forEachConcurrently(ctx(L), m.conc, len(removes), nil, func(c context.Context, i int) error {
+		r := removes[i]
+		start := time.Now()
+		err := m.client.UnassignUser(c, r.assignmentID)
+		e := m.auditEntry(op, "DELETE "+clickapi.RouteUnassignUser, 1, start, err)
+		if err != nil {
+			m.removeResult(r, group, "failed", err.Error())
 			m.appendAudit(e)
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = fmt.Errorf("unassign %s: %w", r.username, err)
-					cancel()
-				}
-				mu.Unlock()
-			}
-		}()
+			return fmt.Errorf("unassign %s: %w", r.username, err)
+		}
+		e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
+		m.appendAudit(e)
+		m.removeResult(r, group, "applied", "")
+		progress.Add(1)
+		return nil
+	})
+	for i, r := range removes {
+		if !called[i] {
+			m.removeResult(r, group, "not sent", "stopped by an earlier failure")
+		}
 	}
-	wg.Wait()
-	if firstErr == nil {
-		firstErr = ctx(L).Err()
-	}
-	return firstErr
+	return err
 }
 
+// removeResult writes the results row of a removal.
 func (m *module) removeResult(r member, group *clickapi.UserGroup, outcome, msg string) {
 	if m.results != nil {
 		m.results.Add(audit.Result{User: r.username, Group: group.Name, Action: "remove", Outcome: outcome, Message: msg})
