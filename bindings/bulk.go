@@ -260,11 +260,13 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 	toSend := 0
 	for from := 0; from < len(rows); from += size {
 		b := batch{rows: rows[from:min(from+size, len(rows))]}
-		var err error
-		if b.key, err = audit.BatchKey(kind.endpoint(), payload(kind, b.rows)); err != nil {
-			return st, err
+		if m.journal != nil {
+			var err error
+			if b.key, err = audit.BatchKey(kind.endpoint(), payload(kind, b.rows)); err != nil {
+				return st, err
+			}
+			b.skipped = m.journal.Applied(b.key)
 		}
-		b.skipped = m.journal != nil && m.journal.Applied(b.key)
 		for _, r := range b.rows {
 			switch {
 			case b.skipped:

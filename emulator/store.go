@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"cmp"
+	"github.com/clickscript/clickscript/clickapi"
 	"slices"
 	"strings"
 
@@ -77,8 +78,14 @@ func newStore(gen idgen, hint sizeHint) *store {
 	for _, o := range groupOrders() {
 		s.groupSorts[o.field] = newIndex(o.cmp)
 	}
+	// Users keep one maintained order, the default; the others are sorted
+	// when a page asks for them (see listUsers). Bulk imports create users
+	// by the thousand, and every maintained order costs each of them a
+	// binary search.
 	for _, o := range userOrders() {
-		s.userSorts[o.field] = newIndex(o.cmp)
+		if o.field == clickapi.DefaultUserSort {
+			s.userSorts[o.field] = newIndex(o.cmp)
+		}
 	}
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/clickscript/clickscript/clickapi"
@@ -17,15 +18,22 @@ func (e *Emulator) listUsers(_ *http.Request, q url.Values) (any, error) {
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	x := e.st.userSorts[lq.sort]
-	if x == nil {
-		return nil, fmt.Errorf("user list: no index for sort field %q", lq.sort)
-	}
+	x := e.st.userSorts[clickapi.DefaultUserSort]
 	var keep func(*user) bool
 	if lq.filter != "" {
 		keep = func(u *user) bool { return strings.Contains(u.lower, lq.filter) }
 	}
-	page, total := x.window(keep, lq.desc, lq.offset(), lq.size)
+	var page []*user
+	var total int
+	if lq.sort == clickapi.DefaultUserSort {
+		page, total = x.window(keep, lq.desc, lq.offset(), lq.size)
+	} else {
+		i := slices.IndexFunc(userOrders(), func(o order[user]) bool { return o.field == lq.sort })
+		if i < 0 {
+			return nil, fmt.Errorf("user list: no order for sort field %q", lq.sort)
+		}
+		page, total = sortedWindow(x.items, userOrders()[i].cmp, keep, lq.desc, lq.offset(), lq.size)
+	}
 	data := make([]clickapi.User, len(page))
 	for i, u := range page {
 		data[i] = *u.model()
