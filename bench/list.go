@@ -37,7 +37,7 @@ func listCase(e *env) error {
 		{"python3 requests page loop", []string{"python3", py, url, "bench", pageSize}},
 		{"bare Go net/http + encoding/json loop", []string{barelist, url, "bench", pageSize}},
 	}
-	reps := max(3, e.reps/3)
+	reps := max(3, e.reps)
 	times := make([][]time.Duration, len(programs))
 	for range reps { // interleaved, so that machine noise hits all alike
 		for i, p := range programs {
