@@ -163,19 +163,30 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 	if bad.any() {
 		return nil
 	}
-	members := map[string]map[string]bool{} // group id -> user id and lower(username)
+	// The current members of every group named, read --concurrency groups
+	// at a time: group id -> user ids and lowercased usernames.
+	members := map[string]map[string]bool{}
+	var ids []string
 	for _, r := range rows {
-		set, ok := members[r.groupID]
-		if !ok && r.groupID == DryRunID {
-			set, ok = map[string]bool{}, true
-			members[r.groupID] = set
-		}
-		if !ok {
-			if set, err = m.memberKeys(c, r.groupID); err != nil {
-				return err
+		if _, ok := members[r.groupID]; !ok {
+			members[r.groupID] = map[string]bool{}
+			if r.groupID != DryRunID {
+				ids = append(ids, r.groupID)
 			}
-			members[r.groupID] = set
 		}
+	}
+	var mu sync.Mutex
+	if _, err := forEachConcurrently(c, m.conc, len(ids), nil, func(c context.Context, i int) error {
+		set, err := m.memberKeys(c, ids[i])
+		mu.Lock()
+		members[ids[i]] = set
+		mu.Unlock()
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		set := members[r.groupID]
 		r.exists = set[r.userID] || set[strings.ToLower(r.user.Username)]
 	}
 	return nil
@@ -584,7 +595,7 @@ func stringField(t *lua.LTable, name string) string {
 func parseRelations(items []lua.LValue) ([]*row, *problems) {
 	var bad problems
 	var rows []*row
-	seen := map[string]string{}
+	seen := map[rowKey]string{}
 	for i, v := range items {
 		n := i + 1
 		where := fmt.Sprintf("item %d", n)
@@ -646,9 +657,11 @@ func newImportRow(n int, where string, user clickapi.ImportUser, ref clickapi.Gr
 	return &row{n: n, where: where, user: user, ref: ref}, ""
 }
 
-// key identifies a row's (user, group) as given, for duplicate checks.
-func (r *row) key() string {
-	return strings.ToLower(r.user.Username) + "\x00" + r.userID + "\x00" + r.ref.ID + "\x00" + strings.ToLower(r.ref.Name)
+// rowKey identifies a row's (user, group) as given, for duplicate checks.
+type rowKey struct{ user, userID, groupID, groupName string }
+
+func (r *row) key() rowKey {
+	return rowKey{strings.ToLower(r.user.Username), r.userID, r.ref.ID, strings.ToLower(r.ref.Name)}
 }
 
 func firstString(t *lua.LTable, names ...string) string {

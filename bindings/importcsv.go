@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -47,6 +48,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 	cr := csv.NewReader(f)
 	cr.FieldsPerRecord = -1 // checked here, so that every bad row is named
 	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = true // the fields are copied out below
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, nil, fmt.Errorf("%s: empty file: want a header row with %s", name, strings.Join(importColumns, ", "))
@@ -54,6 +56,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
+	header = slices.Clone(header) // ReuseRecord: the next Read reuses the slice
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
@@ -76,7 +79,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 	}
 	var bad problems
 	var rows []*row
-	seen := map[string]string{}
+	seen := make(map[rowKey]string, 1024)
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
