@@ -70,25 +70,29 @@ type paramDoc struct {
 	name, typ, doc string
 }
 
-// moduleSummaries say what each module is for, in the order the docs show them.
-var moduleSummaries = []struct{ name, summary string }{
-	{"usergroup", "User groups, their members and assignments: the agent's UserGroup endpoints."},
-	{"user", "The account's users (read-only: resolve usernames to ids)."},
-	{"json", "JSON encoding and decoding, with json.null for null."},
-	{"csv", "CSV files: read whole into tables, written atomically."},
-	{"log", "Structured logs to stderr (through the host's logger, token scrubbed)."},
+// moduleSummaries() says what each module is for, in the order the docs show them.
+func moduleSummaries() []struct{ name, summary string } {
+	return []struct{ name, summary string }{
+		{"usergroup", "User groups, their members and assignments: the agent's UserGroup endpoints."},
+		{"user", "The account's users (read-only: resolve usernames to ids)."},
+		{"json", "JSON encoding and decoding, with json.null for null."},
+		{"csv", "CSV files: read whole into tables, written atomically."},
+		{"log", "Structured logs to stderr (through the host's logger, token scrubbed)."},
+	}
 }
 
-// watchEventClass is the global `event` of watch runs (engine.Event.Table).
-var watchEventClass = bindings.ClassDoc{
-	Name:    "WatchEvent",
-	Summary: "What triggered a watch run: the global `event` in `clickscript watch` runs (nil in other runs).",
-	Fields: []bindings.FieldDoc{
-		{Name: "paths", Type: "string[]", Doc: "the changed paths, sorted; empty for the initial run"},
-		{Name: "changes", Type: "{path: string, kind: \"create\"|\"write\"|\"remove\"|\"rename\"}[]", Doc: "the same paths with what happened to each"},
-		{Name: "time", Type: "string", Doc: "when the run was triggered (RFC 3339)"},
-		{Name: "initial", Type: "boolean", Doc: "true for the run that --initial asks for, before any change"},
-	},
+// watchEventClass() describes the global `event` of watch runs (engine.Event.Table).
+func watchEventClass() bindings.ClassDoc {
+	return bindings.ClassDoc{
+		Name:    "WatchEvent",
+		Summary: "What triggered a watch run: the global `event` in `clickscript watch` runs (nil in other runs).",
+		Fields: []bindings.FieldDoc{
+			{Name: "paths", Type: "string[]", Doc: "the changed paths, sorted; empty for the initial run"},
+			{Name: "changes", Type: "{path: string, kind: \"create\"|\"write\"|\"remove\"|\"rename\"}[]", Doc: "the same paths with what happened to each"},
+			{Name: "time", Type: "string", Doc: "when the run was triggered (RFC 3339)"},
+			{Name: "initial", Type: "boolean", Doc: "true for the run that --initial asks for, before any change"},
+		},
+	}
 }
 
 // luaAPI gathers the API's documentation.
@@ -113,14 +117,14 @@ func luaAPI() apiDoc {
 		byModule[d.Module] = append(byModule[d.Module], parseStdlibDoc(d))
 	}
 	var api apiDoc
-	for _, m := range moduleSummaries {
+	for _, m := range moduleSummaries() {
 		api.modules = append(api.modules, moduleDoc{m.name, m.summary, byModule[m.name]})
 		delete(byModule, m.name)
 	}
 	for _, name := range sortedKeys(byModule) {
 		api.modules = append(api.modules, moduleDoc{name, "The " + name + " module.", byModule[name]})
 	}
-	api.classes = append(bindings.Classes(), watchEventClass)
+	api.classes = append(bindings.Classes(), watchEventClass())
 	return api
 }
 
@@ -252,7 +256,7 @@ func (api apiDoc) writeStubs(w io.Writer) {
 			fmt.Fprintf(w, "function %s(%s) end\n", f.qualified(), strings.Join(names, ", "))
 		}
 	}
-	fmt.Fprintf(w, "\n%s---@type WatchEvent?\nevent = nil\n", luaComment(watchEventClass.Summary))
+	fmt.Fprintf(w, "\n%s---@type WatchEvent?\nevent = nil\n", luaComment(watchEventClass().Summary))
 }
 
 // luaComment writes text as LuaLS description lines ("---text").

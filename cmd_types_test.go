@@ -87,7 +87,7 @@ func TestTypesCoverEveryBinding(t *testing.T) {
 			t.Errorf("%s lacks a section on %s", luaAPIDoc, n)
 		}
 	}
-	for _, c := range append(bindings.Classes(), watchEventClass) {
+	for _, c := range append(bindings.Classes(), watchEventClass()) {
 		if !strings.Contains(stubs, "\n---@class "+c.Name+"\n") {
 			t.Errorf("stubs lack the class %s", c.Name)
 		}
@@ -201,7 +201,7 @@ func TestWatchEventClassMatchesEngine(t *testing.T) {
 	var keys []string
 	ev.Table(L).ForEach(func(k, _ lua.LValue) { keys = append(keys, k.String()) })
 	var fields []string
-	for _, f := range watchEventClass.Fields {
+	for _, f := range watchEventClass().Fields {
 		fields = append(fields, f.Name)
 	}
 	slices.Sort(keys)

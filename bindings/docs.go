@@ -34,27 +34,32 @@ type FieldDoc struct {
 	Name, Type, Doc string
 }
 
-// modelDocs are the summaries of the API's records as Lua scripts see
-// them, by struct name. Classes takes their fields from the structs.
-var modelDocs = []struct {
+// modelDoc is a record the docs describe: its struct and a summary.
+type modelDoc struct {
 	model   reflect.Type
 	summary string
-}{
-	{reflect.TypeFor[clickapi.UserGroup](), "A user group, as listings return it and update takes it."},
-	{reflect.TypeFor[clickapi.NewUserGroup](), "The fields of a group to create; active defaults to true."},
-	{reflect.TypeFor[clickapi.User](), "An account user. Note the all-lowercase firstname and lastname; status flags: 1 active, 2 inactive, 4 pending."},
-	{reflect.TypeFor[clickapi.UserUserGroup](), "One user-to-group assignment; id is the assignment id that usergroup.unassign takes (not needed by assign)."},
-	{reflect.TypeFor[clickapi.UserUserGroupDTO](), "A row of usergroup.members and usergroup.groups_of: the user, the group and the assignment linking them; absent parts are nil."},
-	{reflect.TypeFor[clickapi.UserGroupWithDetails](), "A row of usergroup.list_details: a group with its members, projects and drives inlined."},
-	{reflect.TypeFor[clickapi.UserMembership](), "A member of a group in UserGroupWithDetails.usersData."},
-	{reflect.TypeFor[clickapi.ProjectPermission](), "A project a group can reach, with the group's permission."},
-	{reflect.TypeFor[clickapi.DrivePermission](), "A shared cloud drive a group can reach, with the group's permission."},
-	{reflect.TypeFor[clickapi.Project](), "An Amove project."},
-	{reflect.TypeFor[clickapi.SharedCloudDrive](), "A cloud drive shared with groups."},
-	{reflect.TypeFor[clickapi.Permission](), "A group's access level on a project or drive."},
-	{reflect.TypeFor[clickapi.UserUserGroupRelation](), "One item of usergroup.import: a user, matched or created by username, and the groups to put them in."},
-	{reflect.TypeFor[clickapi.ImportUser](), "The user of an import item or a sync's desired member (firstname and lastname are accepted too)."},
-	{reflect.TypeFor[clickapi.GroupRef](), "A group in an import item: by id, or by exact name when id is absent."},
+}
+
+// modelDocs returns the summaries of the API's records as Lua scripts see
+// them, by struct name. Classes takes their fields from the structs.
+func modelDocs() []modelDoc {
+	return []modelDoc{
+		{reflect.TypeFor[clickapi.UserGroup](), "A user group, as listings return it and update takes it."},
+		{reflect.TypeFor[clickapi.NewUserGroup](), "The fields of a group to create; active defaults to true."},
+		{reflect.TypeFor[clickapi.User](), "An account user. Note the all-lowercase firstname and lastname; status flags: 1 active, 2 inactive, 4 pending."},
+		{reflect.TypeFor[clickapi.UserUserGroup](), "One user-to-group assignment; id is the assignment id that usergroup.unassign takes (not needed by assign)."},
+		{reflect.TypeFor[clickapi.UserUserGroupDTO](), "A row of usergroup.members and usergroup.groups_of: the user, the group and the assignment linking them; absent parts are nil."},
+		{reflect.TypeFor[clickapi.UserGroupWithDetails](), "A row of usergroup.list_details: a group with its members, projects and drives inlined."},
+		{reflect.TypeFor[clickapi.UserMembership](), "A member of a group in UserGroupWithDetails.usersData."},
+		{reflect.TypeFor[clickapi.ProjectPermission](), "A project a group can reach, with the group's permission."},
+		{reflect.TypeFor[clickapi.DrivePermission](), "A shared cloud drive a group can reach, with the group's permission."},
+		{reflect.TypeFor[clickapi.Project](), "An Amove project."},
+		{reflect.TypeFor[clickapi.SharedCloudDrive](), "A cloud drive shared with groups."},
+		{reflect.TypeFor[clickapi.Permission](), "A group's access level on a project or drive."},
+		{reflect.TypeFor[clickapi.UserUserGroupRelation](), "One item of usergroup.import: a user, matched or created by username, and the groups to put them in."},
+		{reflect.TypeFor[clickapi.ImportUser](), "The user of an import item or a sync's desired member (firstname and lastname are accepted too)."},
+		{reflect.TypeFor[clickapi.GroupRef](), "A group in an import item: by id, or by exact name when id is absent."},
+	}
 }
 
 // listOptionFields are the options every listing takes besides its filter.
@@ -131,7 +136,7 @@ func luaClasses() []ClassDoc {
 // clickapi structs' json tags), then the Lua-only tables.
 func Classes() []ClassDoc {
 	var out []ClassDoc
-	for _, m := range modelDocs {
+	for _, m := range modelDocs() {
 		out = append(out, ClassDoc{Name: m.model.Name(), Summary: m.summary, Fields: modelFields(m.model), Model: m.model})
 	}
 	return append(out, luaClasses()...)

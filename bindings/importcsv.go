@@ -15,9 +15,11 @@ import (
 	"github.com/clickscript/clickscript/clickapi"
 )
 
-// CSV columns of import_csv. Header names match ignoring case; username
-// and group are required, the others optional.
-var importColumns = []string{"username", "firstName", "lastName", "group"}
+// importColumns returns the CSV columns of import_csv. Header names match
+// ignoring case; username and group are required, the others optional.
+func importColumns() []string {
+	return []string{"username", "firstName", "lastName", "group"}
+}
 
 func (m *module) importCSV(L *lua.LState) int {
 	a := args{L, "usergroup.import_csv"}
@@ -51,7 +53,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 	cr.ReuseRecord = true // the fields are copied out below
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, fmt.Errorf("%s: empty file: want a header row with %s", name, strings.Join(importColumns, ", "))
+		return nil, nil, fmt.Errorf("%s: empty file: want a header row with %s", name, strings.Join(importColumns(), ", "))
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
@@ -60,7 +62,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		for _, c := range importColumns {
+		for _, c := range importColumns() {
 			if strings.EqualFold(h, c) {
 				col[c] = i
 			}
@@ -68,7 +70,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 	}
 	for _, c := range []string{"username", "group"} {
 		if _, ok := col[c]; !ok {
-			return nil, nil, fmt.Errorf("%s:1: no %q column (the header must name %s)", name, c, strings.Join(importColumns, ", "))
+			return nil, nil, fmt.Errorf("%s:1: no %q column (the header must name %s)", name, c, strings.Join(importColumns(), ", "))
 		}
 	}
 	get := func(rec []string, c string) string {

@@ -7,8 +7,10 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// replCommands are the REPL's own commands, completed at a line's start.
-var replCommands = []string{":help", ":quit"}
+// replCommands returns the REPL's own commands, completed at a line's start.
+func replCommands() []string {
+	return []string{":help", ":quit"}
+}
 
 // Complete returns the words that may complete the one that ends at rune
 // offset pos of line, for tab completion: globals and keywords; the fields
@@ -27,7 +29,7 @@ func Complete(L *lua.LState, line string, pos int) (candidates []string, prefix 
 	if trimmed := strings.TrimLeft(before, " \t"); strings.HasPrefix(trimmed, ":") {
 		cmd, arg, hasArg := strings.Cut(trimmed, " ")
 		if !hasArg {
-			return matching(replCommands, cmd), cmd
+			return matching(replCommands(), cmd), cmd
 		}
 		if cmd != ":help" && cmd != ":h" {
 			return nil, ""
@@ -49,7 +51,7 @@ func Complete(L *lua.LState, line string, pos int) (candidates []string, prefix 
 	cut := strings.LastIndexAny(word, ".:")
 	if cut < 0 {
 		names := members(L, L.G.Global, false)
-		names = append(names, luaKeywords...)
+		names = append(names, luaKeywords()...)
 		slices.Sort(names)
 		return matching(slices.Compact(names), word), word
 	}

@@ -126,18 +126,30 @@ func (c *column) name() string {
 	return c.parent + "." + c.field
 }
 
-// fieldRanks orders the columns people look for first; other fields follow
+// fieldRank orders the columns people look for first; other fields follow
 // in alphabetical order.
-var fieldRanks = map[string]int{
-	"name": 1, "username": 2, "firstname": 3, "lastname": 4, "email": 5,
-	"description": 6, "active": 7, "status": 8, "id": 9,
-}
-
 func fieldRank(f string) int {
-	if r, ok := fieldRanks[f]; ok {
-		return r
+	switch f {
+	case "name":
+		return 1
+	case "username":
+		return 2
+	case "firstname":
+		return 3
+	case "lastname":
+		return 4
+	case "email":
+		return 5
+	case "description":
+		return 6
+	case "active":
+		return 7
+	case "status":
+		return 8
+	case "id":
+		return 9
 	}
-	return len(fieldRanks) + 1
+	return 10
 }
 
 // compareFields orders field names by rank, then alphabetically.
@@ -506,15 +518,17 @@ func sortedKeys(t *lua.LTable) []lua.LValue {
 	return append(keys, rest...)
 }
 
-// luaKeywords are the reserved words of Lua 5.1.
-var luaKeywords = []string{
-	"and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if",
-	"in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+// luaKeywords returns the reserved words of Lua 5.1.
+func luaKeywords() []string {
+	return []string{
+		"and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if",
+		"in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+	}
 }
 
 // isIdent reports whether s can be written as a bare field name.
 func isIdent(s string) bool {
-	if s == "" || slices.Contains(luaKeywords, s) {
+	if s == "" || slices.Contains(luaKeywords(), s) {
 		return false
 	}
 	for i, r := range s {

@@ -50,8 +50,10 @@ type Payload struct {
 	BodyBase64 []byte          `json:"bodyBase64,omitempty"`
 }
 
-// keptHeaders are the response headers a cassette keeps.
-var keptHeaders = []string{"content-type", "error-code", "retry-after"}
+// keptHeaders returns the response headers a cassette keeps.
+func keptHeaders() []string {
+	return []string{"content-type", "error-code", "retry-after"}
+}
 
 // Bytes returns the body as it is replayed: JSON compacted, other bodies
 // as they were recorded, nil for no body.

@@ -223,7 +223,7 @@ func (in *Interaction) check() error {
 	}
 	for name := range resp.Headers {
 		if !isKeptHeader(name) {
-			return fmt.Errorf("response: header %q is not one a cassette keeps (%s)", name, strings.Join(keptHeaders, ", "))
+			return fmt.Errorf("response: header %q is not one a cassette keeps (%s)", name, strings.Join(keptHeaders(), ", "))
 		}
 	}
 	if err := resp.Payload.check(); err != nil {
@@ -233,7 +233,7 @@ func (in *Interaction) check() error {
 }
 
 func isKeptHeader(name string) bool {
-	for _, k := range keptHeaders {
+	for _, k := range keptHeaders() {
 		if name == k {
 			return true
 		}

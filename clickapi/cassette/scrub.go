@@ -12,10 +12,12 @@ import (
 	"github.com/clickscript/clickscript/clickapi"
 )
 
-// secretKeys name the JSON members whose string values are always replaced
+// secretKeys returns the JSON members whose string values are always replaced
 // with REDACTED, compared case-insensitively: the login's password and the
 // token it answers.
-var secretKeys = []string{"token", "jwtToken", "password"}
+func secretKeys() []string {
+	return []string{"token", "jwtToken", "password"}
+}
 
 // scrubber removes secrets from the strings of a recording.
 type scrubber struct {
@@ -106,7 +108,7 @@ func stringEnd(b []byte, start int) int {
 }
 
 func isSecretKey(k string) bool {
-	return slices.ContainsFunc(secretKeys, func(s string) bool { return strings.EqualFold(s, k) })
+	return slices.ContainsFunc(secretKeys(), func(s string) bool { return strings.EqualFold(s, k) })
 }
 
 // quote encodes s as a JSON string without HTML escaping.
@@ -181,7 +183,7 @@ func (sc scrubber) request(method string, u *url.URL, body []byte) Request {
 // headers returns the kept response headers, scrubbed, under lowercase names.
 func (sc scrubber) headers(h http.Header) map[string]string {
 	var out map[string]string
-	for _, name := range keptHeaders {
+	for _, name := range keptHeaders() {
 		vs := h.Values(name)
 		if len(vs) == 0 {
 			continue
