@@ -70,7 +70,7 @@ type paramDoc struct {
 	name, typ, doc string
 }
 
-// moduleSummaries() says what each module is for, in the order the docs show them.
+// moduleSummaries says what each module is for, in the order the docs show them.
 func moduleSummaries() []struct{ name, summary string } {
 	return []struct{ name, summary string }{
 		{"usergroup", "User groups, their members and assignments: the agent's UserGroup endpoints."},
@@ -81,7 +81,7 @@ func moduleSummaries() []struct{ name, summary string } {
 	}
 }
 
-// watchEventClass() describes the global `event` of watch runs (engine.Event.Table).
+// watchEventClass describes the global `event` of watch runs (engine.Event.Table).
 func watchEventClass() bindings.ClassDoc {
 	return bindings.ClassDoc{
 		Name:    "WatchEvent",
