@@ -61,16 +61,23 @@ func (m *module) sync(L *lua.LState) int {
 	}
 	m.logPlan(L, group.Name, plan)
 
-	// Adds go through import, so that unknown usernames are created.
+	// Adds go through import, so that unknown usernames are created. The
+	// plan already read the group and its members: only which users are
+	// new (for the audit log) is left to find out.
 	rows := make([]*row, len(plan.adds))
 	for i, u := range plan.adds {
-		rows[i] = &row{n: u.n, where: fmt.Sprintf("desired[%d]", u.n), user: u.ImportUser, ref: clickapi.GroupRef{ID: group.ID}}
+		rows[i] = &row{n: u.n, where: fmt.Sprintf("desired[%d]", u.n), user: u.ImportUser,
+			ref: clickapi.GroupRef{ID: group.ID}, groupID: group.ID, groupName: group.Name}
 	}
-	var bad problems
-	if err := m.resolve(ctx(L), kindImport, rows, &bad); err != nil {
-		raise(L, a.fn, err)
+	if len(rows) > 0 {
+		users, err := m.userIndex(ctx(L))
+		if err != nil {
+			raise(L, a.fn, err)
+		}
+		for _, r := range rows {
+			r.newUser = users.byName[strings.ToLower(r.user.Username)] == nil
+		}
 	}
-	bad.raiseIfAny(a, "rows")
 	if _, err := m.applyBulk(L, a.fn, kindImport, rows, size); err != nil {
 		raise(L, a.fn, fmt.Errorf("adding members: %w", err))
 	}
