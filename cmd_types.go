@@ -20,11 +20,11 @@ func typesCommand() *command {
 		summary: "print LuaLS type stubs of every module (or, with --markdown, the API reference)",
 		example: "clickscript types > types/clickscript.lua   # for lua-language-server: see .luarc.json in the README\n" +
 			"clickscript types --markdown > docs/lua-api.md",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			markdown := fs.Bool("markdown", false, "print the Lua API reference in Markdown (docs/lua-api.md) instead")
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "types", "unexpected argument %q", args[0])
+					return usagef("unexpected argument %q", args[0])
 				}
 				api := luaAPI()
 				var b bytes.Buffer
@@ -33,11 +33,8 @@ func typesCommand() *command {
 				} else {
 					api.writeStubs(&b)
 				}
-				if _, err := s.stdout.Write(b.Bytes()); err != nil {
-					fmt.Fprintf(s.stderr, "clickscript types: %v\n", err)
-					return exitError
-				}
-				return exitOK
+				_, err := s.stdout.Write(b.Bytes())
+				return err
 			}
 		},
 	}

@@ -14,8 +14,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/clickscript/clickscript/bindings"
-	"github.com/clickscript/clickscript/engine"
 	"github.com/clickscript/clickscript/stdlib"
+	"github.com/clickscript/clickscript/watch"
 )
 
 const luaAPIDoc = "docs/lua-api.md"
@@ -195,11 +195,11 @@ func firstDiff(got, want string) string {
 // TestWatchEventClassMatchesEngine checks the WatchEvent class against
 // the table watch runs really set as `event`.
 func TestWatchEventClassMatchesEngine(t *testing.T) {
-	L := lua.NewState()
-	defer L.Close()
-	ev := engine.Event{Paths: []string{"a.csv"}, Changes: []engine.Change{{Path: "a.csv", Kind: engine.ChangeWrite}}, Time: time.Now()}
+	ev := watch.Event{Paths: []string{"a.csv"}, Changes: []watch.Change{{Path: "a.csv", Kind: watch.ChangeWrite}}, Time: time.Now()}
 	var keys []string
-	ev.Table(L).ForEach(func(k, _ lua.LValue) { keys = append(keys, k.String()) })
+	for k := range eventValue(ev) {
+		keys = append(keys, k)
+	}
 	var fields []string
 	for _, f := range watchEventClass().Fields {
 		fields = append(fields, f.Name)
