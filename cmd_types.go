@@ -75,6 +75,7 @@ func moduleSummaries() []struct{ name, summary string } {
 		{"json", "JSON encoding and decoding, with json.null for null."},
 		{"csv", "CSV files: read whole into tables, written atomically."},
 		{"log", "Structured logs to stderr (through the host's logger, token scrubbed)."},
+		{"clickscript", "Facts about this run, such as whether it is a dry run."},
 	}
 }
 
@@ -97,6 +98,11 @@ func luaAPI() apiDoc {
 	byModule := map[string][]funcDoc{}
 	for _, f := range bindings.Funcs() {
 		fd := funcDoc{module: f.Module, name: f.Name, summary: f.Summary}
+		if f.IsValue() {
+			fd.value = f.Returns
+			byModule[f.Module] = append(byModule[f.Module], fd)
+			continue
+		}
 		for _, p := range f.Params {
 			name := p.Name
 			typ, optional := strings.CutSuffix(p.Type, "?")

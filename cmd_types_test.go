@@ -63,6 +63,12 @@ func TestTypesCoverEveryBinding(t *testing.T) {
 	var names []string
 	for _, f := range bindings.Funcs() {
 		names = append(names, f.Module+"."+f.Name)
+		if f.IsValue() {
+			if !strings.Contains(stubs, "\n---@type "+f.Returns+"\n"+f.Module+"."+f.Name+" = nil\n") {
+				t.Errorf("stubs lack the value %s.%s", f.Module, f.Name)
+			}
+			continue
+		}
 		if !strings.Contains(stubs, "\nfunction "+f.Module+"."+f.Name+"(") {
 			t.Errorf("stubs lack the function %s.%s", f.Module, f.Name)
 		}
