@@ -95,6 +95,9 @@ func TestLoginThenRun(t *testing.T) {
 			args: []string{"--username", "admin@example.com", "--type", "16"}, prompts: []string{"Password for admin@example.com: ", "TOTP code: "}},
 		{name: "a wrong code, then the right one", mfa: "123456", stdin: "admin\r\n000000\r\n123456\r\n",
 			args: []string{"--username", "admin@example.com"}, prompts: []string{"TOTP code: ", "Wrong code", "TOTP code: "}},
+		// maxCodeTries: the third code is still asked for.
+		{name: "two wrong codes, then the right one", mfa: "123456", stdin: "admin\n000000\n111111\n123456\n",
+			args: []string{"--username", "admin@example.com"}, prompts: []string{"TOTP code: ", "Wrong code", "TOTP code: ", "Wrong code", "TOTP code: "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +146,9 @@ func TestLoginFailures(t *testing.T) {
 			code: exitError, want: "499 AUTH: username, password: no such user or wrong password"},
 		{name: "no password", stdin: "", args: []string{"--username", "admin@example.com"},
 			code: exitError, want: `no answer to "Password for admin@example.com": the input ended`},
-		{name: "three wrong codes", mfa: "123456", stdin: "admin\n1\n2\n3\n", args: []string{"--username", "admin@example.com"},
+		// maxCodeTries: after the third wrong code login gives up, with a
+		// fourth line left unread.
+		{name: "three wrong codes", mfa: "123456", stdin: "admin\n1\n2\n3\n123456\n", args: []string{"--username", "admin@example.com"},
 			code: exitError, want: "AUTH: code: wrong code"},
 		{name: "bad type", args: []string{"--type", "7"}, code: exitUsage, want: "--type 7 is not a login type"},
 	}
