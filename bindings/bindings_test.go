@@ -26,6 +26,11 @@ type harness struct {
 	mu   sync.Mutex
 	reqs map[string]int // "GET /usergroup/get_all" -> count
 	url  string
+	em   *emulator.Emulator
+	// intercept, if set, sees each request first (with its count so far,
+	// itself included) and answers it instead of the emulator when it
+	// returns true.
+	intercept func(w http.ResponseWriter, r *http.Request, n int) bool
 }
 
 func (h *harness) count(endpoint string) int {
@@ -61,11 +66,15 @@ func newHarness(t *testing.T, emOpts emulator.Options, dryRun bool) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{out: &bytes.Buffer{}, logs: &bytes.Buffer{}, reqs: map[string]int{}}
+	h := &harness{out: &bytes.Buffer{}, logs: &bytes.Buffer{}, reqs: map[string]int{}, em: em}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.mu.Lock()
 		h.reqs[r.Method+" "+r.URL.Path]++
+		n, intercept := h.reqs[r.Method+" "+r.URL.Path], h.intercept
 		h.mu.Unlock()
+		if intercept != nil && intercept(w, r, n) {
+			return
+		}
 		em.ServeHTTP(w, r)
 	}))
 	h.url = srv.URL
