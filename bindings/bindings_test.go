@@ -60,6 +60,13 @@ func (h *harness) reset() {
 
 func newHarness(t *testing.T, emOpts emulator.Options, dryRun bool) *harness {
 	t.Helper()
+	return newHarnessWith(t, emOpts, Options{DryRun: dryRun, Concurrency: 3, BatchSize: 7})
+}
+
+// newHarnessWith is newHarness with the modules' options opts (the client
+// and the logger are the harness's).
+func newHarnessWith(t *testing.T, emOpts emulator.Options, opts Options) *harness {
+	t.Helper()
 	emOpts.Deterministic = true
 	emOpts.Token = "tok-bindings-test"
 	em, err := emulator.New(emOpts)
@@ -86,7 +93,8 @@ func newHarness(t *testing.T, emOpts emulator.Options, dryRun bool) *harness {
 	L.SetContext(context.Background())
 	logger := slog.New(slog.NewTextHandler(h.logs, nil))
 	stdlib.Open(L, stdlib.Options{Logger: logger})
-	Open(L, Options{Client: client, Logger: logger, DryRun: dryRun, Concurrency: 3, BatchSize: 7})
+	opts.Client, opts.Logger = client, logger
+	Open(L, opts)
 	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
 		var parts []string
 		for i := 1; i <= L.GetTop(); i++ {
