@@ -96,9 +96,6 @@ func (e *Emulator) insertUser(r *http.Request, _ url.Values) (any, error) {
 	}
 	name := strings.TrimSpace(req.Username)
 	email := strings.TrimSpace(req.Email)
-	if email == "" {
-		email = name
-	}
 	if req.UserType == 0 {
 		req.UserType = insertedUserType
 	}
@@ -108,8 +105,12 @@ func (e *Emulator) insertUser(r *http.Request, _ url.Values) (any, error) {
 	} else {
 		uc.length("username", name)
 		uc.address("username", name)
+	}
+	if email != "" {
 		uc.length("email", email)
 		uc.address("email", email)
+	} else {
+		email = name // I19: the username, as for imported users
 	}
 	uc.length("firstname", req.Firstname)
 	uc.length("lastname", req.Lastname)
