@@ -32,10 +32,12 @@ import (
 //	    {"userId": "2b7e4f1a-3c5d-4e6f-8a9b-0c1d2e3f4a5b", "userGroupId": "6f1c0d2e-8b1a-4c55-9a57-0c1f3a2b4d5e"}
 //	  ],
 //	  "projects": [
-//	    {"name": "Brand Refresh", "groups": [{"groupName": "Design Team", "read": true, "write": true}]}
+//	    {"name": "Brand Refresh", "groups": [{"groupName": "Design Team", "permissionType": 2}],
+//	     "users": [{"username": "grace@example.com", "permissionType": 1}]}
 //	  ],
 //	  "drives": [
-//	    {"name": "Media Archive", "provider": "Amazon S3", "groups": [{"groupName": "Design Team", "read": true}]}
+//	    {"name": "Media Archive", "storageName": "media-bucket", "prefix": "archive/",
+//	     "groups": [{"groupName": "Design Team", "permissionType": 1}]}
 //	  ]
 //	}
 type SeedFile struct {
