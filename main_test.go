@@ -38,8 +38,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emulator": cmdStartEmulator,
-			"sleep":    cmdSleep,
+			"emulator":   cmdStartEmulator,
+			"sleep":      cmdSleep,
+			"signalwhen": cmdSignalWhen,
 		},
 	})
 }
