@@ -24,7 +24,7 @@ type Options struct {
 	Token      string        // the session or API token; sent as the token query parameter
 	HTTPClient *http.Client  // nil: a client with keep-alive sized for concurrent batches
 	Retry      RetryPolicy   // zero value: DefaultRetryPolicy
-	Timeout    time.Duration // per attempt; 0: 60s
+	Timeout    time.Duration // per attempt; 0: DefaultTimeout (import: 4 times as long)
 	Logger     *slog.Logger  // nil: no logging; request lines are logged at debug level, scrubbed
 	// Relogin, when set, is called after a 401 to get a new token (see
 	// relogin.go): the client then uses it and resends the request once.
@@ -66,7 +66,7 @@ func New(opts Options) (*Client, error) {
 		c.http = &http.Client{Transport: NewTransport()}
 	}
 	if c.timeout <= 0 {
-		c.timeout = 60 * time.Second
+		c.timeout = DefaultTimeout
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -102,6 +102,10 @@ type call struct {
 	body       any  // marshalled as JSON when not nil
 	idempotent bool // safe to resend after it may have reached the agent
 	public     bool // sent without a token
+	// goneIsDone: a 499 NOT_FOUND to a resend, after an attempt that may
+	// have landed, means the first attempt did the work (delete, unassign).
+	goneIsDone bool
+	slow       bool // may take long (import): the timeout is ImportTimeout/DefaultTimeout times longer
 }
 
 func (r call) endpoint() string { return r.method + " " + r.route }
@@ -136,10 +140,12 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 	u.RawQuery = q.Encode()
 	target := u.String()
 
+	mayHaveLanded := false // an earlier attempt may have done the work
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		resp, sent, err := c.attempt(ctx, r, target, payload)
 		if err != nil {
+			mayHaveLanded = mayHaveLanded || sent
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
 			}
@@ -160,7 +166,13 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			drainClose(resp.Body)
 			var e *APIError
 			errors.As(apiErr, &e)
-			if r.idempotent && retryableStatus(r.method, e.Status) && attempt < c.retry.MaxAttempts {
+			if r.goneIsDone && mayHaveLanded && RetriedGoneIsDone && errors.Is(e, ErrNotFound) {
+				c.log.LogAttrs(ctx, slog.LevelDebug, "resent request answered NOT_FOUND: the first attempt did it",
+					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
+				return nil
+			}
+			mayHaveLanded = mayHaveLanded || e.Status == http.StatusTooManyRequests || e.Status >= 500
+			if r.idempotent && retryableStatus(e.Status) && attempt < c.retry.MaxAttempts {
 				if err := c.retry.sleep(ctx, attempt, e.RetryAfter); err != nil {
 					return fmt.Errorf("%s: %w", r.endpoint(), err)
 				}
@@ -173,6 +185,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		if err != nil {
 			// A body cut short or garbled on the way (a dropped connection,
 			// a proxy) is worth another try when resending is safe.
+			mayHaveLanded = true
 			if r.idempotent && attempt < c.retry.MaxAttempts {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "bad response body", slog.String("endpoint", r.endpoint()),
 					slog.Int("attempt", attempt), slog.String("error", RedactToken(err.Error(), token)))
@@ -191,7 +204,11 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 // reached the agent: false only when the request headers were never
 // written, which is what makes a non-idempotent retry safe.
 func (c *Client) attempt(ctx context.Context, r call, target string, payload []byte) (resp *http.Response, sent bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	timeout := c.timeout
+	if r.slow {
+		timeout = c.timeout * (ImportTimeout / DefaultTimeout)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	var wrote atomic.Bool
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
 	var body io.Reader
@@ -211,7 +228,7 @@ func (c *Client) attempt(ctx context.Context, r call, target string, payload []b
 	if err != nil {
 		cancel()
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
-			err = fmt.Errorf("no answer within %s: %w", c.timeout, err)
+			err = fmt.Errorf("no answer within %s: %w", timeout, err)
 		}
 		return nil, wrote.Load(), err
 	}

@@ -1,5 +1,15 @@
 package clickapi
 
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
 // UserGroup is a group of users in the agent's account. Name holds at most
 // MaxNameLength characters; the server sets ID and AccountID itself.
 type UserGroup struct {
@@ -45,7 +55,7 @@ type User struct {
 	CreateDate string     `json:"createDate"`
 }
 
-// UserStatus is a set of user status flags.
+// UserStatus is a set of user status flags [click:user.md].
 type UserStatus int
 
 // User status flags.
@@ -54,6 +64,77 @@ const (
 	UserInactive UserStatus = 2
 	UserPending  UserStatus = 4
 )
+
+// UserType is a set of user type flags [web:authentication.md]; a user has
+// one, a list filter may combine several.
+type UserType int
+
+// User types.
+const (
+	UserTypeProviderAdmin       UserType = 1
+	UserTypeResellerAdmin       UserType = 2
+	UserTypeAccountAdmin        UserType = 4
+	UserTypeAccountUser         UserType = 8
+	UserTypeDesktopAdmin        UserType = 16
+	UserTypeDesktopCreativeUser UserType = 32
+	UserTypeDesktopStandardUser UserType = 64
+)
+
+// FlagName names one flag value: Name as scripts write it, Vendor as the
+// vendor's docs do.
+type FlagName struct {
+	Name   string
+	Vendor string
+	Value  int
+}
+
+// UserStatusNames returns the names of the user status flags, as scripts
+// write them ("active", ...), in the order of their values.
+func UserStatusNames() []FlagName {
+	return []FlagName{{"active", "Active", int(UserActive)}, {"inactive", "Inactive", int(UserInactive)}, {"pending", "Pending", int(UserPending)}}
+}
+
+// UserTypeNames returns the names of the user types, as scripts write them
+// ("desktop_admin", ...), in the order of their values.
+func UserTypeNames() []FlagName {
+	return []FlagName{
+		{"provider_admin", "ProviderAdmin", int(UserTypeProviderAdmin)},
+		{"reseller_admin", "ResellerAdmin", int(UserTypeResellerAdmin)},
+		{"account_admin", "AccountAdmin", int(UserTypeAccountAdmin)},
+		{"account_user", "AccountUser", int(UserTypeAccountUser)},
+		{"desktop_admin", "DesktopAdmin", int(UserTypeDesktopAdmin)},
+		{"desktop_creative_user", "DesktopCreativeUser", int(UserTypeDesktopCreativeUser)},
+		{"desktop_standard_user", "DesktopStandardUser", int(UserTypeDesktopStandardUser)},
+	}
+}
+
+// FlagNames spells the flags set in v with their script names, joined by
+// "|": "active|pending". Bits without a name are shown as a number.
+func FlagNames(v int, names []FlagName) string { return flagNames(v, names, false) }
+
+// String names the user type(s) as the vendor does: "DesktopAdmin".
+func (t UserType) String() string { return flagNames(int(t), UserTypeNames(), true) }
+
+// String names the status flags as the vendor does: "Active|Pending".
+func (s UserStatus) String() string { return flagNames(int(s), UserStatusNames(), true) }
+
+func flagNames(v int, names []FlagName, vendor bool) string {
+	var parts []string
+	for _, n := range names {
+		if v&n.Value != 0 {
+			if vendor {
+				parts = append(parts, n.Vendor)
+			} else {
+				parts = append(parts, n.Name)
+			}
+			v &^= n.Value
+		}
+	}
+	if v != 0 || len(parts) == 0 {
+		parts = append(parts, strconv.Itoa(v))
+	}
+	return strings.Join(parts, "|")
+}
 
 // UserUserGroup is one user-to-group assignment. ID is the assignment id that
 // UnassignUser takes.
@@ -96,58 +177,181 @@ type ProjectPermission struct {
 	Permission *Permission `json:"permission"`
 }
 
-// DrivePermission is a shared cloud drive a group can reach, with the group's permission.
+// DrivePermission is a shared cloud drive a group can reach, with the
+// group's permission [web:usergroup.md]. The drive also decodes from the
+// vendor's misspelt key sharedClouDrive.
 type DrivePermission struct {
 	SharedCloudDrive *SharedCloudDrive `json:"sharedCloudDrive"`
 	Permission       *Permission       `json:"permission"`
 }
 
-// Project is an Amove project. Only the fields clickscript shows are modelled;
-// the vendor documents no more for the details endpoint.
+// UnmarshalJSON accepts the drive under sharedCloudDrive or sharedClouDrive.
+func (d *DrivePermission) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Drive      *SharedCloudDrive `json:"sharedCloudDrive"`
+		Misspelt   *SharedCloudDrive `json:"sharedClouDrive"`
+		Permission *Permission       `json:"permission"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*d = DrivePermission{SharedCloudDrive: cmp.Or(v.Drive, v.Misspelt), Permission: v.Permission}
+	return nil
+}
+
+// Project is an Amove project [click:projects.md] [web:project.md].
 type Project struct {
 	ID          string `json:"id"`
+	AccountID   string `json:"accountId"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	Active      bool   `json:"active"`
+	Deleted     bool   `json:"deleted"`
 }
 
-// SharedCloudDrive is a cloud drive shared with groups.
+// SharedCloudDrive is a cloud drive shared with users and groups. Only the
+// fields clickscript uses are kept; the vendor's row has more (storage,
+// prefix, encryption flags, cloudAccount) [web:sharedclouddrive.md].
 type SharedCloudDrive struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Provider string `json:"provider"`
+	ID        string `json:"id"`
+	AccountID string `json:"accountId"`
+	Name      string `json:"name"`
+	Active    bool   `json:"active"`
+	Deleted   bool   `json:"deleted"`
+	DriveType int    `json:"driveType"` // 1 VirtualDrive, 2 LocalPath
+	SyncType  int    `json:"syncType"`  // 1 Stream, 2 Mirror
 }
 
-// Permission is a group's access level on a project or drive.
-// (INFERRED: the vendor does not publish its keys.)
+// PermissionType is an access level on a project or drive [click:userspermission.md].
+type PermissionType int
+
+// Permission levels.
+const (
+	PermissionRead      PermissionType = 1
+	PermissionReadWrite PermissionType = 2
+)
+
+// Permission is a permission record as the details rows inline it: one of
+// UserProjectPermission, UserSharedCloudDrivePermission,
+// UserGroupProjectPermission or UserGroupSharedCloudDrivePermission
+// [click:userspermission.md]; the ids that do not apply are empty.
 type Permission struct {
-	ID    string `json:"id"`
-	Read  bool   `json:"read"`
-	Write bool   `json:"write"`
-	Admin bool   `json:"admin"`
+	ID                 string         `json:"id"`
+	UserID             string         `json:"userId,omitempty"`
+	UserGroupID        string         `json:"userGroupId,omitempty"`
+	ProjectID          string         `json:"projectId,omitempty"`
+	SharedCloudDriveID string         `json:"sharedCloudDriveId,omitempty"`
+	PermissionType     PermissionType `json:"permissionType"`
 }
 
-// UserUserGroupRelation is one entry of ImportUsers: a user, matched or
-// created by username, and the groups to put them in.
+// UserWithDetails is a row of ListUsersWithDetails: a user with their
+// groups, projects and drives inlined. The Click docs name the arrays
+// userGroups, projects and sharedCloudDrives [click:user.md], the Web docs
+// groups, projectsData and drivesData [web:user.md]: either naming decodes
+// into the same fields.
+type UserWithDetails struct {
+	User
+	Groups   []UserUserGroupDTO    `json:"userGroups"`
+	Projects []UserProjectRow      `json:"projects"`
+	Drives   []UserDrivePermission `json:"sharedCloudDrives"`
+}
+
+// UnmarshalJSON accepts both namings of the arrays.
+func (u *UserWithDetails) UnmarshalJSON(b []byte) error {
+	type arrays struct {
+		UserGroups        []UserUserGroupDTO    `json:"userGroups"`
+		Groups            []UserUserGroupDTO    `json:"groups"`
+		Projects          []UserProjectRow      `json:"projects"`
+		ProjectsData      []UserProjectRow      `json:"projectsData"`
+		SharedCloudDrives []UserDrivePermission `json:"sharedCloudDrives"`
+		DrivesData        []UserDrivePermission `json:"drivesData"`
+	}
+	var a arrays
+	if err := json.Unmarshal(b, &a); err != nil {
+		return err
+	}
+	var base User
+	if err := json.Unmarshal(b, &base); err != nil {
+		return err
+	}
+	*u = UserWithDetails{User: base,
+		Groups:   firstNonNil(a.UserGroups, a.Groups),
+		Projects: firstNonNil(a.Projects, a.ProjectsData),
+		Drives:   firstNonNil(a.SharedCloudDrives, a.DrivesData)}
+	return nil
+}
+
+func firstNonNil[T any](a, b []T) []T {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// UserProjectRow is a project a user can reach, with the permission
+// (UserProjectPermissionDTO [web:userspermission.md]).
+type UserProjectRow struct {
+	User       *User       `json:"user,omitempty"`
+	Project    *Project    `json:"project"`
+	Permission *Permission `json:"permission"`
+}
+
+// UserDrivePermission is a shared drive a user can reach, with the
+// permission (UserSharedCloudDrivePermissionDTO). The vendor spells its
+// drive key sharedClouDrive (sic) [web:userspermission.md] [web:user.md];
+// sharedCloudDrive decodes too.
+type UserDrivePermission struct {
+	User             *User             `json:"user,omitempty"`
+	SharedCloudDrive *SharedCloudDrive `json:"sharedClouDrive"`
+	Permission       *Permission       `json:"permission"`
+}
+
+// UnmarshalJSON accepts the drive under sharedClouDrive or sharedCloudDrive.
+func (d *UserDrivePermission) UnmarshalJSON(b []byte) error {
+	var v struct {
+		User       *User             `json:"user"`
+		Misspelt   *SharedCloudDrive `json:"sharedClouDrive"`
+		Drive      *SharedCloudDrive `json:"sharedCloudDrive"`
+		Permission *Permission       `json:"permission"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*d = UserDrivePermission{User: v.User, SharedCloudDrive: cmp.Or(v.Misspelt, v.Drive), Permission: v.Permission}
+	return nil
+}
+
+// UserUserGroupRelation is one entry of ImportUsers: a user, reused or
+// created by username, and the groups to put them in [click:usergroup.md].
 type UserUserGroupRelation struct {
 	User       ImportUser `json:"user"`
 	UserGroups []GroupRef `json:"userGroups"`
 }
 
-// ImportUser is the user part of an import entry. The import body uses
-// camelCase firstName/lastName (the agent binds case-insensitively).
+// ImportUser is the user part of an import entry. The client sends the
+// union of both doc sets: username, firstName and lastName
+// [click:usergroup.md], email and userType [web:usergroup.md]. ImportUsers
+// fills an empty Email with the username and a zero UserType with
+// DefaultImportUserType (INFERRED I19).
 type ImportUser struct {
-	Username  string `json:"username"`
-	FirstName string `json:"firstName,omitempty"`
-	LastName  string `json:"lastName,omitempty"`
+	Username  string   `json:"username"`
+	Email     string   `json:"email,omitempty"`
+	UserType  UserType `json:"userType,omitempty"`
+	FirstName string   `json:"firstName,omitempty"`
+	LastName  string   `json:"lastName,omitempty"`
 }
 
-// GroupRef names a group in an import entry, by id or, when ID is empty, by name.
+// GroupRef is a group of an import entry. The agent matches groups by name,
+// case-insensitively, and creates the missing ones [web:usergroup.md]; the
+// client sends the name always and the id when it knows it, as the Click
+// sample does [click:usergroup.md] (INFERRED I20: the role of id is not
+// documented).
 type GroupRef struct {
 	ID   string `json:"id,omitempty"`
-	Name string `json:"name,omitempty"`
+	Name string `json:"name"`
 }
 
-// LoginType is the kind of desktop user logging in.
+// LoginType is the kind of desktop user logging in [click:authentication.md].
 type LoginType int
 
 // Login types.
@@ -157,7 +361,8 @@ const (
 	DesktopStandardUser LoginType = 64
 )
 
-// LoginRequest is the body of Login.
+// LoginRequest is the body of Login. No requestToken: the agent's page
+// shows none (INFERRED I16).
 type LoginRequest struct {
 	Username string    `json:"username"`
 	Password string    `json:"password"`
@@ -167,7 +372,7 @@ type LoginRequest struct {
 // Challenge is the second factor the agent asks for after a password.
 type Challenge int
 
-// Challenges.
+// Challenges [click:authentication.md].
 const (
 	ChallengeNone Challenge = 0
 	ChallengeTOTP Challenge = 1
@@ -182,39 +387,188 @@ type LoginResponse struct {
 	Session   string    `json:"session"`
 }
 
-// MFARequest is the body of MFARespond. (INFERRED key names.)
+// MFARequest is the body of MFARespond [click:authentication.md]: the code
+// the user received (TOTP or, INFERRED I15, SMS) and the login's session.
 type MFARequest struct {
-	Session string `json:"session"`
-	Code    string `json:"code"`
+	UserCode string `json:"userCode"`
+	Session  string `json:"session"`
 }
 
-// AgentStatus is the agent's state as GET /management/agent_status reports it.
+// LogoutRequest is the body of Logout: the token to end, carried in the
+// body and not as a token parameter [click:authentication.md].
+type LogoutRequest struct {
+	JWTToken string `json:"jwtToken"`
+}
+
+// Secret is a string that never prints: fmt shows REDACTED (String and
+// GoString cover every string verb), and JSON encoding writes "REDACTED".
+// Reveal returns the value.
+type Secret string
+
+// Reveal returns the secret's value, for the code that must send it.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns REDACTED, or "" for an empty secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return Redacted
+}
+
+// GoString returns the quoted String, for %#v.
+func (s Secret) GoString() string { return strconv.Quote(s.String()) }
+
+// MarshalJSON writes "REDACTED" (or "" when empty), so that a logged or
+// recorded model never holds the value.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// UserInfo is the signed-in user as GET /authentication/user answers
+// [click:authentication.md]. The Web twin spells firstname/lastname
+// [web:user.md]: keys decode in either casing. JWTToken is the caller's own
+// token echoed back: a Secret, so it never prints.
+type UserInfo struct {
+	AccountName      string   `json:"accountName"`
+	AccountID        string   `json:"accountId"`
+	UserID           string   `json:"userId"`
+	FirstName        string   `json:"firstName"`
+	LastName         string   `json:"lastName"`
+	Username         string   `json:"username"`
+	UserType         UserType `json:"userType"`
+	JWTToken         Secret   `json:"jwtToken"`
+	Owner            bool     `json:"owner"`
+	Migration        bool     `json:"migration"`
+	SubscriptionType int      `json:"subscriptionType"` // 1 Monthly, 2 Yearly
+	MFA              bool     `json:"mfa"`
+	AuthProvider     int      `json:"authProvider"` // 0 AWSCognito, 1 Google, 2 EntraID, 4 Okta, 8 SAML, 16 External
+}
+
+// SubscriptionName names a subscriptionType [click:authentication.md].
+func SubscriptionName(t int) string {
+	switch t {
+	case 1:
+		return "Monthly"
+	case 2:
+		return "Yearly"
+	}
+	return "subscription " + strconv.Itoa(t)
+}
+
+// AuthProviderName names an authProvider [click:authentication.md].
+func AuthProviderName(p int) string {
+	switch p {
+	case 0:
+		return "AWSCognito"
+	case 1:
+		return "Google"
+	case 2:
+		return "EntraID"
+	case 4:
+		return "Okta"
+	case 8:
+		return "SAML"
+	case 16:
+		return "External"
+	}
+	return "provider " + strconv.Itoa(p)
+}
+
+// AgentStatus is the agent's lifecycle state as GET
+// /management/agent_status reports it [click:management.md].
 type AgentStatus int
 
-// Agent states. The vendor documents 0 Created and 1 Started.
+// Agent states [click:management.md]. Only AgentStarted means the
+// protected API is usable.
 const (
-	AgentCreated AgentStatus = 0
-	AgentStarted AgentStatus = 1
+	AgentCreated  AgentStatus = 0 // no user signed in
+	AgentStarted  AgentStatus = 1 // running with a signed-in user
+	AgentStopped  AgentStatus = 2
+	AgentPaused   AgentStatus = 4 // drives suspended
+	AgentDisposed AgentStatus = 8 // a new login is needed
 )
 
+// String names the state: "Started", or "state N" for an unknown one.
+func (s AgentStatus) String() string {
+	switch s {
+	case AgentCreated:
+		return "Created"
+	case AgentStarted:
+		return "Started"
+	case AgentStopped:
+		return "Stopped"
+	case AgentPaused:
+		return "Paused"
+	case AgentDisposed:
+		return "Disposed"
+	}
+	return "state " + strconv.Itoa(int(s))
+}
+
+// UnmarshalJSON reads the documented bare integer (1), and also a quoted
+// integer ("1") or an object ({"status": 1}) (INFERRED I14).
+func (s *AgentStatus) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	var n int
+	switch {
+	case len(b) > 0 && b[0] == '{':
+		var v struct {
+			Status *json.RawMessage `json:"status"`
+		}
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		if v.Status == nil || bytes.HasPrefix(bytes.TrimSpace(*v.Status), []byte("{")) {
+			return fmt.Errorf("agent status object without a status: %.60s", b)
+		}
+		return s.UnmarshalJSON(*v.Status)
+	case len(b) > 0 && b[0] == '"':
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		var err error
+		if n, err = strconv.Atoi(strings.TrimSpace(str)); err != nil {
+			return fmt.Errorf("agent status %s is not a number", b)
+		}
+	default:
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("agent status %.60s is not a number", b)
+		}
+	}
+	*s = AgentStatus(n)
+	return nil
+}
+
 // Collection is one page of a list endpoint (the agent's DTOCollection<T>).
-// Total counts every match, not just this page.
+// Total counts every match, not just this page (INFERRED I4). Options may be
+// absent [web:usergroup.md]: then it holds zeros, which the pager ignores.
 type Collection[T any] struct {
 	Data    []T         `json:"data"`
 	Total   int         `json:"total"`
 	Options PageOptions `json:"options"`
 }
 
-// PageOptions echoes the page a Collection holds. Pages start at 1.
+// PageOptions echoes the page a Collection holds [click:user.md]. Pages
+// start at 1. Values that are not positive (older samples show 0
+// placeholders) mean "not said". The Web twin adds a sort array
+// [web:index.md], which the client does not need and ignores.
 type PageOptions struct {
 	Page     int `json:"page"`
 	PageSize int `json:"pageSize"`
 }
 
-// ProblemDetails is the body of a 499 answer (ASP.NET ValidationProblemDetails).
+// ProblemDetails is the body of a 499 answer (ASP.NET ValidationProblemDetails)
+// [click:errors.md] [web:errors.md].
 type ProblemDetails struct {
 	Type   string              `json:"type"`
 	Title  string              `json:"title,omitempty"`
 	Status int                 `json:"status"`
 	Errors map[string][]string `json:"errors"`
+}
+
+// ParseDate reads a date of the API: RFC 3339, with or without fractional
+// seconds and with any offset (INFERRED I26). The models keep dates as the
+// strings the agent sent.
+func ParseDate(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, s)
 }

@@ -82,14 +82,14 @@ func (e *Emulator) details(g *group) clickapi.UserGroupWithDetails {
 	for _, pg := range st.projectsOf[g.id] {
 		p := pg.project
 		row.ProjectsData = append(row.ProjectsData, clickapi.ProjectPermission{
-			Project:    &clickapi.Project{ID: p.id.String(), Name: p.name, Description: p.description},
+			Project:    &clickapi.Project{ID: p.id.String(), Name: p.name, Description: p.description, Active: true},
 			Permission: pg.grant.model(),
 		})
 	}
 	for _, dg := range st.drivesOf[g.id] {
 		d := dg.drive
 		row.DrivesData = append(row.DrivesData, clickapi.DrivePermission{
-			SharedCloudDrive: &clickapi.SharedCloudDrive{ID: d.id.String(), Name: d.name, Provider: d.provider},
+			SharedCloudDrive: &clickapi.SharedCloudDrive{ID: d.id.String(), Name: d.name, Active: true},
 			Permission:       dg.grant.model(),
 		})
 	}

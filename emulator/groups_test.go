@@ -159,10 +159,10 @@ func TestListGroupDetails(t *testing.T) {
 	if fin.Name != "Finance" || len(fin.UsersData) == 0 {
 		t.Fatalf("finance row %+v", fin)
 	}
-	if len(fin.ProjectsData) != 1 || fin.ProjectsData[0].Project.Name != "Annual Report" || !fin.ProjectsData[0].Permission.Admin {
+	if len(fin.ProjectsData) != 1 || fin.ProjectsData[0].Project.Name != "Annual Report" || fin.ProjectsData[0].Permission.PermissionType != clickapi.PermissionReadWrite {
 		t.Errorf("finance projects %+v", fin.ProjectsData)
 	}
-	if len(fin.DrivesData) != 1 || fin.DrivesData[0].SharedCloudDrive.Name != "Finance Docs" || fin.DrivesData[0].SharedCloudDrive.Provider != "Google Cloud Storage" {
+	if len(fin.DrivesData) != 1 || fin.DrivesData[0].SharedCloudDrive.Name != "Finance Docs" || fin.DrivesData[0].Permission.PermissionType == 0 {
 		t.Errorf("finance drives %+v", fin.DrivesData)
 	}
 	for _, m := range fin.UsersData {

@@ -136,7 +136,11 @@ func (m *member) model() *clickapi.UserUserGroup {
 
 // model is p as the API shows it.
 func (p grant) model() *clickapi.Permission {
-	return &clickapi.Permission{ID: p.id.String(), Read: p.read, Write: p.write, Admin: p.admin}
+	level := clickapi.PermissionRead
+	if p.write || p.admin {
+		level = clickapi.PermissionReadWrite
+	}
+	return &clickapi.Permission{ID: p.id.String(), UserGroupID: p.groupID.String(), PermissionType: level}
 }
 
 // cmpID orders uuids as their canonical strings order.

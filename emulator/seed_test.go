@@ -64,7 +64,7 @@ func TestSeedFile(t *testing.T) {
 	}
 	d := decode[clickapi.Collection[clickapi.UserGroupWithDetails]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=design", ""))
 	row := d.Data[0]
-	if len(row.UsersData) != 1 || len(row.ProjectsData) != 1 || !row.ProjectsData[0].Permission.Write || len(row.DrivesData) != 1 || row.DrivesData[0].Permission.Write {
+	if len(row.UsersData) != 1 || len(row.ProjectsData) != 1 || row.ProjectsData[0].Permission.PermissionType != clickapi.PermissionReadWrite || len(row.DrivesData) != 1 || row.DrivesData[0].Permission.PermissionType != clickapi.PermissionRead {
 		t.Errorf("design details %+v", row)
 	}
 	if got := usernamesOf(usersPage(t, e, "username=user000").Data); !slices.Equal(got, []string{"user0000001@example.com", "user0000002@example.com"}) {
