@@ -32,6 +32,7 @@ func commands() []*command {
 		emulatorCommand(),
 		loginCommand(),
 		logoutCommand(),
+		whoamiCommand(),
 		typesCommand(),
 		versionCommand(),
 	}
