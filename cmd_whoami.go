@@ -19,36 +19,32 @@ func whoamiCommand() *command {
 		args:    "[--url URL] [--token T] [--profile NAME] [--emulator]",
 		summary: "say who the token belongs to and whether the agent is ready",
 		example: "clickscript whoami\nclickscript whoami --profile work\nCLICK_TOKEN=... clickscript whoami --url http://127.0.0.1:29123",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			cf := connFlags{logLevel: "warn", logFormat: "text", concurrency: 1}
 			fs.StringVar(&cf.url, "url", "", "agent base URL (env CLICK_URL; else the profile's; default "+clickapi.DefaultBaseURL+")")
 			fs.StringVar(&cf.token, "token", "", "session or API token (env CLICK_TOKEN; default: the token saved by login)")
 			fs.StringVar(&cf.profile, "profile", "", "use this profile of the config file (env CLICK_PROFILE; default: the file's default)")
 			fs.BoolVar(&cf.emulator, "emulator", false, "start an in-process emulator with demo data and ask it")
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "whoami", "unexpected argument %q", args[0])
+					return usagef("unexpected argument %q", args[0])
 				}
 				if err := cf.validate(); err != nil {
-					return usageError(s, "whoami", "%v", err)
+					return usagef("%v", err)
 				}
 				sess, err := cf.open(ctx, s)
 				if err != nil {
-					fmt.Fprintf(s.stderr, "clickscript whoami: %v\n", err)
-					return exitError
+					return err
 				}
-				defer sess.close()
 				si, err := sess.client.Session(ctx)
-				if errors.Is(err, context.Canceled) {
-					fmt.Fprintln(s.stderr, "clickscript whoami: interrupted")
-					return exitInterrupted
+				if err != nil {
+					return joinErrors(err, sess.close())
 				}
 				printWhoAmI(s.stdout, si)
 				if !si.OK() {
-					fmt.Fprintf(s.stderr, "clickscript whoami: %s\n", si.Banner())
-					return exitError
+					err = errors.New(si.Banner())
 				}
-				return exitOK
+				return joinErrors(err, sess.close())
 			}
 		},
 	}

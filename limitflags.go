@@ -19,6 +19,18 @@ func (l *limitFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&l.sandbox, "sandbox", false, "disable os.execute, io.popen, loadlib, dofile/loadfile and file writes (for scripts you do not fully trust)")
 }
 
+// limits bound a script run (the zero value: no bound).
+type limits struct {
+	maxMemory int64 // bytes; 0: no limit
+	sandbox   bool
+}
+
+// limits returns the limits the flags set.
+func (l *limitFlags) limits() (limits, error) {
+	n, err := l.bytes()
+	return limits{maxMemory: n, sandbox: l.sandbox}, err
+}
+
 // bytes returns --max-memory in bytes (0: no limit).
 func (l *limitFlags) bytes() (int64, error) {
 	if l.maxMemory == "" {

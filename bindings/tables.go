@@ -108,29 +108,6 @@ func detailsTable(L *lua.LState, g *clickapi.UserGroupWithDetails) *lua.LTable {
 	return t
 }
 
-func projectTable(L *lua.LState, p *clickapi.Project) *lua.LTable {
-	t := L.CreateTable(0, 6)
-	t.RawSetString("id", lua.LString(p.ID))
-	t.RawSetString("accountId", lua.LString(p.AccountID))
-	t.RawSetString("name", lua.LString(p.Name))
-	t.RawSetString("description", lua.LString(p.Description))
-	t.RawSetString("active", lua.LBool(p.Active))
-	t.RawSetString("deleted", lua.LBool(p.Deleted))
-	return t
-}
-
-func driveTable(L *lua.LState, d *clickapi.SharedCloudDrive) *lua.LTable {
-	t := L.CreateTable(0, 7)
-	t.RawSetString("id", lua.LString(d.ID))
-	t.RawSetString("accountId", lua.LString(d.AccountID))
-	t.RawSetString("name", lua.LString(d.Name))
-	t.RawSetString("active", lua.LBool(d.Active))
-	t.RawSetString("deleted", lua.LBool(d.Deleted))
-	t.RawSetString("driveType", lua.LNumber(d.DriveType))
-	t.RawSetString("syncType", lua.LNumber(d.SyncType))
-	return t
-}
-
 // permissionTable converts a permission record; the ids that do not apply
 // to its kind are left out.
 func permissionTable(L *lua.LState, p *clickapi.Permission) *lua.LTable {

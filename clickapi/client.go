@@ -39,7 +39,8 @@ type Client struct {
 	timeout time.Duration
 	log     *slog.Logger
 	token   atomic.Pointer[string]
-	relogin *relogin // nil without Options.Relogin
+	relogin *relogin  // nil without Options.Relogin
+	secrets secretSet // API token values seen; scrubbed like the token (secrets.go)
 }
 
 // New returns a Client for opts. It fails only on a malformed BaseURL.
@@ -102,10 +103,10 @@ type call struct {
 	body       any  // marshalled as JSON when not nil
 	idempotent bool // safe to resend after it may have reached the agent
 	public     bool // sent without a token
-	// goneIsDone: a 499 NOT_FOUND to a resend, after an attempt that may
-	// have landed, means the first attempt did the work (delete, unassign).
-	goneIsDone bool
-	slow       bool // may take long (import): the timeout is ImportTimeout/DefaultTimeout times longer
+	// deletes: a NOT_FOUND answer to a resend, after an earlier attempt
+	// may have landed, means that attempt did the job (I11).
+	deletes bool
+	slow    bool // may take long (import): the timeout is ImportTimeout/DefaultTimeout times longer
 }
 
 func (r call) endpoint() string { return r.method + " " + r.route }
@@ -119,7 +120,7 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	if err != nil && !r.public && c.relogin != nil && errors.Is(err, ErrUnauthorized) {
 		err = c.resendAfterLogin(ctx, r, token, out, err)
 	}
-	return redactError(err, token)
+	return c.redactSecrets(redactError(err, token))
 }
 
 func (c *Client) send(ctx context.Context, r call, token string, out any) error {
@@ -140,12 +141,12 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 	u.RawQuery = q.Encode()
 	target := u.String()
 
-	mayHaveLanded := false // an earlier attempt may have done the work
+	maybeApplied := false // an earlier attempt may have reached the agent
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		resp, sent, err := c.attempt(ctx, r, target, payload)
 		if err != nil {
-			mayHaveLanded = mayHaveLanded || sent
+			maybeApplied = maybeApplied || sent
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
 			}
@@ -166,13 +167,13 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			drainClose(resp.Body)
 			var e *APIError
 			errors.As(apiErr, &e)
-			if r.goneIsDone && mayHaveLanded && RetriedGoneIsDone && errors.Is(e, ErrNotFound) {
-				c.log.LogAttrs(ctx, slog.LevelDebug, "resent request answered NOT_FOUND: the first attempt did it",
+			if r.deletes && maybeApplied && e.Type == CodeNotFound && NotFoundAfterResendIsDone {
+				c.log.LogAttrs(ctx, slog.LevelDebug, "NOT_FOUND on a resend: an earlier attempt deleted it",
 					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
 				return nil
 			}
-			mayHaveLanded = mayHaveLanded || e.Status == http.StatusTooManyRequests || e.Status >= 500
 			if r.idempotent && retryableStatus(e.Status) && attempt < c.retry.MaxAttempts {
+				maybeApplied = true
 				if err := c.retry.sleep(ctx, attempt, e.RetryAfter); err != nil {
 					return fmt.Errorf("%s: %w", r.endpoint(), err)
 				}
@@ -185,7 +186,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		if err != nil {
 			// A body cut short or garbled on the way (a dropped connection,
 			// a proxy) is worth another try when resending is safe.
-			mayHaveLanded = true
+			maybeApplied = true
 			if r.idempotent && attempt < c.retry.MaxAttempts {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "bad response body", slog.String("endpoint", r.endpoint()),
 					slog.Int("attempt", attempt), slog.String("error", RedactToken(err.Error(), token)))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -196,8 +197,15 @@ func TestWhoAmI(t *testing.T) {
 				t.Errorf("%s prints the token: %s", verb, out)
 			}
 		}
-		if b, _ := json.Marshal(u); strings.Contains(string(b), testToken) || !strings.Contains(string(b), `"jwtToken":"REDACTED"`) {
-			t.Errorf("JSON of UserInfo: %s", b)
+		for _, h := range []func(io.Writer) slog.Handler{
+			func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+			func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+		} {
+			var buf strings.Builder
+			slog.New(h(&buf)).Info("who", "user", *u, "ptr", u)
+			if out := buf.String(); strings.Contains(out, testToken) || !strings.Contains(out, "REDACTED") || !strings.Contains(out, "Example Org") {
+				t.Errorf("logged UserInfo: %s", out)
+			}
 		}
 	}
 }
@@ -507,10 +515,10 @@ func TestToleratedShapes(t *testing.T) {
 			t.Fatalf("%s: %+v, %v", name, col, err)
 		}
 		u := col.Data[0]
-		if u.Username != "ada@x" || u.Firstname != "Ada" || len(u.Groups) != 1 || u.Groups[0].UserGroup.Name != "G" ||
-			u.Groups[0].UserUserGroup.ID != "m1" || len(u.Projects) != 1 || u.Projects[0].Project.Name != "P" ||
-			u.Projects[0].Permission.PermissionType != PermissionReadWrite || len(u.Drives) != 1 ||
-			u.Drives[0].SharedCloudDrive == nil || u.Drives[0].SharedCloudDrive.Name != "Team Drive" || u.Drives[0].Permission.PermissionType != PermissionRead {
+		if u.Username != "ada@x" || u.Firstname != "Ada" || len(u.UserGroups) != 1 || u.UserGroups[0].UserGroup.Name != "G" ||
+			u.UserGroups[0].UserUserGroup.ID != "m1" || len(u.Projects) != 1 || u.Projects[0].Project.Name != "P" ||
+			u.Projects[0].Permission.PermissionType != PermissionReadWrite || len(u.SharedCloudDrives) != 1 ||
+			u.SharedCloudDrives[0].SharedCloudDrive == nil || u.SharedCloudDrives[0].SharedCloudDrive.Name != "Team Drive" || u.SharedCloudDrives[0].Permission.PermissionType != PermissionRead {
 			t.Errorf("%s naming decoded as %+v", name, u)
 		}
 	}

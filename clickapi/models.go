@@ -5,9 +5,9 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // UserGroup is a group of users in the agent's account. Name holds at most
@@ -199,126 +199,17 @@ func (d *DrivePermission) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Project is an Amove project [click:projects.md] [web:project.md].
-type Project struct {
-	ID          string `json:"id"`
-	AccountID   string `json:"accountId"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Active      bool   `json:"active"`
-	Deleted     bool   `json:"deleted"`
-}
-
-// SharedCloudDrive is a cloud drive shared with users and groups. Only the
-// fields clickscript uses are kept; the vendor's row has more (storage,
-// prefix, encryption flags, cloudAccount) [web:sharedclouddrive.md].
-type SharedCloudDrive struct {
-	ID        string `json:"id"`
-	AccountID string `json:"accountId"`
-	Name      string `json:"name"`
-	Active    bool   `json:"active"`
-	Deleted   bool   `json:"deleted"`
-	DriveType int    `json:"driveType"` // 1 VirtualDrive, 2 LocalPath
-	SyncType  int    `json:"syncType"`  // 1 Stream, 2 Mirror
-}
-
-// PermissionType is an access level on a project or drive [click:userspermission.md].
-type PermissionType int
-
-// Permission levels.
-const (
-	PermissionRead      PermissionType = 1
-	PermissionReadWrite PermissionType = 2
-)
-
 // Permission is a permission record as the details rows inline it: one of
 // UserProjectPermission, UserSharedCloudDrivePermission,
 // UserGroupProjectPermission or UserGroupSharedCloudDrivePermission
 // [click:userspermission.md]; the ids that do not apply are empty.
 type Permission struct {
-	ID                 string         `json:"id"`
-	UserID             string         `json:"userId,omitempty"`
-	UserGroupID        string         `json:"userGroupId,omitempty"`
-	ProjectID          string         `json:"projectId,omitempty"`
-	SharedCloudDriveID string         `json:"sharedCloudDriveId,omitempty"`
-	PermissionType     PermissionType `json:"permissionType"`
-}
-
-// UserWithDetails is a row of ListUsersWithDetails: a user with their
-// groups, projects and drives inlined. The Click docs name the arrays
-// userGroups, projects and sharedCloudDrives [click:user.md], the Web docs
-// groups, projectsData and drivesData [web:user.md]: either naming decodes
-// into the same fields.
-type UserWithDetails struct {
-	User
-	Groups   []UserUserGroupDTO    `json:"userGroups"`
-	Projects []UserProjectRow      `json:"projects"`
-	Drives   []UserDrivePermission `json:"sharedCloudDrives"`
-}
-
-// UnmarshalJSON accepts both namings of the arrays.
-func (u *UserWithDetails) UnmarshalJSON(b []byte) error {
-	type arrays struct {
-		UserGroups        []UserUserGroupDTO    `json:"userGroups"`
-		Groups            []UserUserGroupDTO    `json:"groups"`
-		Projects          []UserProjectRow      `json:"projects"`
-		ProjectsData      []UserProjectRow      `json:"projectsData"`
-		SharedCloudDrives []UserDrivePermission `json:"sharedCloudDrives"`
-		DrivesData        []UserDrivePermission `json:"drivesData"`
-	}
-	var a arrays
-	if err := json.Unmarshal(b, &a); err != nil {
-		return err
-	}
-	var base User
-	if err := json.Unmarshal(b, &base); err != nil {
-		return err
-	}
-	*u = UserWithDetails{User: base,
-		Groups:   firstNonNil(a.UserGroups, a.Groups),
-		Projects: firstNonNil(a.Projects, a.ProjectsData),
-		Drives:   firstNonNil(a.SharedCloudDrives, a.DrivesData)}
-	return nil
-}
-
-func firstNonNil[T any](a, b []T) []T {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
-// UserProjectRow is a project a user can reach, with the permission
-// (UserProjectPermissionDTO [web:userspermission.md]).
-type UserProjectRow struct {
-	User       *User       `json:"user,omitempty"`
-	Project    *Project    `json:"project"`
-	Permission *Permission `json:"permission"`
-}
-
-// UserDrivePermission is a shared drive a user can reach, with the
-// permission (UserSharedCloudDrivePermissionDTO). The vendor spells its
-// drive key sharedClouDrive (sic) [web:userspermission.md] [web:user.md];
-// sharedCloudDrive decodes too.
-type UserDrivePermission struct {
-	User             *User             `json:"user,omitempty"`
-	SharedCloudDrive *SharedCloudDrive `json:"sharedClouDrive"`
-	Permission       *Permission       `json:"permission"`
-}
-
-// UnmarshalJSON accepts the drive under sharedClouDrive or sharedCloudDrive.
-func (d *UserDrivePermission) UnmarshalJSON(b []byte) error {
-	var v struct {
-		User       *User             `json:"user"`
-		Misspelt   *SharedCloudDrive `json:"sharedClouDrive"`
-		Drive      *SharedCloudDrive `json:"sharedCloudDrive"`
-		Permission *Permission       `json:"permission"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*d = UserDrivePermission{User: v.User, SharedCloudDrive: cmp.Or(v.Misspelt, v.Drive), Permission: v.Permission}
-	return nil
+	ID                 string          `json:"id"`
+	UserID             string          `json:"userId,omitempty"`
+	UserGroupID        string          `json:"userGroupId,omitempty"`
+	ProjectID          string          `json:"projectId,omitempty"`
+	SharedCloudDriveID string          `json:"sharedCloudDriveId,omitempty"`
+	PermissionType     PermissionLevel `json:"permissionType"`
 }
 
 // UserUserGroupRelation is one entry of ImportUsers: a user, reused or
@@ -400,33 +291,10 @@ type LogoutRequest struct {
 	JWTToken string `json:"jwtToken"`
 }
 
-// Secret is a string that never prints: fmt shows REDACTED (String and
-// GoString cover every string verb), and JSON encoding writes "REDACTED".
-// Reveal returns the value.
-type Secret string
-
-// Reveal returns the secret's value, for the code that must send it.
-func (s Secret) Reveal() string { return string(s) }
-
-// String returns REDACTED, or "" for an empty secret.
-func (s Secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return Redacted
-}
-
-// GoString returns the quoted String, for %#v.
-func (s Secret) GoString() string { return strconv.Quote(s.String()) }
-
-// MarshalJSON writes "REDACTED" (or "" when empty), so that a logged or
-// recorded model never holds the value.
-func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
-
 // UserInfo is the signed-in user as GET /authentication/user answers
 // [click:authentication.md]. The Web twin spells firstname/lastname
 // [web:user.md]: keys decode in either casing. JWTToken is the caller's own
-// token echoed back: a Secret, so it never prints.
+// token echoed back: a Secret, so it never prints, through fmt or slog.
 type UserInfo struct {
 	AccountName      string   `json:"accountName"`
 	AccountID        string   `json:"accountId"`
@@ -441,6 +309,14 @@ type UserInfo struct {
 	SubscriptionType int      `json:"subscriptionType"` // 1 Monthly, 2 Yearly
 	MFA              bool     `json:"mfa"`
 	AuthProvider     int      `json:"authProvider"` // 0 AWSCognito, 1 Google, 2 EntraID, 4 Okta, 8 SAML, 16 External
+}
+
+// LogValue logs the user without the token: slog's JSON handler would
+// otherwise encode JWTToken's value.
+func (u UserInfo) LogValue() slog.Value {
+	u.JWTToken = Secret(u.JWTToken.String())
+	type plain UserInfo // no LogValue: no recursion
+	return slog.AnyValue(plain(u))
 }
 
 // SubscriptionName names a subscriptionType [click:authentication.md].
@@ -564,11 +440,4 @@ type ProblemDetails struct {
 	Title  string              `json:"title,omitempty"`
 	Status int                 `json:"status"`
 	Errors map[string][]string `json:"errors"`
-}
-
-// ParseDate reads a date of the API: RFC 3339, with or without fractional
-// seconds and with any offset (INFERRED I26). The models keep dates as the
-// strings the agent sent.
-func ParseDate(s string) (time.Time, error) {
-	return time.Parse(time.RFC3339Nano, s)
 }

@@ -15,15 +15,3 @@ func (c *Client) ListUsers(ctx context.Context, opts ListOptions) (*Collection[U
 func (c *Client) Users(ctx context.Context, opts ListOptions) *Pager[User] {
 	return pager(ctx, opts, func(u User) string { return u.ID }, c.ListUsers)
 }
-
-// ListUsersWithDetails returns one page of users with their groups,
-// projects and drives inlined (GET /user/get_all_users_with_details); it
-// takes the options of ListUsers [click:user.md].
-func (c *Client) ListUsersWithDetails(ctx context.Context, opts ListOptions) (*Collection[UserWithDetails], error) {
-	return list[UserWithDetails](ctx, c, RouteUsersWithDetails, "user", nil, opts)
-}
-
-// UsersWithDetails walks every page of ListUsersWithDetails.
-func (c *Client) UsersWithDetails(ctx context.Context, opts ListOptions) *Pager[UserWithDetails] {
-	return pager(ctx, opts, func(u UserWithDetails) string { return u.ID }, c.ListUsersWithDetails)
-}

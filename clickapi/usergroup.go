@@ -134,7 +134,7 @@ func (c *Client) UpdateUserGroup(ctx context.Context, g UserGroupUpdate) (*UserG
 // [click:usergroup.md]. It is resent after an ambiguous failure; a resend
 // answered NOT_FOUND counts as done (INFERRED I11).
 func (c *Client) DeleteUserGroup(ctx context.Context, id string) error {
-	return c.do(ctx, call{method: "DELETE", route: RouteDeleteGroup, query: url.Values{"id": {id}}, idempotent: true, goneIsDone: true}, nil)
+	return c.do(ctx, call{method: "DELETE", route: RouteDeleteGroup, query: url.Values{"id": {id}}, idempotent: true, deletes: true}, nil)
 }
 
 // ListAssignedUsers returns one page of a group's members
@@ -183,7 +183,7 @@ func (c *Client) AssignUsers(ctx context.Context, pairs []UserUserGroup) error {
 // the user id) (DELETE /usergroup/unassign_user) [click:usergroup.md]. A
 // resend answered NOT_FOUND counts as done (INFERRED I11).
 func (c *Client) UnassignUser(ctx context.Context, assignmentID string) error {
-	return c.do(ctx, call{method: "DELETE", route: RouteUnassignUser, query: url.Values{"id": {assignmentID}}, idempotent: true, goneIsDone: true}, nil)
+	return c.do(ctx, call{method: "DELETE", route: RouteUnassignUser, query: url.Values{"id": {assignmentID}}, idempotent: true, deletes: true}, nil)
 }
 
 // ImportUsers maps users to groups (POST /usergroup/import_users): each

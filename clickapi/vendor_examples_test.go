@@ -210,7 +210,7 @@ func TestVendorExamplesDecode(t *testing.T) {
 	ud, err := c.ListUsersWithDetails(ctx, clickapi.ListOptions{})
 	check("user/get_all_users_with_details", err, ud,
 		map[string]string{"groups": "userGroups", "projectsData": "projects", "drivesData": "sharedCloudDrives"})
-	if len(ud.Data) != 1 || len(ud.Data[0].Groups) != 1 || len(ud.Data[0].Projects) != 1 || len(ud.Data[0].Drives) != 1 || ud.Data[0].Drives[0].SharedCloudDrive == nil {
+	if len(ud.Data) != 1 || len(ud.Data[0].UserGroups) != 1 || len(ud.Data[0].Projects) != 1 || len(ud.Data[0].SharedCloudDrives) != 1 || ud.Data[0].SharedCloudDrives[0].SharedCloudDrive == nil {
 		t.Errorf("Web user-details row: %+v", ud.Data)
 	}
 

@@ -1,7 +1,10 @@
-// Package engine runs Lua scripts: a fresh gopher-lua state per run with
-// clickscript's modules preloaded and set as globals, the script's
-// arguments in `arg`, and the run bound to a context so that Ctrl-C and
-// timeouts stop it and its requests.
+// Package engine runs Lua scripts, and does only that: it owns a Lua
+// state's lifecycle, a fresh gopher-lua state per run with clickscript's
+// modules preloaded and set as globals, the script's arguments in `arg`,
+// the limits and the sandbox, the errors, and the run bound to a context
+// so that Ctrl-C and timeouts stop it and its requests. Package watch
+// re-runs scripts on file changes and package repl keeps one state for a
+// prompt; both build on it.
 package engine
 
 import (
@@ -16,35 +19,26 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/bindings"
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/stdlib"
 )
 
-// Options configures the runs of an engine.
+// Options configures the runs of an engine. The bindings' options (client,
+// logger, dry run, bulk and paging settings, record files) are embedded as
+// they are: the engine passes them on to every state it makes.
 type Options struct {
-	Client      *clickapi.Client                             // the API the bindings talk to
-	Stdout      io.Writer                                    // where print and io.write go; nil: os.Stdout
-	Logger      *slog.Logger                                 // the log module, dry-run plans, progress; nil: discarded
-	DryRun      bool                                         // writes are logged, not sent
-	Concurrency int                                          // batches in flight for bulk writes; 0: the bindings' default
-	BatchSize   int                                          // items per bulk request; 0: the bindings' default
-	PageSize    int                                          // page size of listings that set none; 0: the agent's default
-	Sequential  bool                                         // one request at a time, in a fixed order (for recordings)
-	Audit       *audit.Log                                   // append one line per write call; nil: none
-	Journal     *audit.Journal                               // skip and record applied bulk batches; nil: none
-	Results     *audit.Results                               // one row per bulk input row; nil: none
-	Progress    func(op string, total int) bindings.Progress // bulk progress; nil: none
+	bindings.Options
+	Stdout io.Writer // where print and io.write go; nil: os.Stdout
 	// MaxMemory, when above 0, stops a run whose process heap passes this
 	// many bytes (the error wraps ErrInterrupted and ErrMemoryLimit).
 	MaxMemory int64
 	// Sandbox disables what reaches outside the API: running programs,
 	// loading code from files, writing files (see sandbox).
 	Sandbox bool
-	// Setup, if set, runs on each fresh state after the modules are
-	// opened: watch mode adds its `event` table here.
-	Setup func(L *lua.LState)
+	// Globals are set in each fresh state after the modules are opened,
+	// converted by stdlib.ToLua (so they must be values it converts):
+	// watch mode sets `event` here.
+	Globals map[string]any
 }
 
 // Script is a Lua chunk to run and the name it goes by in messages.
@@ -104,23 +98,22 @@ func (e *Engine) Run(ctx context.Context, script Script, args []string) error {
 	return e.Exec(ctx, L, script, args)
 }
 
+// Options returns the options the engine runs with, defaults filled in.
+func (e *Engine) Options() Options { return e.opts }
+
 // NewState returns a fresh Lua state bound to ctx, with every module open.
 // The caller closes it. Run uses it; the REPL keeps one for a session.
 func (e *Engine) NewState(ctx context.Context) *lua.LState {
 	L := lua.NewState(lua.Options{CallStackSize: 200, MinimizeStackMemory: true})
 	L.SetContext(ctx)
 	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger})
-	bindings.Open(L, bindings.Options{
-		Client: e.opts.Client, Logger: e.opts.Logger, DryRun: e.opts.DryRun,
-		Concurrency: e.opts.Concurrency, BatchSize: e.opts.BatchSize, PageSize: e.opts.PageSize, Sequential: e.opts.Sequential,
-		Audit: e.opts.Audit, Journal: e.opts.Journal, Results: e.opts.Results, Progress: e.opts.Progress,
-	})
+	bindings.Open(L, e.opts.Options)
 	e.redirectOutput(L)
 	if e.opts.Sandbox {
 		sandbox(L)
 	}
-	if e.opts.Setup != nil {
-		e.opts.Setup(L)
+	for name, v := range e.opts.Globals {
+		L.SetGlobal(name, stdlib.ToLua(L, v))
 	}
 	return L
 }
@@ -130,9 +123,9 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []string) error {
 	fn, err := L.Load(strings.NewReader(stripShebang(script.Source)), script.Name)
 	if err != nil {
-		return syntaxError(script.Name, err)
+		return CompileError(script.Name, err)
 	}
-	L.SetGlobal("arg", argTable(L, script.Name, args))
+	SetArgs(L, script.Name, args)
 	L.Push(fn)
 	for _, a := range args {
 		L.Push(lua.LString(a))
@@ -141,21 +134,22 @@ func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
 		}
-		return runtimeError(L, script.Name, err)
+		return CallError(L, script.Name, err)
 	}
 	return nil
 }
 
-// argTable builds `arg` as the standalone lua interpreter does: arg[0] is
-// the script, arg[1..n] its arguments, arg[-1] the program.
-func argTable(L *lua.LState, name string, args []string) *lua.LTable {
+// SetArgs sets the global `arg` as the standalone lua interpreter does:
+// arg[0] is the script's name, arg[1..n] its arguments, arg[-1] the
+// program.
+func SetArgs(L *lua.LState, name string, args []string) {
 	t := L.CreateTable(len(args), 2)
 	t.RawSetInt(-1, lua.LString("clickscript"))
 	t.RawSetInt(0, lua.LString(name))
 	for i, a := range args {
 		t.RawSetInt(i+1, lua.LString(a))
 	}
-	return t
+	L.SetGlobal("arg", t)
 }
 
 // stripShebang blanks a leading "#!" line (keeping line numbers), so that

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/emulator"
 )
@@ -28,7 +29,7 @@ func newEngine(t *testing.T) (*Engine, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	return New(Options{Client: client, Stdout: &out}), &out
+	return New(Options{Options: bindings.Options{Client: client}, Stdout: &out}), &out
 }
 
 func TestArgsAndOutput(t *testing.T) {
