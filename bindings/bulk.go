@@ -236,22 +236,13 @@ func (m *module) userIndex(c context.Context) (*userIndexT, error) {
 
 // memberKeys reads every member of a group: their ids and lowercased usernames.
 func (m *module) memberKeys(c context.Context, groupID string) (map[string]bool, error) {
-	set := map[string]bool{}
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUsers(c, groupID, o)
+	members, err := m.groupMembers(c, groupID)
+	set := make(map[string]bool, 2*len(members))
+	for _, mb := range members {
+		set[mb.userID] = true
+		set[strings.ToLower(mb.username)] = true
 	}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
-	defer p.Close()
-	for {
-		d, ok := p.Next()
-		if !ok {
-			return set, p.Err()
-		}
-		if d.User != nil {
-			set[d.User.ID] = true
-			set[strings.ToLower(d.User.Username)] = true
-		}
-	}
+	return set, err
 }
 
 // bulkStats is what a bulk write did, for the script and the plan.

@@ -25,10 +25,6 @@ type syncPlan struct {
 	current   int
 }
 
-type member struct {
-	username, userID, assignmentID string
-}
-
 // desiredUser is a desired member and its 1-based position in the list.
 type desiredUser struct {
 	clickapi.ImportUser
@@ -226,33 +222,21 @@ func (m *module) planSync(c context.Context, groupID string, desired []desiredUs
 	for _, u := range desired {
 		want[strings.ToLower(u.Username)] = true
 	}
-	have := map[string]bool{}
-	plan := &syncPlan{}
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUsers(c, groupID, o)
+	members, err := m.groupMembers(c, groupID)
+	if err != nil {
+		return nil, err
 	}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
-	defer p.Close()
-	for {
-		row, ok := p.Next()
-		if !ok {
-			break
-		}
-		if row.User == nil || row.UserUserGroup == nil {
-			return nil, fmt.Errorf("%s: %w: member row without user or userUserGroup", clickapi.RouteAssignedUsers, clickapi.ErrBadResponse)
-		}
-		plan.current++
-		key := strings.ToLower(row.User.Username)
+	have := make(map[string]bool, len(members))
+	plan := &syncPlan{current: len(members)}
+	for _, mb := range members {
+		key := strings.ToLower(mb.username)
 		have[key] = true
 		switch {
 		case want[key]:
 			plan.unchanged++
 		case !addOnly:
-			plan.removes = append(plan.removes, member{row.User.Username, row.User.ID, row.UserUserGroup.ID})
+			plan.removes = append(plan.removes, mb)
 		}
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
 	}
 	if !removeOnly {
 		for _, u := range desired {
