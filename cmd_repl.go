@@ -23,9 +23,6 @@ import (
 	"github.com/clickscript/clickscript/repl"
 )
 
-// historyLimit is how many lines the REPL history keeps.
-const historyLimit = 1000
-
 func replCommand() *command {
 	return &command{
 		name:    "repl",
@@ -155,6 +152,9 @@ func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && readline.IsTerminal(int(file.Fd()))
 }
+
+// historyLimit is how many lines the REPL history keeps.
+const historyLimit = 1000
 
 // lineEditor reads the REPL's lines with readline: editing, history kept
 // across sessions (with the token scrubbed), reverse search (Ctrl-R) and
