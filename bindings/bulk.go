@@ -3,13 +3,11 @@ package bindings
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -389,21 +387,20 @@ func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key stri
 		}
 	}
 	if len(todo) > 0 {
-		start := time.Now()
-		var err error
-		if kind == kindAssign {
-			err = m.client.AssignUsers(c, payload(kind, todo).([]clickapi.UserUserGroup))
-		} else {
-			err = m.client.ImportUsers(c, payload(kind, todo).([]clickapi.UserUserGroupRelation))
-		}
-		m.auditBatch(op, kind, todo, start, err)
+		err := m.send(c, writeCall{op: op, endpoint: kind.endpoint(), items: len(todo),
+			call: func(c context.Context) error {
+				if kind == kindAssign {
+					return m.client.AssignUsers(c, payload(kind, todo).([]clickapi.UserUserGroup))
+				}
+				return m.client.ImportUsers(c, payload(kind, todo).([]clickapi.UserUserGroupRelation))
+			},
+			applied: func(e *audit.Entry) { auditAdded(e, kind, todo) }})
 		if err != nil {
 			for _, r := range todo {
 				m.result(r, "add", "failed", err.Error())
 			}
 			return 0, err
 		}
-		m.log.LogAttrs(c, slog.LevelDebug, "batch sent", slog.String("op", op), slog.Int("items", len(todo)), slog.Duration("duration", time.Since(start)))
 	}
 	if m.journal != nil {
 		if err := m.journal.Record(key, op, kind.endpoint(), len(b)); err != nil {
@@ -416,46 +413,16 @@ func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key stri
 	return len(todo), nil
 }
 
-// auditBatch appends the audit entry of one bulk call.
-func (m *module) auditBatch(op string, kind bulkKind, rows []*row, start time.Time, err error) {
-	if m.audit == nil {
-		return
-	}
-	e := m.auditEntry(op, kind.endpoint(), len(rows), start, err)
-	if err == nil {
-		seen := map[string]bool{}
-		for _, r := range rows {
-			e.Added = append(e.Added, audit.Pair{UserID: r.userID, Username: r.user.Username, UserGroupID: r.groupID, GroupName: r.groupName})
-			if kind == kindImport && r.newUser && !seen[strings.ToLower(r.user.Username)] {
-				seen[strings.ToLower(r.user.Username)] = true
-				e.CreatedUsers = append(e.CreatedUsers, r.user.Username)
-			}
+// auditAdded records in e the memberships a bulk call added, and the
+// users an import created.
+func auditAdded(e *audit.Entry, kind bulkKind, rows []*row) {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		e.Added = append(e.Added, audit.Pair{UserID: r.userID, Username: r.user.Username, UserGroupID: r.groupID, GroupName: r.groupName})
+		if kind == kindImport && r.newUser && !seen[strings.ToLower(r.user.Username)] {
+			seen[strings.ToLower(r.user.Username)] = true
+			e.CreatedUsers = append(e.CreatedUsers, r.user.Username)
 		}
-	}
-	m.appendAudit(e)
-}
-
-// auditEntry starts an audit entry for a call that began at start.
-func (m *module) auditEntry(op, endpoint string, items int, start time.Time, err error) audit.Entry {
-	e := audit.Entry{Time: start.UTC(), Op: op, Endpoint: endpoint, Items: items, Status: 200,
-		DurationMS: float64(time.Since(start).Microseconds()) / 1000, DryRun: m.dryRun}
-	if err != nil {
-		e.Status = 0
-		var apiErr *clickapi.APIError
-		if errors.As(err, &apiErr) {
-			e.Status = apiErr.Status
-		}
-		e.Error = err.Error()
-	}
-	return e
-}
-
-func (m *module) appendAudit(e audit.Entry) {
-	if m.audit == nil {
-		return
-	}
-	if err := m.audit.Append(e); err != nil {
-		m.log.Error("audit log", "error", err)
 	}
 }
 
@@ -680,17 +647,4 @@ func firstString(t *lua.LTable, names ...string) string {
 		}
 	}
 	return ""
-}
-
-// logWrite reports a write that dry-run mode did not send: the op, the
-// endpoint, how many items and how many bytes the body would have had.
-func (m *module) logWrite(L *lua.LState, op, endpoint string, items int, body any) {
-	size := 0
-	if body != nil {
-		if b, err := jsonSize(body); err == nil {
-			size = b
-		}
-	}
-	m.log.LogAttrs(ctx(L), slog.LevelInfo, "dry run: not sent", slog.String("op", op), slog.String("endpoint", endpoint),
-		slog.Int("items", items), slog.Int("bytes", size))
 }

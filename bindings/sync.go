@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -98,16 +97,15 @@ func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup
 	defer progress.Finish()
 	called, err := forEachConcurrently(ctx(L), m.conc, len(removes), nil, func(c context.Context, i int) error {
 		r := removes[i]
-		start := time.Now()
-		err := m.client.UnassignUser(c, r.assignmentID)
-		e := m.auditEntry(op, "DELETE "+clickapi.RouteUnassignUser, 1, start, err)
+		err := m.send(c, writeCall{op: op, endpoint: "DELETE " + clickapi.RouteUnassignUser,
+			call: func(c context.Context) error { return m.client.UnassignUser(c, r.assignmentID) },
+			applied: func(e *audit.Entry) {
+				e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
+			}})
 		if err != nil {
 			m.removeResult(r, group, "failed", err.Error())
-			m.appendAudit(e)
 			return fmt.Errorf("unassign %s: %w", r.username, err)
 		}
-		e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
-		m.appendAudit(e)
 		m.removeResult(r, group, "applied", "")
 		progress.Add(1)
 		return nil
