@@ -400,8 +400,9 @@ func (r *Session) exec(ctx context.Context, fn *lua.LFunction, out, errw io.Writ
 	}
 }
 
-// render formats the values of an expression; list iterators are walked
-// (their first rows, and a count of the rest), so it may send requests.
+// render formats the values of an expression, tab-separated when each
+// fits on a line, one per line otherwise; list iterators are walked (their
+// first rows, and a count of the rest), so it may send requests.
 func (r *Session) render(vs []lua.LValue) (string, error) {
 	parts := make([]string, len(vs))
 	sep := "\t"
