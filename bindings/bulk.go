@@ -248,26 +248,49 @@ type bulkStats struct {
 	rows, added, unchanged, skipped, createdUsers, batches int
 }
 
+// batch is one request's worth of bulk rows.
+type batch struct {
+	rows    []*row
+	key     string // the journal's key; "" without a journal
+	skipped bool   // the journal says an earlier run applied it
+}
+
 // applyBulk sends the rows that are not memberships yet, in batches of
 // size, up to m.conc at once. A batch the journal holds is skipped. The
 // first failure stops the batches not yet sent and is returned naming the
 // batch and its rows.
 func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row, size int) (bulkStats, error) {
-	st := bulkStats{rows: len(rows)}
-	type batch struct {
-		rows    []*row
-		key     string
-		skipped bool // the journal says an earlier run applied it
+	batches, st, toSend, err := m.planBatches(kind, rows, size)
+	if err != nil {
+		return st, err
 	}
-	var batches []batch
+	m.logBulkPlan(L, op, kind, rows, st)
+	if m.dryRun {
+		m.reportDryRun(L, op, kind, batches)
+		return st, nil
+	}
+	for _, b := range batches {
+		if b.skipped {
+			for _, r := range b.rows {
+				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
+			}
+		}
+	}
+	st.added, err = m.sendBatches(ctx(L), op, kind, batches, toSend)
+	return st, err
+}
+
+// planBatches cuts rows into batches of size, asks the journal which an
+// earlier run applied, and counts what the write will do; toSend is how
+// many rows it will send.
+func (m *module) planBatches(kind bulkKind, rows []*row, size int) (batches []batch, st bulkStats, toSend int, err error) {
+	st = bulkStats{rows: len(rows)}
 	created := map[string]bool{}
-	toSend := 0
 	for from := 0; from < len(rows); from += size {
 		b := batch{rows: rows[from:min(from+size, len(rows))]}
 		if m.journal != nil {
-			var err error
 			if b.key, err = audit.BatchKey(kind.endpoint(), payload(kind, b.rows)); err != nil {
-				return st, err
+				return nil, st, 0, err
 			}
 			b.skipped = m.journal.Applied(b.key)
 		}
@@ -288,38 +311,39 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 	}
 	st.createdUsers = len(created)
 	st.batches = len(batches)
-	m.logBulkPlan(L, op, kind, rows, st)
-	if m.dryRun {
-		for _, b := range batches {
-			for _, r := range b.rows {
-				switch {
-				case b.skipped:
-					m.result(r, "add", "skipped", "applied by an earlier run (journal)")
-				case r.exists:
-					m.result(r, "add", "unchanged", "already a member")
-				default:
-					m.result(r, "add", "planned", "dry run: not sent")
-				}
-			}
-			if todo := pending(b.rows); len(todo) > 0 && !b.skipped {
-				m.logWrite(L, op, kind.endpoint(), len(todo), payload(kind, todo))
+	return batches, st, toSend, nil
+}
+
+// reportDryRun writes the results rows and logs the requests that a dry
+// run does not send.
+func (m *module) reportDryRun(L *lua.LState, op string, kind bulkKind, batches []batch) {
+	for _, b := range batches {
+		for _, r := range b.rows {
+			switch {
+			case b.skipped:
+				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
+			case r.exists:
+				m.result(r, "add", "unchanged", "already a member")
+			default:
+				m.result(r, "add", "planned", "dry run: not sent")
 			}
 		}
-		return st, nil
+		if todo := pending(b.rows); len(todo) > 0 && !b.skipped {
+			m.logWrite(L, op, kind.endpoint(), len(todo), payload(kind, todo))
+		}
 	}
+}
 
+// sendBatches sends the batches the journal does not hold, m.conc at a
+// time, and returns how many rows were added. The first failure stops the
+// rest; its error says how many batches landed and, with a journal, how to
+// finish.
+func (m *module) sendBatches(c context.Context, op string, kind bulkKind, batches []batch, toSend int) (added int, err error) {
 	progress := m.progress(op, toSend)
 	defer progress.Finish()
 	var mu sync.Mutex
 	applied := 0
-	for _, b := range batches {
-		if b.skipped {
-			for _, r := range b.rows {
-				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
-			}
-		}
-	}
-	called, firstErr := forEachConcurrently(ctx(L), m.conc, len(batches), func(i int) bool { return batches[i].skipped },
+	called, firstErr := forEachConcurrently(c, m.conc, len(batches), func(i int) bool { return batches[i].skipped },
 		func(c context.Context, i int) error {
 			b := batches[i]
 			n, err := m.sendBatch(c, op, kind, b.key, b.rows)
@@ -328,7 +352,7 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 			}
 			mu.Lock()
 			applied++
-			st.added += n
+			added += n
 			mu.Unlock()
 			progress.Add(n)
 			return nil
@@ -345,9 +369,9 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 		if m.journal != nil && applied > 0 {
 			msg += " and recorded in the journal: run again with the same --journal to finish"
 		}
-		return st, fmt.Errorf("%w (%s)", firstErr, msg)
+		return added, fmt.Errorf("%w (%s)", firstErr, msg)
 	}
-	return st, nil
+	return added, nil
 }
 
 // pending returns the rows of a batch that are not memberships yet.
