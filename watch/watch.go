@@ -577,48 +577,22 @@ type runResult struct {
 // It closes the Watcher.
 func (w *Watcher) Run(ctx context.Context, run func(context.Context, Event) error) error {
 	defer w.Close()
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	done := make(chan runResult, 1)
-	var (
-		n       int
-		running bool
-		queued  *Event
-	)
-	start := func(ev Event) {
-		n++
-		running = true
-		go func(n int, ev Event) {
-			t0 := time.Now()
-			err := safeRun(ctx, run, ev)
-			done <- runResult{n: n, ev: ev, took: time.Since(t0), err: err}
-		}(n, ev)
-	}
-	arm := func() {
-		if len(w.pending) == 0 {
-			return
-		}
-		at := w.last.Add(w.opts.Debounce)
-		if limit := w.first.Add(w.maxDelay); limit.Before(at) {
-			at = limit
-		}
-		timer.Reset(time.Until(at))
-	}
-
+	l := &loop{w: w, ctx: ctx, run: run, timer: time.NewTimer(time.Hour), done: make(chan runResult, 1)}
+	l.timer.Stop()
+	defer l.timer.Stop()
 	names := make([]string, len(w.targets))
 	for i, t := range w.targets {
 		names[i] = t.given
 	}
 	fmt.Fprintf(w.log, "watching %s (Ctrl-C to stop)\n", strings.Join(names, ", "))
 	if w.opts.Initial {
-		start(Event{Paths: []string{}, Changes: []Change{}, Time: time.Now(), Initial: true})
+		l.start(Event{Paths: []string{}, Changes: []Change{}, Time: time.Now(), Initial: true})
 	}
 	for {
 		select {
 		case <-ctx.Done():
-			timer.Stop()
-			if running {
-				w.report(<-done, true)
+			if l.running {
+				w.report(<-l.done, true)
 			}
 			return nil
 		case ev, ok := <-w.fw.Events:
@@ -626,7 +600,7 @@ func (w *Watcher) Run(ctx context.Context, run func(context.Context, Event) erro
 				return errors.New("watch: the file watcher stopped")
 			}
 			w.handle(ev)
-			arm()
+			l.arm()
 		case err, ok := <-w.fw.Errors:
 			if !ok {
 				return errors.New("watch: the file watcher stopped")
@@ -634,33 +608,81 @@ func (w *Watcher) Run(ctx context.Context, run func(context.Context, Event) erro
 			if errors.Is(err, fsnotify.ErrEventOverflow) {
 				fmt.Fprintln(w.log, "too many changes at once: checking every watched path")
 				w.rescan()
-				arm()
+				l.arm()
 				continue
 			}
 			fmt.Fprintf(w.log, "watch: %v\n", err)
-		case <-timer.C:
-			changes := w.flush()
-			if len(changes) > 0 {
-				ev := newEvent(changes, time.Now())
-				if queued != nil {
-					ev = newEvent(mergeChanges(queued.Changes, changes), ev.Time)
-				}
-				queued = &ev
-			}
-			if queued != nil && len(queued.Changes) > 0 && !running {
-				start(*queued)
-				queued = nil
-			}
-		case r := <-done:
-			running = false
-			w.report(r, ctx.Err() != nil)
-			// Start the queued run now, unless more changes are settling:
-			// then the timer starts it with them.
-			if queued != nil && len(queued.Changes) > 0 && len(w.pending) == 0 {
-				start(*queued)
-				queued = nil
-			}
+		case <-l.timer.C:
+			l.settled()
+		case r := <-l.done:
+			l.finished(r)
 		}
+	}
+}
+
+// loop is the state of Run: the debounce timer, the run in flight and
+// the one queued behind it.
+type loop struct {
+	w       *Watcher
+	ctx     context.Context
+	run     func(context.Context, Event) error
+	timer   *time.Timer
+	done    chan runResult // the run in flight ends
+	n       int            // runs started
+	running bool
+	queued  *Event // changes waiting for the run in flight to end
+}
+
+// start starts run n+1 for ev.
+func (l *loop) start(ev Event) {
+	l.n++
+	l.running = true
+	go func(n int, ev Event) {
+		t0 := time.Now()
+		err := safeRun(l.ctx, l.run, ev)
+		l.done <- runResult{n: n, ev: ev, took: time.Since(t0), err: err}
+	}(l.n, ev)
+}
+
+// arm sets the timer for the end of the quiet period after the pending
+// changes (or the longest wait after the first of them).
+func (l *loop) arm() {
+	w := l.w
+	if len(w.pending) == 0 {
+		return
+	}
+	at := w.last.Add(w.opts.Debounce)
+	if limit := w.first.Add(w.maxDelay); limit.Before(at) {
+		at = limit
+	}
+	l.timer.Reset(time.Until(at))
+}
+
+// settled takes the changes of a burst that has settled: it queues them
+// (merged with those queued already) and starts a run unless one is in
+// flight.
+func (l *loop) settled() {
+	if changes := l.w.flush(); len(changes) > 0 {
+		ev := newEvent(changes, time.Now())
+		if l.queued != nil {
+			ev = newEvent(mergeChanges(l.queued.Changes, changes), ev.Time)
+		}
+		l.queued = &ev
+	}
+	if l.queued != nil && len(l.queued.Changes) > 0 && !l.running {
+		l.start(*l.queued)
+		l.queued = nil
+	}
+}
+
+// finished reports a run that ended and starts the queued one now, unless
+// more changes are settling: then the timer starts it with them.
+func (l *loop) finished(r runResult) {
+	l.running = false
+	l.w.report(r, l.ctx.Err() != nil)
+	if l.queued != nil && len(l.queued.Changes) > 0 && len(l.w.pending) == 0 {
+		l.start(*l.queued)
+		l.queued = nil
 	}
 }
 
