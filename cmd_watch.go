@@ -90,7 +90,7 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 	wopt.Log = s.stderr
 	// Saving the script runs it again, too.
 	wopt.Patterns = append(wopt.Patterns, path)
-	w, err := watch.New(wopt)
+	w, err := watch.New(ctx, wopt)
 	if err != nil {
 		return err
 	}
