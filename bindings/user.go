@@ -9,7 +9,7 @@ func userFuncs() []Func {
 		{Module: "user", Name: "list", impl: (*module).userList,
 			Params:  []Param{{"opts", "UserListOptions?", "{username=, sortfield=, descending=, pagesize=}"}},
 			Returns: "ListIterator<User>",
-			Summary: "Every user of the account, page by page (read-only: resolve usernames to ids)."},
+			Summary: "Every user of the account, page by page."},
 	}
 }
 
