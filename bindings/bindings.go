@@ -1,6 +1,7 @@
 // Package bindings exposes the Click API to Lua: the usergroup, user,
-// project, drive, permission and apitoken modules. Tables mirror the API's JSON keys; API failures raise error
-// tables (see raise); writes honour dry-run mode.
+// project, drive, permission and apitoken modules. Tables mirror the
+// API's JSON keys; API failures raise error tables (see raise); writes
+// honour dry-run mode.
 package bindings
 
 import (
