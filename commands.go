@@ -122,8 +122,10 @@ func (m *Main) find(name string) *command {
 func (m *Main) topUsage() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "clickscript: Lua scripts for the Amove desktop agent's Click API\n\nUsage:\n")
+	indent := strings.Repeat(" ", len("  clickscript 123456789 ")) // under the summary's first line
 	for _, c := range m.cmds {
-		fmt.Fprintf(&b, "  clickscript %-9s %s\n", c.name, c.summary)
+		summary := strings.ReplaceAll(c.summary, "\n", "\n"+indent)
+		fmt.Fprintf(&b, "  clickscript %-9s %s\n", c.name, summary)
 	}
 	fmt.Fprintf(&b, "\nRun 'clickscript help COMMAND' or 'clickscript COMMAND --help' for a command's flags and an example.\n")
 	return b.String()

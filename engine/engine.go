@@ -33,7 +33,8 @@ type Options struct {
 	// many bytes (the error wraps ErrInterrupted and ErrMemoryLimit).
 	MaxMemory int64
 	// Sandbox disables what reaches outside the API: running programs,
-	// loading code from files, writing files (see sandbox).
+	// loading code from files, writing files, ending the process (see
+	// policy). Reading files works as without it.
 	Sandbox bool
 	// Globals are set in each fresh state after the modules are opened,
 	// converted by stdlib.ToLua (so they must be values it converts):
@@ -101,17 +102,16 @@ func (e *Engine) Run(ctx context.Context, script Script, args []string) error {
 // Options returns the options the engine runs with, defaults filled in.
 func (e *Engine) Options() Options { return e.opts }
 
-// NewState returns a fresh Lua state bound to ctx, with every module open.
-// The caller closes it. Run uses it; the REPL keeps one for a session.
+// NewState returns a fresh Lua state bound to ctx, with every module open
+// under the engine's policy (see policy). The caller closes it. Run uses
+// it; the REPL keeps one for a session.
 func (e *Engine) NewState(ctx context.Context) *lua.LState {
-	L := lua.NewState(lua.Options{CallStackSize: 200, MinimizeStackMemory: true})
+	L := lua.NewState(lua.Options{CallStackSize: 200, MinimizeStackMemory: true, SkipOpenLibs: true})
 	L.SetContext(ctx)
-	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger})
+	openLibs(L, policy{sandbox: e.opts.Sandbox, stdout: e.opts.Stdout})
+	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger, Sandbox: e.opts.Sandbox})
+	// The bindings reach only the API: they need no policy.
 	bindings.Open(L, e.opts.Options)
-	e.redirectOutput(L)
-	if e.opts.Sandbox {
-		sandbox(L)
-	}
 	for name, v := range e.opts.Globals {
 		L.SetGlobal(name, stdlib.ToLua(L, v))
 	}
@@ -121,7 +121,7 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 // Exec compiles and runs script in L with args as `arg` and as the
 // chunk's `...`.
 func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []string) error {
-	fn, err := L.Load(strings.NewReader(stripShebang(script.Source)), script.Name)
+	fn, err := L.Load(strings.NewReader(prepareSource(script.Source)), script.Name)
 	if err != nil {
 		return CompileError(script.Name, err)
 	}
@@ -152,56 +152,23 @@ func SetArgs(L *lua.LState, name string, args []string) {
 	L.SetGlobal("arg", t)
 }
 
-// stripShebang blanks a leading "#!" line (keeping line numbers), so that
-// scripts can be made executable.
-func stripShebang(src string) string {
-	if strings.HasPrefix(src, "#!") {
+// byteOrderMark is UTF-8's byte-order mark, which editors on Windows put
+// at the start of a file.
+const byteOrderMark = "\uFEFF"
+
+// prepareSource drops a leading UTF-8 byte-order mark, as the standard Lua
+// loader does, and empties a first line that starts with "#" (keeping line
+// numbers), as the standalone interpreter does, so that scripts can be
+// made executable ("#!/usr/bin/env clickscript run").
+func prepareSource(src string) string {
+	src = strings.TrimPrefix(src, byteOrderMark)
+	if strings.HasPrefix(src, "#") {
 		if i := strings.IndexByte(src, '\n'); i >= 0 {
-			return "--" + src[2:i] + src[i:]
+			return src[i:]
 		}
 		return ""
 	}
 	return src
-}
-
-// redirectOutput points print and io.write at Options.Stdout.
-func (e *Engine) redirectOutput(L *lua.LState) {
-	w := e.opts.Stdout
-	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
-		n := L.GetTop()
-		var b []byte
-		for i := 1; i <= n; i++ {
-			if i > 1 {
-				b = append(b, '\t')
-			}
-			b = append(b, L.ToStringMeta(L.Get(i)).String()...)
-		}
-		b = append(b, '\n')
-		if _, err := w.Write(b); err != nil {
-			L.RaiseError("print: %v", err)
-		}
-		return 0
-	}))
-	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
-		io.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
-			n := L.GetTop()
-			var b []byte
-			for i := 1; i <= n; i++ {
-				switch v := L.Get(i).(type) {
-				case lua.LString:
-					b = append(b, v...)
-				case lua.LNumber:
-					b = append(b, v.String()...)
-				default:
-					L.ArgError(i, "string or number expected, got "+v.Type().String())
-				}
-			}
-			if _, err := w.Write(b); err != nil {
-				L.RaiseError("io.write: %v", err)
-			}
-			return 0
-		}))
-	}
 }
 
 // DisplayName shortens an absolute script path for messages.

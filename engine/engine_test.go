@@ -16,7 +16,7 @@ import (
 )
 
 // newEngine returns an engine talking to a fresh demo emulator, and its stdout.
-func newEngine(t *testing.T) (*Engine, *bytes.Buffer) {
+func newEngine(t testing.TB) (*Engine, *bytes.Buffer) {
 	t.Helper()
 	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true, Token: "tok-engine-test"})
 	if err != nil {
