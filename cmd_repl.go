@@ -65,7 +65,7 @@ func replCommand() *command {
 // session.
 func runREPL(ctx context.Context, cf connFlags, rows int, sess *session, s streams) error {
 	token := func() string { return sess.client.Token() }
-	stdout := &redactingWriter{w: s.stdout, token: token}
+	stdout := &redactingWriter{w: s.stdout, redact: func(s string) string { return clickapi.RedactToken(s, token()) }}
 	eng := engine.New(sess.engineOptions(stdout, s.stderr, nil, limits{}))
 	term := isTerminal(s.stdin)
 	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}

@@ -728,8 +728,10 @@ func (m *module) logGrantPlan(L *lua.LState, op string, adds, changes map[pairKi
 
 // existingGrant reads argument n of set and revoke: a row of
 // permission.list, a permission record, or {group=|user=, project=|drive=}.
-// It returns the grant as it is now (found false: there is none).
-func (m *module) existingGrant(L *lua.LState, a args, n int) (g grantRec, found bool) {
+// It returns the grant as it is now, read from the agent, so that the
+// audit log records the level it really had (found false: there is none;
+// a record whose id is no longer the pair's grant counts as none).
+func (m *module) existingGrant(L *lua.LState, a args, n int) (grantRec, bool) {
 	t := a.table(n, false)
 	if row, ok := t.RawGetString("permission").(*lua.LTable); ok {
 		t = row
@@ -742,31 +744,26 @@ func (m *module) existingGrant(L *lua.LState, a args, n int) (g grantRec, found 
 		}
 		return m.lookupGrant(L, a, g)
 	}
-	// A permission record: its id and the ids of both ends.
+	// A permission record: the ids of both ends, and its own id.
 	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
 		s, o := stringField(t, k.subjectKey()), stringField(t, k.objectKey())
 		if s == "" || o == "" {
 			continue
 		}
-		g = grantRec{kind: k, id: stringField(t, "id"), subjectID: s, objectID: o, where: where}
-		if g.id == "" {
-			return m.lookupGrant(L, a, g)
-		}
-		for _, v := range []string{g.id, s, o} {
+		id := stringField(t, "id")
+		for _, v := range []string{s, o} {
 			if err := checkUUID(v); err != nil {
 				a.errorf("%s: %v", where, err)
 			}
 		}
-		level, err := parseLevel(t.RawGetString("permissionType"))
-		if err != nil {
-			// Without the level as read, look it up.
-			return m.lookupGrant(L, a, g)
+		g, found := m.lookupGrant(L, a, grantRec{kind: k, subjectID: s, objectID: o, where: where})
+		if found && id != "" && g.id != id {
+			return g, false
 		}
-		g.level = level
-		return g, true
+		return g, found
 	}
 	a.errorf("%s: a row of permission.list, a permission record or {group=|user=, project=|drive=} expected", where)
-	return g, false
+	return grantRec{}, false
 }
 
 // lookupGrant finds the grant of g's subject on g's object.
