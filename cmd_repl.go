@@ -35,7 +35,9 @@ func replCommand() *command {
 			"printf 'usergroup.list{}:count()\\n' | clickscript repl --emulator",
 		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			var cf connFlags
+			var lf limitFlags
 			cf.register(fs)
+			lf.registerSandbox(fs)
 			var rows int
 			fs.IntVar(&rows, "rows", repl.DefaultRows, "rows of a list shown before \"... and N more\"")
 			return func(ctx context.Context, args []string, s streams) error {
@@ -52,7 +54,7 @@ func replCommand() *command {
 				if err != nil {
 					return err
 				}
-				return joinErrors(runREPL(ctx, cf, rows, sess, s), sess.close())
+				return joinErrors(runREPL(ctx, cf, limits{sandbox: lf.sandbox}, rows, sess, s), sess.close())
 			}
 		},
 	}
@@ -63,10 +65,10 @@ func replCommand() *command {
 // repl.ErrLastStatementFailed when the last statement read from a pipe
 // failed, or an error wrapping context.Canceled when a signal ended the
 // session.
-func runREPL(ctx context.Context, cf connFlags, rows int, sess *session, s streams) error {
+func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *session, s streams) error {
 	token := func() string { return sess.client.Token() }
 	stdout := &redactingWriter{w: s.stdout, redact: func(s string) string { return clickapi.RedactToken(s, token()) }}
-	eng := engine.New(sess.engineOptions(stdout, s.stderr, nil, limits{}))
+	eng := engine.New(sess.engineOptions(stdout, s.stderr, nil, lim))
 	term := isTerminal(s.stdin)
 	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}
 	if term {

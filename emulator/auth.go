@@ -94,7 +94,8 @@ func (e *Emulator) authorized(q url.Values) bool {
 	if t == "" {
 		return false
 	}
-	return (subtle.ConstantTimeCompare([]byte(t), []byte(e.token)) == 1 && !e.auth.revokedStatic()) || e.auth.valid(t)
+	return (subtle.ConstantTimeCompare([]byte(t), []byte(e.token)) == 1 && !e.auth.revokedStatic()) || e.auth.valid(t) ||
+		e.apiTokenValid(t)
 }
 
 // agentStatus serves GET /management/agent_status.
