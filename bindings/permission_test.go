@@ -63,14 +63,14 @@ func TestPermissionListBadQueries(t *testing.T) {
 	h := newAccessHarness(t, false, false)
 	for src, want := range map[string]string{
 		`permission.list{group = "Design Team", user = "x@y.z", on = "projects"}`: "give one of group=, user=, project= or drive=, not group= and user=",
-		`permission.list{on = "projects"}`:                                     "give one of group=, user=, project= or drive=",
-		`permission.list{group = "Design Team"}`:                               `field "on" is required`,
-		`permission.list{group = "Design Team", on = "users"}`:                 `field "on": "users": want "projects" or "drives"`,
-		`permission.list{project = "Trailer Cut", on = "groups"}`:              `with project=, say of="groups" or of="users"`,
-		`permission.list{project = "Trailer Cut", of = "users", name = "ada"}`: `field "name": this listing filters by username=`,
-		`permission.list{group = "No Such Group", on = "projects"}`:            `field "group": no group named "No Such Group"`,
-		`permission.list{drive = 42, of = "groups"}`:                           `field "drive": a drive id, name or table expected, got number`,
-		`permission.list{group = "Design Team", on = "projects", colour = 1}`:  `unknown field "colour"`,
+		`permission.list{on = "projects"}`:                                        "give one of group=, user=, project= or drive=",
+		`permission.list{group = "Design Team"}`:                                  `field "on" is required`,
+		`permission.list{group = "Design Team", on = "users"}`:                    `field "on": "users": want "projects" or "drives"`,
+		`permission.list{project = "Trailer Cut", on = "groups"}`:                 `with project=, say of="groups" or of="users"`,
+		`permission.list{project = "Trailer Cut", of = "users", name = "ada"}`:    `field "name": this listing filters by username=`,
+		`permission.list{group = "No Such Group", on = "projects"}`:               `field "group": no group named "No Such Group"`,
+		`permission.list{drive = 42, of = "groups"}`:                              `field "drive": a drive id, name or table expected, got number`,
+		`permission.list{group = "Design Team", on = "projects", colour = 1}`:     `unknown field "colour"`,
 	} {
 		if got := h.fail(t, src); !strings.Contains(got, "permission.list: "+want) {
 			t.Errorf("%s:\n\tgot  %s\n\twant %s", src, got, want)
