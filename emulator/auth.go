@@ -144,7 +144,7 @@ func (e *Emulator) mfaRespond(r *http.Request, _ url.Values) (any, error) {
 	if e.mfaCode == "" || !e.auth.pendingMFA(req.Session) {
 		return nil, problemf(clickapi.CodeSession, "session: unknown, expired or already answered; log in again")
 	}
-	if subtle.ConstantTimeCompare([]byte(req.Code), []byte(e.mfaCode)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(req.UserCode), []byte(e.mfaCode)) != 1 {
 		return nil, problemf(clickapi.CodeAuth, "code: wrong code")
 	}
 	if !e.auth.finishMFA(req.Session) {

@@ -72,7 +72,7 @@ func TestLoginMFA(t *testing.T) {
 		t.Fatalf("the MFA session works as a token: %d", a.status)
 	}
 	respond := func(session, code string) answer {
-		return raw(t, e, "POST", clickapi.RouteMFARespond, mustJSON(t, clickapi.MFARequest{Session: session, Code: code}))
+		return raw(t, e, "POST", clickapi.RouteMFARespond, mustJSON(t, clickapi.MFARequest{Session: session, UserCode: code}))
 	}
 	wantProblem(t, respond(lr.Session, "000000"), clickapi.CodeAuth, "code: wrong code")
 	wantProblem(t, respond("nonsense", "123456"), clickapi.CodeSession, "session: unknown")
