@@ -152,11 +152,12 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 	level, _ := parseLevel(c.logLevel)
 	sess := &session{stop: func() {}, record: c.record, replay: c.replay}
 	var token string
-	sess.log = newLogger(s.stderr, level, c.logFormat, func() string {
+	sess.log = newLogger(s.stderr, level, c.logFormat, func(line string) string {
 		if sess.client != nil {
-			return sess.client.Token()
+			// The token and every secret the client has seen (API tokens).
+			return sess.client.Redact(line)
 		}
-		return token
+		return clickapi.RedactToken(line, token)
 	})
 	base := c.url
 	var transport http.RoundTripper = clickapi.NewTransport()
@@ -330,10 +331,11 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// newLogger logs to w at level in format. Every line passes through the
-// redaction of clickapi, with the session's token, before it is written.
-func newLogger(w io.Writer, level slog.Level, format string, token func() string) *slog.Logger {
-	rw := &redactingWriter{w: w, token: token}
+// newLogger logs to w at level in format. Every line passes through
+// redact (clickapi's redaction, with the session's token and secrets)
+// before it is written.
+func newLogger(w io.Writer, level slog.Level, format string, redact func(string) string) *slog.Logger {
+	rw := &redactingWriter{w: w, redact: redact}
 	opts := &slog.HandlerOptions{Level: level}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(rw, opts))
@@ -344,15 +346,15 @@ func newLogger(w io.Writer, level slog.Level, format string, token func() string
 // redactingWriter scrubs the token from each write (slog writes a record
 // in one call).
 type redactingWriter struct {
-	mu    sync.Mutex
-	w     io.Writer
-	token func() string
+	mu     sync.Mutex
+	w      io.Writer
+	redact func(string) string
 }
 
 func (r *redactingWriter) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, err := io.WriteString(r.w, clickapi.RedactToken(string(p), r.token())); err != nil {
+	if _, err := io.WriteString(r.w, r.redact(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil

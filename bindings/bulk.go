@@ -411,14 +411,18 @@ func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key stri
 		}
 	}
 	if len(todo) > 0 {
-		err := m.send(c, writeCall{op: op, endpoint: kind.endpoint(), items: len(todo),
-			call: func(c context.Context) error {
+		err := m.call(c, writeCall{op: op, endpoint: kind.endpoint(), items: len(todo),
+			send: func(c context.Context) error {
 				if kind == kindAssign {
 					return m.client.AssignUsers(c, payload(kind, todo).([]clickapi.UserUserGroup))
 				}
 				return m.client.ImportUsers(c, payload(kind, todo).([]clickapi.UserUserGroupRelation))
 			},
-			applied: func(e *audit.Entry) { auditAdded(e, kind, todo) }})
+			audit: func(e *audit.Entry, err error) {
+				if err == nil {
+					auditAdded(e, kind, todo)
+				}
+			}})
 		if err != nil {
 			for _, r := range todo {
 				m.result(r, "add", "failed", err.Error())

@@ -97,10 +97,12 @@ func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup
 	defer progress.Finish()
 	called, err := forEachConcurrently(ctx(L), m.conc, len(removes), nil, func(c context.Context, i int) error {
 		r := removes[i]
-		err := m.send(c, writeCall{op: op, endpoint: "DELETE " + clickapi.RouteUnassignUser,
-			call: func(c context.Context) error { return m.client.UnassignUser(c, r.assignmentID) },
-			applied: func(e *audit.Entry) {
-				e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
+		err := m.call(c, writeCall{op: op, endpoint: "DELETE " + clickapi.RouteUnassignUser,
+			send: func(c context.Context) error { return m.client.UnassignUser(c, r.assignmentID) },
+			audit: func(e *audit.Entry, err error) {
+				if err == nil {
+					e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
+				}
 			}})
 		if err != nil {
 			m.removeResult(r, group, "failed", err.Error())

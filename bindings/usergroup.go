@@ -3,6 +3,7 @@ package bindings
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -204,33 +205,39 @@ func (m *module) insert(L *lua.LState) int {
 func (m *module) insertCall(L *lua.LState, op string, g clickapi.NewUserGroup) (writeCall, *clickapi.UserGroup) {
 	created := &clickapi.UserGroup{}
 	return writeCall{op: op, endpoint: "POST " + clickapi.RouteInsertGroup, body: g,
-		call: func(context.Context) error {
+		send: func(context.Context) error {
 			got, err := m.insertOnce(L, g)
 			if err == nil {
 				*created = *got
 			}
 			return err
 		},
-		applied: func(e *audit.Entry) { e.Group = created.ID },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.Group = created.ID
+			}
+		},
 	}, created
 }
 
 // insertAudited inserts g for op, audited, and returns the group.
 func (m *module) insertAudited(L *lua.LState, op string, g clickapi.NewUserGroup) (*clickapi.UserGroup, error) {
 	w, created := m.insertCall(L, op, g)
-	return created, m.send(ctx(L), w)
+	return created, m.call(ctx(L), w)
 }
 
 // insertAttempts bounds how often insertOnce sends an insert whose
-// outcome stayed unknown.
-const insertAttempts = 3
+// outcome stayed unknown. Every resend follows a look-up that showed the
+// group is not there, so the bound is about patience, not safety.
+const insertAttempts = 6
 
 // insertOnce inserts g so that a retry never creates it twice. The client
 // resends an insert only when it provably never left; when an attempt may
 // have landed (the connection broke after sending, a 5xx or a 429), the
 // group is looked up by its exact name, which live groups never share: if
 // it is there, the insert landed and the group is returned; if not, it is
-// sent again.
+// sent again. When the look-up itself fails, the insert is not resent: its
+// outcome is unknown, and the error says so.
 func (m *module) insertOnce(L *lua.LState, g clickapi.NewUserGroup) (*clickapi.UserGroup, error) {
 	c := ctx(L)
 	created, err := m.client.InsertUserGroup(c, g)
@@ -241,7 +248,10 @@ func (m *module) insertOnce(L *lua.LState, g clickapi.NewUserGroup) (*clickapi.U
 		}
 		unknown = true
 		found, ferr := m.findGroup(L, g.Name)
-		if ferr == nil && found != nil {
+		if ferr != nil {
+			return nil, fmt.Errorf("%w; whether the group was created is unknown: looking it up failed too: %v", err, ferr)
+		}
+		if found != nil {
 			m.log.Warn("insert answered with an error, but the group is there: it landed", "op", "usergroup.insert", "group", g.Name, "error", err.Error())
 			return found, nil
 		}
@@ -279,8 +289,9 @@ func (m *module) update(L *lua.LState) int {
 		a.errorf("field \"id\": %v", err)
 	}
 	g := &clickapi.UserGroup{ID: u.ID, Name: u.Name, Description: u.Description, Active: u.Active} // what a dry run returns
-	m.write(L, writeCall{op: a.fn, endpoint: "PUT " + clickapi.RouteUpdateGroup, body: u, group: u.ID,
-		call: func(c context.Context) error {
+	m.write(L, writeCall{op: a.fn, endpoint: "PUT " + clickapi.RouteUpdateGroup, body: u,
+		audit: func(e *audit.Entry, _ error) { e.Group = u.ID },
+		send: func(c context.Context) error {
 			updated, err := m.client.UpdateUserGroup(c, u)
 			if err == nil {
 				g = updated
@@ -294,8 +305,9 @@ func (m *module) update(L *lua.LState) int {
 func (m *module) delete(L *lua.LState) int {
 	a := args{L, "usergroup.delete"}
 	id := a.id(1, "group")
-	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteDeleteGroup, group: id,
-		call: func(c context.Context) error { return m.client.DeleteUserGroup(c, id) }})
+	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteDeleteGroup,
+		send:  func(c context.Context) error { return m.client.DeleteUserGroup(c, id) },
+		audit: func(e *audit.Entry, _ error) { e.Group = id }})
 	L.Push(lua.LTrue)
 	return 1
 }
@@ -310,8 +322,12 @@ func (m *module) unassign(L *lua.LState) int {
 		p.UserID, p.UserGroupID = stringField(t, "userId"), stringField(t, "userGroupId")
 	}
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteUnassignUser,
-		call:    func(c context.Context) error { return m.client.UnassignUser(c, id) },
-		applied: func(e *audit.Entry) { e.Removed = []audit.Pair{p} }})
+		send: func(c context.Context) error { return m.client.UnassignUser(c, id) },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.Removed = []audit.Pair{p}
+			}
+		}})
 	L.Push(lua.LTrue)
 	return 1
 }

@@ -13,43 +13,41 @@ import (
 )
 
 // writeCall is one write request of a binding: every write, single or a
-// bulk batch, is sent through send or write, which keep the audit log.
+// bulk batch, is sent through write or call, which keep the audit log.
 type writeCall struct {
 	op       string // the binding, as the audit log and messages name it: "usergroup.insert"
 	endpoint string // "POST /usergroup/insert"
-	items    int    // items the request carries; 0 counts as 1
-	body     any    // the request body, whose size a dry run logs; nil: none
-	group    string // the group written, when known before the call
-	// call sends the request.
-	call func(c context.Context) error
-	// applied, if set, completes the audit entry of a call that succeeded
-	// (the id of a group created, the pairs added or removed).
-	applied func(e *audit.Entry)
+	items    int    // records the request carries; 0 counts as 1
+	body     any    // what is sent, for the dry-run plan's size; never a secret
+	send     func(c context.Context) error
+	// audit fills the details of the call's audit entry; err is the
+	// call's error (nil when it succeeded). nil: the common fields only.
+	audit func(e *audit.Entry, err error)
 }
 
 func (w writeCall) count() int { return max(w.items, 1) }
 
-// write is how a binding sends one write call: under dry run it logs the
-// call and returns false, having sent nothing; otherwise it sends it (see
-// send) and raises its error as the binding's, or returns true.
+// write is how a binding sends one write call: under --dry-run it logs
+// what it would send and returns false, having sent nothing; otherwise it
+// sends it (see call), raises its error as the binding's, and returns true.
 func (m *module) write(L *lua.LState, w writeCall) bool {
 	if m.dryRun {
 		m.logWrite(L, w.op, w.endpoint, w.count(), w.body)
 		return false
 	}
-	if err := m.send(ctx(L), w); err != nil {
+	if err := m.call(ctx(L), w); err != nil {
 		raise(L, w.op, err)
 	}
 	return true
 }
 
-// send makes the call, timed, appends its audit entry and returns its
-// error. It does not check dry-run mode: callers that plan several calls
-// (bulk writes, sync) check it once for all.
-func (m *module) send(c context.Context, w writeCall) error {
+// call sends w, timed, appends its audit entry and returns its error. It
+// does not check dry-run mode: callers that plan several calls (bulk
+// writes, sync, create_groups) check it once for all.
+func (m *module) call(c context.Context, w writeCall) error {
 	start := time.Now()
-	err := w.call(c)
-	e := audit.Entry{Time: start.UTC(), Op: w.op, Endpoint: w.endpoint, Items: w.count(), Group: w.group, Status: 200,
+	err := w.send(c)
+	e := audit.Entry{Time: start.UTC(), Op: w.op, Endpoint: w.endpoint, Items: w.count(), Status: 200,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000, DryRun: m.dryRun}
 	if err != nil {
 		e.Status = 0
@@ -58,8 +56,9 @@ func (m *module) send(c context.Context, w writeCall) error {
 			e.Status = apiErr.Status
 		}
 		e.Error = err.Error()
-	} else if w.applied != nil {
-		w.applied(&e)
+	}
+	if w.audit != nil {
+		w.audit(&e, err)
 	}
 	if m.audit != nil {
 		if aerr := m.audit.Append(e); aerr != nil {
