@@ -159,7 +159,7 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		}
 		return clickapi.RedactToken(line, token)
 	})
-	base := c.url
+	var base string
 	var transport http.RoundTripper = clickapi.NewTransport()
 	var relogin func(context.Context) (string, error)
 	switch {
