@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"cmp"
-	"github.com/clickscript/clickscript/clickapi"
 	"slices"
 	"strings"
 
@@ -83,7 +82,7 @@ func newStore(gen idgen, hint sizeHint) *store {
 	// by the thousand, and every maintained order costs each of them a
 	// binary search.
 	for _, o := range userOrders() {
-		if o.field == clickapi.DefaultUserSort {
+		if o.field == defaultUserSort {
 			s.userSorts[o.field] = newIndex(o.cmp)
 		}
 	}
