@@ -155,7 +155,7 @@ func answerChallenge(ctx context.Context, client *clickapi.Client, in *prompter,
 		}
 		ans, err := client.MFARespond(ctx, clickapi.MFARequest{Session: resp.Session, Code: strings.TrimSpace(code)})
 		var apiErr *clickapi.APIError
-		if err != nil && errors.As(err, &apiErr) && apiErr.Type == clickapi.CodeAuth && try < maxCodeTries {
+		if err != nil && errors.As(err, &apiErr) && (apiErr.Type == "TOTP" || apiErr.Type == clickapi.CodeAuth) && try < maxCodeTries {
 			fmt.Fprintf(in.out, "Wrong code (%s); try again.\n", strings.Join(apiErr.Messages, "; "))
 			continue
 		}

@@ -140,11 +140,11 @@ func TestLoginFailures(t *testing.T) {
 		want             string
 	}{
 		{name: "wrong password", stdin: "nope\n", args: []string{"--username", "admin@example.com"},
-			code: exitError, want: "499 AUTH: username, password: no such user or wrong password"},
+			code: exitError, want: "POST /authentication/login: 401"},
 		{name: "no password", stdin: "", args: []string{"--username", "admin@example.com"},
 			code: exitError, want: `no answer to "Password for admin@example.com": the input ended`},
 		{name: "three wrong codes", mfa: "123456", stdin: "admin\n1\n2\n3\n", args: []string{"--username", "admin@example.com"},
-			code: exitError, want: "AUTH: code: wrong code"},
+			code: exitError, want: "499 TOTP: userCode: wrong code"},
 		{name: "bad type", args: []string{"--type", "7"}, code: exitUsage, want: "--type 7 is not a login type"},
 	}
 	for _, tt := range tests {

@@ -185,7 +185,7 @@ type LoginResponse struct {
 // MFARequest is the body of MFARespond. (INFERRED key names.)
 type MFARequest struct {
 	Session string `json:"session"`
-	Code    string `json:"code"`
+	Code    string `json:"userCode"`
 }
 
 // AgentStatus is the agent's state as GET /management/agent_status reports it.

@@ -87,6 +87,13 @@ type Options struct {
 	Faults Faults
 }
 
+// DefaultUsername and DefaultPassword are the login credentials of an
+// emulator whose Options leave them empty.
+const (
+	DefaultUsername = defaultUsername
+	DefaultPassword = defaultPassword
+)
+
 // Stats counts an emulator's live records: groups that are not
 // soft-deleted, users that are not deleted, and assignments between the two.
 type Stats struct {

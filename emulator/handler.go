@@ -65,8 +65,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if e.dev.Serial {
 		e.serial.Lock()
 		defer e.serial.Unlock()
+		got := time.Now()
 		defer func() {
-			if d := serialServiceTime - time.Since(start); d > 0 {
+			if d := serialServiceTime - time.Since(got); d > 0 {
 				time.Sleep(d)
 			}
 		}()
