@@ -27,7 +27,7 @@ func emulatorCommand() *command {
 			"clickscript emulator --faults 429=0.05,503=0.05,reset-after=2%,latency=20ms@0.1 --faults-seed 7\n" +
 			"clickscript emulator --page-cap 25 --deviate users-ascending,no-options\n" +
 			"clickscript emulator --username user@example.com --password 'p@ssw0rd' --mfa-code 123456",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			addr := fs.String("addr", "127.0.0.1:29123", "listen address; beyond loopback (0.0.0.0:P, :P) needs --allow-remote and --password")
 			allowRemote := fs.Bool("allow-remote", false, "allow --addr beyond loopback; anyone who can reach it can log in, so a non-default --password is required")
 			db := fs.String("db", "", "persist state in this file (bbolt); default: in memory")
@@ -59,22 +59,22 @@ func emulatorCommand() *command {
 				"Never applied to agent_status or login.\n"+
 				"Example: 429=0.05,503=0.05,500=0.02,reset-before=0.02,reset-after=0.02,latency=20ms@0.1,truncate=0.02,malformed=0.02")
 			faultsSeed := fs.Uint64("faults-seed", 1, "seed `N` of the generator that picks the faults: the same seed and request order inject the same faults")
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "emulator", "unexpected argument %q", args[0])
+					return usagef("unexpected argument %q", args[0])
 				}
 				spec, err := emulator.ParseFaults(*faults)
 				if err != nil {
-					return usageError(s, "emulator", "--faults: %v", err)
+					return usagef("--faults: %v", err)
 				}
 				spec.Seed = *faultsSeed
 				dev, err := emulator.ParseDeviations(*deviate)
 				if err != nil {
-					return usageError(s, "emulator", "--deviate: %v", err)
+					return usagef("--deviate: %v", err)
 				}
 				remote, err := bindPolicy(*addr, *allowRemote, *password)
 				if err != nil {
-					return usageError(s, "emulator", "%v", err)
+					return usagef("%v", err)
 				}
 				em, err := emulator.New(emulator.Options{
 					Token: *token, Seed: *seed, DBPath: *db, Deterministic: *deterministic,
@@ -84,8 +84,7 @@ func emulatorCommand() *command {
 					Deviations: dev, Faults: spec,
 				})
 				if err != nil {
-					fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
-					return exitError
+					return err
 				}
 				defer em.Close()
 				if spec.Enabled() {
@@ -156,11 +155,10 @@ func warnRemote(w io.Writer, addr string) {
 }
 
 // serveEmulator serves em on addr until ctx is cancelled.
-func serveEmulator(ctx context.Context, em *emulator.Emulator, addr string, s streams) int {
+func serveEmulator(ctx context.Context, em *emulator.Emulator, addr string, s streams) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
-		return exitError
+		return err
 	}
 	srv := &http.Server{Handler: em, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
 	fmt.Fprintf(s.stdout, "emulator listening on http://%s\ntoken: %s\n", ln.Addr(), em.Token())
@@ -168,16 +166,14 @@ func serveEmulator(ctx context.Context, em *emulator.Emulator, addr string, s st
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
-		return exitError
+		return err
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintf(s.stderr, "clickscript emulator: shutdown: %v\n", err)
-		return exitError
+		return fmt.Errorf("shutdown: %w", err)
 	}
 	fmt.Fprintln(s.stderr, "emulator stopped")
-	return exitOK
+	return nil
 }

@@ -28,29 +28,21 @@ func loginCommand() *command {
 		example: "clickscript login --username admin@example.com\n" +
 			"clickscript login --profile work        # the profile's URL, username and token file\n" +
 			"printf 'admin\\n' | clickscript login --url http://127.0.0.1:29123 --username admin@example.com",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			var o loginOptions
 			fs.StringVar(&o.username, "username", "", "who logs in (env CLICK_USERNAME; else the profile's; else asked)")
 			fs.IntVar(&o.typ, "type", int(clickapi.DesktopAdmin), "login type: 16 DesktopAdmin, 32 DesktopCreativeUser, 64 DesktopStandardUser")
 			fs.StringVar(&o.url, "url", "", "agent base URL (env CLICK_URL; else the profile's; default "+clickapi.DefaultBaseURL+")")
 			fs.StringVar(&o.profile, "profile", "", "use this profile of the config file (env CLICK_PROFILE; default: the file's default)")
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "login", "unexpected argument %q", args[0])
+					return usagef("unexpected argument %q", args[0])
 				}
 				if _, err := loginType(o.typ); err != nil {
-					return usageError(s, "login", "--type %v", err)
+					return usagef("--type %v", err)
 				}
 				o.typeSet = fs.Changed("type")
-				if err := login(ctx, o, s); err != nil {
-					if errors.Is(err, context.Canceled) {
-						fmt.Fprintln(s.stderr, "clickscript login: interrupted")
-						return exitInterrupted
-					}
-					fmt.Fprintf(s.stderr, "clickscript login: %v\n", err)
-					return exitError
-				}
-				return exitOK
+				return login(ctx, o, s)
 			}
 		},
 	}
@@ -62,21 +54,17 @@ func logoutCommand() *command {
 		args:    "[--profile NAME]",
 		summary: "forget the token that login saved",
 		example: "clickscript logout\nclickscript logout --profile work",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			profileName := fs.String("profile", "", "forget this profile's token (env CLICK_PROFILE; default: the file's default)")
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "logout", "unexpected argument %q", args[0])
+					return usagef("unexpected argument %q", args[0])
 				}
 				p, _, _, err := selectProfile(*profileName)
-				if err == nil {
-					err = logout(p, s)
-				}
 				if err != nil {
-					fmt.Fprintf(s.stderr, "clickscript logout: %v\n", err)
-					return exitError
+					return err
 				}
-				return exitOK
+				return logout(p, s)
 			}
 		},
 	}

@@ -84,11 +84,7 @@ func detailsTable(L *lua.LState, g *clickapi.UserGroupWithDetails) *lua.LTable {
 		p := &g.ProjectsData[i]
 		row := L.CreateTable(0, 2)
 		if p.Project != nil {
-			pt := L.CreateTable(0, 3)
-			pt.RawSetString("id", lua.LString(p.Project.ID))
-			pt.RawSetString("name", lua.LString(p.Project.Name))
-			pt.RawSetString("description", lua.LString(p.Project.Description))
-			row.RawSetString("project", pt)
+			row.RawSetString("project", projectTable(L, p.Project))
 		}
 		if p.Permission != nil {
 			row.RawSetString("permission", permissionTable(L, p.Permission))
@@ -101,11 +97,7 @@ func detailsTable(L *lua.LState, g *clickapi.UserGroupWithDetails) *lua.LTable {
 		d := &g.DrivesData[i]
 		row := L.CreateTable(0, 2)
 		if d.SharedCloudDrive != nil {
-			dt := L.CreateTable(0, 3)
-			dt.RawSetString("id", lua.LString(d.SharedCloudDrive.ID))
-			dt.RawSetString("name", lua.LString(d.SharedCloudDrive.Name))
-			dt.RawSetString("provider", lua.LString(d.SharedCloudDrive.Provider))
-			row.RawSetString("sharedCloudDrive", dt)
+			row.RawSetString("sharedCloudDrive", driveTable(L, d.SharedCloudDrive))
 		}
 		if d.Permission != nil {
 			row.RawSetString("permission", permissionTable(L, d.Permission))

@@ -39,7 +39,8 @@ type Client struct {
 	timeout time.Duration
 	log     *slog.Logger
 	token   atomic.Pointer[string]
-	relogin *relogin // nil without Options.Relogin
+	relogin *relogin  // nil without Options.Relogin
+	secrets secretSet // API token values seen; scrubbed like the token (secrets.go)
 }
 
 // New returns a Client for opts. It fails only on a malformed BaseURL.
@@ -102,6 +103,9 @@ type call struct {
 	body       any  // marshalled as JSON when not nil
 	idempotent bool // safe to resend after it may have reached the agent
 	public     bool // sent without a token
+	// deletes: a NOT_FOUND answer to a resend, after an earlier attempt
+	// may have landed, means that attempt did the job (I11).
+	deletes bool
 }
 
 func (r call) endpoint() string { return r.method + " " + r.route }
@@ -115,7 +119,7 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	if err != nil && !r.public && c.relogin != nil && errors.Is(err, ErrUnauthorized) {
 		err = c.resendAfterLogin(ctx, r, token, out, err)
 	}
-	return redactError(err, token)
+	return c.redactSecrets(redactError(err, token))
 }
 
 func (c *Client) send(ctx context.Context, r call, token string, out any) error {
@@ -136,10 +140,12 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 	u.RawQuery = q.Encode()
 	target := u.String()
 
+	maybeApplied := false // an earlier attempt may have reached the agent
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		resp, sent, err := c.attempt(ctx, r, target, payload)
 		if err != nil {
+			maybeApplied = maybeApplied || sent
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
 			}
@@ -160,7 +166,13 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			drainClose(resp.Body)
 			var e *APIError
 			errors.As(apiErr, &e)
+			if r.deletes && maybeApplied && e.Type == CodeNotFound && NotFoundAfterResendIsDone {
+				c.log.LogAttrs(ctx, slog.LevelDebug, "NOT_FOUND on a resend: an earlier attempt deleted it",
+					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
+				return nil
+			}
 			if r.idempotent && retryableStatus(r.method, e.Status) && attempt < c.retry.MaxAttempts {
+				maybeApplied = true
 				if err := c.retry.sleep(ctx, attempt, e.RetryAfter); err != nil {
 					return fmt.Errorf("%s: %w", r.endpoint(), err)
 				}

@@ -102,21 +102,6 @@ type DrivePermission struct {
 	Permission       *Permission       `json:"permission"`
 }
 
-// Project is an Amove project. Only the fields clickscript shows are modelled;
-// the vendor documents no more for the details endpoint.
-type Project struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-}
-
-// SharedCloudDrive is a cloud drive shared with groups.
-type SharedCloudDrive struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Provider string `json:"provider"`
-}
-
 // Permission is a group's access level on a project or drive.
 // (INFERRED: the vendor does not publish its keys.)
 type Permission struct {
