@@ -243,7 +243,7 @@ func validateImport(rows []importRequest) ([]importEntry, error) {
 		if iu.Email != "" && !validEmail(iu.Email) {
 			badEmail.addf("[%d].user.email: %q is not an email address", i, iu.Email)
 		}
-		if iu.UserType != nil && (*iu.UserType <= 0 || *iu.UserType > typeDesktopStandardUser*2-1) {
+		if iu.UserType != nil && (*iu.UserType < 0 || *iu.UserType > typeDesktopStandardUser*2-1) {
 			bad.addf("[%d].user.userType: %d is not a user type", i, *iu.UserType)
 		}
 		en := importEntry{user: iu}
@@ -307,7 +307,7 @@ func (e *Emulator) importedUser(w *write, created map[string]*user, iu importUse
 	}
 	u := &user{id: w.newID(), username: iu.Username, firstname: iu.FirstName, lastname: iu.LastName,
 		email: cmp.Or(iu.Email, iu.Username), userType: importedUserType, status: importedUserStatus, created: w.now}
-	if iu.UserType != nil {
+	if iu.UserType != nil && *iu.UserType != 0 {
 		u.userType = *iu.UserType
 	}
 	u.withKeys()

@@ -355,10 +355,14 @@ func TestImportUsers(t *testing.T) {
 		t.Fatalf("repeating the import changed the store: %+v -> %+v", after, e.Stats())
 	}
 	// I3: input keys bind ignoring case.
-	raw := `[{"User":{"UserName":"pascal@example.com","FIRSTNAME":"Pas","lastName":"Cal","USERTYPE":16},"UserGroups":[{"Name":"Finance"}]}]`
+	raw := `[{"User":{"UserName":"pascal@example.com","FIRSTNAME":"Pas","lastName":"Cal","USERTYPE":16},"UserGroups":[{"Name":"Finance"}]},` +
+		`{"user":{"username":"zero.type@example.com","userType":0}}]`
 	wantOK(t, call(t, e, "POST", routeImportUsers, raw))
 	if u := userNamed(t, e, "pascal@example.com"); u.Firstname != "Pas" || u.Lastname != "Cal" || u.UserType != typeDesktopAdmin {
 		t.Errorf("case-insensitive import keys: %+v", u)
+	}
+	if u := userNamed(t, e, "zero.type@example.com"); u.UserType != typeDesktopStandardUser {
+		t.Errorf("userType 0 is not the default 64: %+v", u)
 	}
 	after = e.Stats()
 
@@ -374,8 +378,10 @@ func TestImportUsers(t *testing.T) {
 			codeInvalidEmail, []string{`[0].user.email: "nope" is not an email address`}},
 		{"username too long", mustJSON(t, []importRequest{rel(strings.Repeat("x", 40) + "@example.com")}),
 			codeDefault, []string{"[0].user.username: at most 50 characters (got 52)"}},
-		{"bad user type", `[{"user":{"username":"fresh@example.com","userType":0}}]`,
-			codeDefault, []string{"[0].user.userType: 0 is not a user type"}},
+		{"bad user type", `[{"user":{"username":"fresh@example.com","userType":-1}}]`,
+			codeDefault, []string{"[0].user.userType: -1 is not a user type"}},
+		{"user type beyond the flags", `[{"user":{"username":"fresh@example.com","userType":128}}]`,
+			codeDefault, []string{"[0].user.userType: 128 is not a user type"}},
 		{"bad group id without a name", mustJSON(t, []importRequest{rel("fresh@example.com", groupRefRequest{ID: "g1"})}),
 			codeDefault, []string{`[0].userGroups[0].id: "g1" is not a uuid`}},
 		{"group name too long", mustJSON(t, []importRequest{rel("fresh@example.com", byName(strings.Repeat("n", 101)))}),

@@ -94,8 +94,10 @@ const signedInUserID = "00000000-0000-4000-8000-00000000a11d"
 const loginTypes = typeDesktopAdmin | typeDesktopCreativeUser | typeDesktopStandardUser
 
 // Imported new users (I19): Pending like insert_user, type
-// DesktopStandardUser unless the entry says, email the username unless
-// the entry says.
+// DesktopStandardUser unless the entry says (0 says nothing), email the
+// username unless the entry says. A username must be an email address
+// ([web:user.md]; 499 INVALID_EMAIL). Groups an import creates are active,
+// with an empty description (I20).
 const (
 	importedUserType   = typeDesktopStandardUser
 	importedUserStatus = userPending
