@@ -112,7 +112,7 @@ func (e *Emulator) authorized(q url.Values) bool {
 	if t == "" {
 		return false
 	}
-	return (e.isStatic(t) && !e.auth.revokedStatic()) || e.auth.valid(t)
+	return (e.isStatic(t) && !e.auth.revokedStatic()) || e.auth.valid(t) || e.apiTokenValid(t)
 }
 
 // agentStatus serves GET /management/agent_status: a bare integer

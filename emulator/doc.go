@@ -1,7 +1,8 @@
 // Package emulator is an in-process stand-in for the Amove desktop agent's
-// Click API: an http.Handler that serves the UserGroup, user and
-// authentication routes of the wire contract (../shared/api/click-api.md)
-// from an in-memory store, optionally persisted in a bbolt file. It emits
+// Click API: an http.Handler that serves the UserGroup, user,
+// authentication, permission, project, shared cloud drive and API token
+// routes of the wire contract (../shared/api/click-api.md) from an
+// in-memory store, optionally persisted in a bbolt file. It emits
 // the shapes the vendor's pages show (vendor.go, wire.go) and nothing else.
 //
 // The emulator is built for tests, demos and offline script runs. It keeps

@@ -117,7 +117,7 @@ type Emulator struct {
 	dev          Deviations
 	serial       sync.Mutex // held per request under the serial deviation
 	log          *slog.Logger
-	routes       map[string]route
+	routes       map[string][]route
 	auth         *sessions
 	faults       *injector // nil when Options.Faults injects nothing
 

@@ -85,47 +85,30 @@ func (e *Emulator) listGroupDetails(_ *http.Request, q url.Values) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	data := make([]apiGroupDetails, len(page))
+	data := make([]groupDetailsRow, len(page))
 	for i, g := range page {
 		data[i] = e.details(g)
 	}
 	return collection(e, lq, data, total)
 }
 
-// details is g with its live members (by username), projects and drives
-// (by name) inlined, in the Web's row shapes [web:usergroup.md]. The
-// caller holds the read lock.
-func (e *Emulator) details(g *group) apiGroupDetails {
+// details is g with its live members (by username) and its permissions
+// on live projects and drives (by name) inlined. The caller holds the read
+// lock.
+func (e *Emulator) details(g *group) groupDetailsRow {
 	st := e.st
 	var members []*member
 	if x := st.byGroup[g.id]; x != nil {
 		members = x.items
 	}
-	row := apiGroupDetails{
+	row := groupDetailsRow{
 		ID: g.id.String(), Name: g.name, Description: g.description, Active: g.active,
-		ProjectsData: make([]apiProjectRow, 0, len(st.projectsOf[g.id])),
 		UsersData:    make([]apiUserRow, 0, len(members)),
-		DrivesData:   make([]apiDriveAccess, 0, len(st.drivesOf[g.id])),
+		ProjectsData: st.groupProjectsData(g.id),
+		DrivesData:   st.groupDrivesData(g.id),
 	}
 	for _, m := range members {
 		row.UsersData = append(row.UsersData, apiUserRow{User: st.users[m.userID].model(), UserUserGroup: m.model()})
-	}
-	for _, pg := range st.projectsOf[g.id] {
-		p := pg.project
-		row.ProjectsData = append(row.ProjectsData, apiProjectRow{
-			Project: &apiProject{ID: p.id.String(), AccountID: accountID, Name: p.name, Description: p.description, Active: true},
-			Permission: &apiGroupProjectPermission{ID: pg.grant.id.String(), UserGroupID: g.id.String(),
-				ProjectID: p.id.String(), PermissionType: pg.grant.permissionType()},
-		})
-	}
-	for _, dg := range st.drivesOf[g.id] {
-		d := dg.drive
-		row.DrivesData = append(row.DrivesData, apiDriveAccess{
-			SharedCloudDrive: &apiDrive{ID: d.id.String(), AccountID: accountID, Active: true, Name: d.name,
-				StorageName: d.provider, DriveType: 1, SyncType: 1},
-			Permission: &apiGroupDrivePermission{ID: dg.grant.id.String(), UserGroupID: g.id.String(),
-				SharedCloudDriveID: d.id.String(), PermissionType: dg.grant.permissionType()},
-		})
 	}
 	return row
 }

@@ -7,50 +7,57 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
+// serveFunc serves one endpoint. It returns the value to encode as JSON
+// (nil for an empty 200), a *problem for a 499, a *paymentRequired for a
+// 402, an *unauthorized for a 401, or another error for a 500.
+type serveFunc func(e *Emulator, r *http.Request, q url.Values) (any, error)
+
 // route is one endpoint: its method, whether it needs no token, and the
-// function that serves it. A serve function returns the value to encode
-// as JSON (nil for an empty 200), a *problem for a 499, a
-// *paymentRequired for a 402, an *unauthorized for a 401, or another
-// error for a 500.
+// function that serves it.
 type route struct {
 	method string
 	public bool
-	serve  func(e *Emulator, r *http.Request, q url.Values) (any, error)
+	serve  serveFunc
 }
 
 // routeKey is the route table's key of a path: paths match ignoring case
 // (I1).
 func routeKey(path string) string { return strings.ToLower(path) }
 
-// routeTable maps every path of the contract, lower-cased, to its route.
-func (e *Emulator) routeTable() map[string]route {
+// routeTable maps every path of the contract, lower-cased, to its routes,
+// one per method the path answers.
+func (e *Emulator) routeTable() map[string][]route {
 	get, post, put, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
-	routes := map[string]route{
-		routeAgentStatus:        {get, true, (*Emulator).agentStatus},
-		routeLogin:              {post, true, (*Emulator).login},
-		routeMFARespond:         {post, true, (*Emulator).mfaRespond},
-		routeLogout:             {post, true, (*Emulator).logout},
-		routeUserInfo:           {get, false, (*Emulator).userInfo},
-		routeUsers:              {get, false, (*Emulator).listUsers},
-		routeGroups:             {get, false, (*Emulator).listGroups},
-		routeGroupsWithDetails:  {get, false, (*Emulator).listGroupDetails},
-		routeInsertGroup:        {post, false, (*Emulator).insertGroup},
-		routeUpdateGroup:        {put, false, (*Emulator).updateGroup},
-		routeDeleteGroup:        {del, false, (*Emulator).deleteGroup},
-		routeAssignedUsers:      {get, false, (*Emulator).assignedUsers},
-		routeAssignedUserGroups: {get, false, (*Emulator).assignedUserGroups},
-		routeAssignUsers:        {post, false, (*Emulator).assignUsers},
-		routeUnassignUser:       {del, false, (*Emulator).unassignUser},
-		routeImportUsers:        {post, false, (*Emulator).importUsers},
+	table := map[string][]route{
+		routeAgentStatus:        {{get, true, (*Emulator).agentStatus}},
+		routeLogin:              {{post, true, (*Emulator).login}},
+		routeMFARespond:         {{post, true, (*Emulator).mfaRespond}},
+		routeLogout:             {{post, true, (*Emulator).logout}},
+		routeUserInfo:           {{get, false, (*Emulator).userInfo}},
+		routeUsers:              {{get, false, (*Emulator).listUsers}},
+		routeGroups:             {{get, false, (*Emulator).listGroups}},
+		routeGroupsWithDetails:  {{get, false, (*Emulator).listGroupDetails}},
+		routeInsertGroup:        {{post, false, (*Emulator).insertGroup}},
+		routeUpdateGroup:        {{put, false, (*Emulator).updateGroup}},
+		routeDeleteGroup:        {{del, false, (*Emulator).deleteGroup}},
+		routeAssignedUsers:      {{get, false, (*Emulator).assignedUsers}},
+		routeAssignedUserGroups: {{get, false, (*Emulator).assignedUserGroups}},
+		routeAssignUsers:        {{post, false, (*Emulator).assignUsers}},
+		routeUnassignUser:       {{del, false, (*Emulator).unassignUser}},
+		routeImportUsers:        {{post, false, (*Emulator).importUsers}},
 	}
-	out := make(map[string]route, len(routes))
-	for path, rt := range routes {
-		out[routeKey(path)] = rt
+	for path, rts := range accessRoutes() {
+		table[path] = rts
+	}
+	out := make(map[string][]route, len(table))
+	for path, rts := range table {
+		out[routeKey(path)] = rts
 	}
 	return out
 }
@@ -92,16 +99,22 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve answers r and returns the status and problem type it sent.
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) (int, string) {
-	rt, ok := e.routes[routeKey(r.URL.Path)]
+	rts, ok := e.routes[routeKey(r.URL.Path)]
 	if !ok {
 		w.WriteHeader(http.StatusNotFound)
 		return http.StatusNotFound, ""
 	}
-	if r.Method != rt.method {
-		w.Header().Set("Allow", rt.method)
+	i := slices.IndexFunc(rts, func(rt route) bool { return rt.method == r.Method })
+	if i < 0 {
+		methods := make([]string, len(rts))
+		for j, rt := range rts {
+			methods[j] = rt.method
+		}
+		w.Header().Set("Allow", strings.Join(methods, ", "))
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return http.StatusMethodNotAllowed, ""
 	}
+	rt := rts[i]
 	q := r.URL.Query()
 	var v any
 	var err error

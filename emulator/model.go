@@ -54,31 +54,6 @@ type member struct {
 // pair identifies an assignment by its user and group.
 type pair struct{ user, group uuid.UUID }
 
-// grant is a group's permission on a project or shared cloud drive.
-type grant struct {
-	id      uuid.UUID
-	groupID uuid.UUID
-	read    bool
-	write   bool
-	admin   bool
-}
-
-// project is an Amove project with the groups that can reach it.
-type project struct {
-	id          uuid.UUID
-	name        string
-	description string
-	grants      []grant
-}
-
-// drive is a shared cloud drive with the groups that can reach it.
-type drive struct {
-	id       uuid.UUID
-	name     string
-	provider string
-	grants   []grant
-}
-
 // newGroup returns a group record with its derived keys filled in.
 func newGroup(id uuid.UUID, name, description string, active, deleted bool, created int64) *group {
 	return &group{
@@ -139,15 +114,6 @@ func (u *user) model() *apiUser {
 // model is m as the API shows it.
 func (m *member) model() *apiMembership {
 	return &apiMembership{ID: m.id.String(), UserID: m.userID.String(), UserGroupID: m.groupID.String()}
-}
-
-// permissionType is the PermissionType of g [click:userspermission.md]:
-// ReadWrite when it may write, else Read.
-func (g grant) permissionType() int {
-	if g.write || g.admin {
-		return permissionReadWrite
-	}
-	return permissionRead
 }
 
 // cmpID orders uuids as their canonical strings order.

@@ -109,12 +109,6 @@ const (
 // Limits of names: group names at most 100 characters [web:usergroup.md].
 const maxGroupName = 100
 
-// Permission types [click:userspermission.md].
-const (
-	permissionRead      = 1
-	permissionReadWrite = 2
-)
-
 // subscriptionMonthly is the AccountSubscriptionType Monthly
 // [click:authentication.md].
 const subscriptionMonthly = 1

@@ -45,85 +45,10 @@ type apiMembershipRow struct {
 	UserUserGroup *apiMembership `json:"userUserGroup"`
 }
 
-// apiGroupDetails is a UserGroupWithDetailsDTO [web:usergroup.md], plus
-// active (I13).
-type apiGroupDetails struct {
-	ID           string           `json:"id"`
-	Name         string           `json:"name"`
-	Description  string           `json:"description"`
-	Active       bool             `json:"active"`
-	ProjectsData []apiProjectRow  `json:"projectsData"`
-	UsersData    []apiUserRow     `json:"usersData"`
-	DrivesData   []apiDriveAccess `json:"drivesData"`
-}
-
 // apiUserRow is a usersData row of group details [web:usergroup.md].
 type apiUserRow struct {
 	User          *apiUser       `json:"user"`
 	UserUserGroup *apiMembership `json:"userUserGroup"`
-}
-
-// apiProjectRow is a projectsData row of group details [web:usergroup.md].
-type apiProjectRow struct {
-	Project    *apiProject                `json:"project"`
-	Permission *apiGroupProjectPermission `json:"permission"`
-}
-
-// apiDriveAccess is a drivesData row of group details [web:usergroup.md].
-type apiDriveAccess struct {
-	SharedCloudDrive *apiDrive                `json:"sharedCloudDrive"`
-	Permission       *apiGroupDrivePermission `json:"permission"`
-}
-
-// apiProject is a Project [click:projects.md].
-type apiProject struct {
-	ID          string `json:"id"`
-	AccountID   string `json:"accountId"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Active      bool   `json:"active"`
-	Deleted     bool   `json:"deleted"`
-}
-
-// apiDrive is a SharedCloudDrive [web:sharedclouddrive.md]
-// [click:sharedclouddrive.md]; cloudAccount is emitted as {}.
-type apiDrive struct {
-	ID                    string   `json:"id"`
-	AccountID             string   `json:"accountId"`
-	CreatorUserID         string   `json:"creatorUserId"`
-	CloudAccountID        string   `json:"cloudAccountId"`
-	Active                bool     `json:"active"`
-	Name                  string   `json:"name"`
-	Prefix                string   `json:"prefix"`
-	PrefixID              string   `json:"prefixId"`
-	StorageID             string   `json:"storageId"`
-	StorageName           string   `json:"storageName"`
-	ObjectsPerFolder      int      `json:"objectsPerFolder"`
-	AllowDelete           bool     `json:"allowDelete"`
-	LocalCacheEncrypted   bool     `json:"localCacheEncrypted"`
-	CloudObjectsEncrypted bool     `json:"cloudObjectsEncrypted"`
-	DriveType             int      `json:"driveType"`
-	SyncType              int      `json:"syncType"`
-	Deleted               bool     `json:"deleted"`
-	CloudAccount          struct{} `json:"cloudAccount"`
-}
-
-// apiGroupProjectPermission is a UserGroupProjectPermission
-// [click:userspermission.md].
-type apiGroupProjectPermission struct {
-	ID             string `json:"id"`
-	UserGroupID    string `json:"userGroupId"`
-	ProjectID      string `json:"projectId"`
-	PermissionType int    `json:"permissionType"`
-}
-
-// apiGroupDrivePermission is a UserGroupSharedCloudDrivePermission
-// [click:userspermission.md].
-type apiGroupDrivePermission struct {
-	ID                 string `json:"id"`
-	UserGroupID        string `json:"userGroupId"`
-	SharedCloudDriveID string `json:"sharedCloudDriveId"`
-	PermissionType     int    `json:"permissionType"`
 }
 
 // apiCollection is a DTOCollection<T> [click:user.md] [web:index.md].
