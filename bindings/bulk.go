@@ -199,7 +199,7 @@ type groupIndexT struct {
 
 func (m *module) groupIndex(c context.Context) (*groupIndexT, error) {
 	idx := &groupIndexT{byID: map[string]*clickapi.UserGroup{}, byName: map[string]*clickapi.UserGroup{}}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, groupKey, m.client.ListUserGroups)
+	p := m.client.UserGroups(c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
 	defer p.Close()
 	for {
 		g, ok := p.Next()
@@ -218,7 +218,7 @@ type userIndexT struct {
 // userIndex reads every user once.
 func (m *module) userIndex(c context.Context) (*userIndexT, error) {
 	idx := &userIndexT{byID: map[string]*clickapi.User{}, byName: map[string]*clickapi.User{}}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, userKey, m.client.ListUsers)
+	p := m.client.Users(c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
 	defer p.Close()
 	for {
 		u, ok := p.Next()
@@ -233,10 +233,7 @@ func (m *module) userIndex(c context.Context) (*userIndexT, error) {
 // memberKeys reads every member of a group: their ids and lowercased usernames.
 func (m *module) memberKeys(c context.Context, groupID string) (map[string]bool, error) {
 	set := map[string]bool{}
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUsers(c, groupID, o)
-	}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
+	p := m.client.AssignedUsers(c, groupID, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
 	defer p.Close()
 	for {
 		d, ok := p.Next()

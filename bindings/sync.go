@@ -228,10 +228,7 @@ func (m *module) planSync(c context.Context, groupID string, desired []desiredUs
 	}
 	have := map[string]bool{}
 	plan := &syncPlan{}
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUsers(c, groupID, o)
-	}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
+	p := m.client.AssignedUsers(c, groupID, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
 	defer p.Close()
 	for {
 		row, ok := p.Next()

@@ -16,6 +16,6 @@ func userFuncs() []Func {
 func (m *module) userList(L *lua.LState) int {
 	a := args{L, "user.list"}
 	opts := m.listOptions(a, 1, "username")
-	L.Push(newIter(L, m, a.fn, opts, userKey, m.client.ListUsers, userTable))
+	L.Push(newIter(L, a.fn, opts, m.client.Users, m.client.ListUsers, userTable))
 	return 1
 }
