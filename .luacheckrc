@@ -12,6 +12,7 @@ read_globals = {
   "csv",
   "log",
   "event",     -- watch runs: what changed (nil in other runs)
+  "clickscript", -- facts about the run: clickscript.dry_run
 }
 
 -- The LuaLS stubs that `clickscript types` writes carry their own inline

@@ -23,7 +23,7 @@ func emulatorCommand() *command {
 			"clickscript emulator --db state.db --seed none --token T\n" +
 			"clickscript emulator --seed none --groups 1000000 --users 10000 --memberships 100000\n" +
 			"clickscript emulator --faults 429=0.05,503=0.05,reset-after=2%,latency=20ms@0.1 --faults-seed 7",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			addr := fs.String("addr", "127.0.0.1:29123", "listen address; loopback unless you mean otherwise")
 			db := fs.String("db", "", "persist state in this file (bbolt); default: in memory")
 			seed := fs.String("seed", "demo", "initial data: demo, none, or a seed JSON file")
@@ -48,13 +48,13 @@ func emulatorCommand() *command {
 				"Never applied to agent_status or login.\n"+
 				"Example: 429=0.05,503=0.05,500=0.02,reset-before=0.02,reset-after=0.02,latency=20ms@0.1,truncate=0.02,malformed=0.02")
 			faultsSeed := fs.Uint64("faults-seed", 1, "seed `N` of the generator that picks the faults: the same seed and request order inject the same faults")
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "emulator", "unexpected argument %q", args[0])
+					return usagef("unexpected argument %q", args[0])
 				}
 				spec, err := emulator.ParseFaults(*faults)
 				if err != nil {
-					return usageError(s, "emulator", "--faults: %v", err)
+					return usagef("--faults: %v", err)
 				}
 				spec.Seed = *faultsSeed
 				em, err := emulator.New(emulator.Options{
@@ -64,8 +64,7 @@ func emulatorCommand() *command {
 					Faults: spec,
 				})
 				if err != nil {
-					fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
-					return exitError
+					return err
 				}
 				defer em.Close()
 				if spec.Enabled() {
@@ -78,11 +77,10 @@ func emulatorCommand() *command {
 }
 
 // serveEmulator serves em on addr until ctx is cancelled.
-func serveEmulator(ctx context.Context, em *emulator.Emulator, addr string, s streams) int {
+func serveEmulator(ctx context.Context, em *emulator.Emulator, addr string, s streams) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
-		return exitError
+		return err
 	}
 	srv := &http.Server{Handler: em, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
 	fmt.Fprintf(s.stdout, "emulator listening on http://%s\ntoken: %s\n", ln.Addr(), em.Token())
@@ -90,16 +88,14 @@ func serveEmulator(ctx context.Context, em *emulator.Emulator, addr string, s st
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		fmt.Fprintf(s.stderr, "clickscript emulator: %v\n", err)
-		return exitError
+		return err
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintf(s.stderr, "clickscript emulator: shutdown: %v\n", err)
-		return exitError
+		return fmt.Errorf("shutdown: %w", err)
 	}
 	fmt.Fprintln(s.stderr, "emulator stopped")
-	return exitOK
+	return nil
 }

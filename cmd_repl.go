@@ -19,6 +19,7 @@ import (
 
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/repl"
 )
 
 // historyLimit is how many lines the REPL history keeps.
@@ -32,66 +33,58 @@ func replCommand() *command {
 		example: "clickscript repl --emulator\n" +
 			"> usergroup.members(usergroup.find(\"Design Team\"))\n" +
 			"printf 'usergroup.list{}:count()\\n' | clickscript repl --emulator",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			var cf connFlags
+			var lf limitFlags
 			cf.register(fs)
+			lf.registerSandbox(fs)
 			var rows int
-			fs.IntVar(&rows, "rows", engine.DefaultRows, "rows of a list shown before \"... and N more\"")
-			return func(ctx context.Context, args []string, s streams) int {
+			fs.IntVar(&rows, "rows", repl.DefaultRows, "rows of a list shown before \"... and N more\"")
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "repl", "unexpected argument %q: the REPL reads its statements from stdin", args[0])
+					return usagef("unexpected argument %q: the REPL reads its statements from stdin", args[0])
 				}
 				if err := cf.validate(); err != nil {
-					return usageError(s, "repl", "%v", err)
+					return usagef("%v", err)
 				}
 				if rows < 1 {
-					return usageError(s, "repl", "--rows %d: want 1 or more", rows)
+					return usagef("--rows %d: want 1 or more", rows)
 				}
 				sess, err := cf.open(ctx, s)
 				if err != nil {
-					fmt.Fprintf(s.stderr, "clickscript repl: %v\n", err)
-					return exitError
+					return err
 				}
-				code := runREPL(ctx, cf, rows, sess, s)
-				if err := sess.close(); err != nil {
-					fmt.Fprintf(s.stderr, "clickscript repl: %v\n", err)
-					code = max(code, exitError)
-				}
-				return code
+				return joinErrors(runREPL(ctx, cf, limits{sandbox: lf.sandbox}, rows, sess, s), sess.close())
 			}
 		},
 	}
 }
 
 // runREPL runs the session: with a line editor when stdin is a terminal,
-// else reading statements from stdin without prompts. It returns the exit
-// code: 0, 1 when the last statement read from a pipe failed, 130 when a
-// signal ended the session.
-func runREPL(ctx context.Context, cf connFlags, rows int, sess *session, s streams) int {
+// else reading statements from stdin without prompts. It returns nil,
+// repl.ErrLastStatementFailed when the last statement read from a pipe
+// failed, or an error wrapping context.Canceled when a signal ended the
+// session.
+func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *session, s streams) error {
 	token := func() string { return sess.client.Token() }
 	stdout := &redactingWriter{w: s.stdout, token: token}
-	eng := engine.New(engine.Options{
-		Client: sess.client, Stdout: stdout, Logger: sess.log,
-		DryRun: cf.dryRun, Concurrency: cf.concurrency,
-		Sequential: cf.record != "",
-	})
+	eng := engine.New(sess.engineOptions(stdout, s.stderr, nil, lim))
 	term := isTerminal(s.stdin)
-	opts := engine.REPLOptions{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}
+	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}
 	if term {
 		opts.Color = os.Getenv("NO_COLOR") == "" && isTerminal(s.stdout)
 		if w := readline.GetScreenWidth(); w > 20 {
 			opts.Width = w - 1
 		}
 	}
-	repl := engine.NewREPL(eng, opts)
-	defer repl.Close()
+	session := repl.New(eng, opts)
+	defer session.Close()
 
 	var ed *lineEditor
 	if term {
 		var err error
-		if ed, err = newLineEditor(repl, s, token); err != nil {
-			fmt.Fprintf(s.stderr, "clickscript repl: %v\n", err)
-			return exitError
+		if ed, err = newLineEditor(session, s, token); err != nil {
+			return err
 		}
 		defer ed.close()
 	}
@@ -116,7 +109,7 @@ func runREPL(ctx context.Context, cf connFlags, rows int, sess *session, s strea
 			case <-stop:
 				return
 			case sig := <-sigs:
-				if sig == os.Interrupt && (repl.Interrupt() || term) {
+				if sig == os.Interrupt && (session.Interrupt() || term) {
 					continue
 				}
 				endSession(errSignal)
@@ -141,28 +134,20 @@ func runREPL(ctx context.Context, cf connFlags, rows int, sess *session, s strea
 	var err error
 	if term {
 		fmt.Fprintf(stdout, "clickscript REPL on %s: :help for the Lua API, Ctrl-D to leave\n", clickapi.Redact(sess.client.BaseURL()))
-		err = repl.RunInteractive(sessCtx, ed, stdout)
+		err = session.RunInteractive(sessCtx, ed, stdout)
 	} else {
-		err = repl.Run(sessCtx, s.stdin, stdout)
+		err = session.Run(sessCtx, s.stdin, stdout)
 	}
 	close(stop)
 	wg.Wait()
-	switch {
-	case errors.Is(context.Cause(sessCtx), errSignal):
-		fmt.Fprintln(s.stderr, "clickscript: interrupted")
-		return exitInterrupted
-	case err == nil:
-		return exitOK
-	case errors.Is(err, engine.ErrLastStatementFailed):
-		return exitError
-	default:
-		fmt.Fprintf(s.stderr, "clickscript repl: %v\n", err)
-		return exitError
+	if errors.Is(context.Cause(sessCtx), errSignal) {
+		return errSignal
 	}
+	return err
 }
 
-// errSignal is the cause of a session ended by a signal.
-var errSignal = errors.New("ended by a signal")
+// errSignal is the cause of a session ended by a signal: an interruption.
+var errSignal = fmt.Errorf("session ended by a signal: %w", context.Canceled)
 
 // isTerminal reports whether f is an *os.File on a terminal.
 func isTerminal(f any) bool {
@@ -180,13 +165,13 @@ type lineEditor struct {
 	stopOnce sync.Once
 }
 
-func newLineEditor(repl *engine.REPL, s streams, token func() string) (*lineEditor, error) {
+func newLineEditor(session *repl.Session, s streams, token func() string) (*lineEditor, error) {
 	cfg := &readline.Config{
-		Prompt:                 engine.Prompt,
+		Prompt:                 repl.Prompt,
 		HistoryLimit:           historyLimit,
 		DisableAutoSaveHistory: true, // lines are saved by ReadLine, scrubbed
 		HistorySearchFold:      true,
-		AutoComplete:           completer{repl},
+		AutoComplete:           completer{session},
 		Stdout:                 s.stdout,
 		Stderr:                 s.stderr,
 	}
@@ -213,13 +198,13 @@ func newLineEditor(repl *engine.REPL, s streams, token func() string) (*lineEdit
 	return ed, nil
 }
 
-// ReadLine implements engine.LineReader. Each non-blank line goes to the
+// ReadLine implements repl.LineReader. Each non-blank line goes to the
 // history, the session's token scrubbed from it first.
 func (ed *lineEditor) ReadLine(prompt string) (string, error) {
 	ed.rl.SetPrompt(prompt)
 	line, err := ed.rl.Readline()
 	if errors.Is(err, readline.ErrInterrupt) {
-		return "", engine.ErrLineCancelled
+		return "", repl.ErrLineCancelled
 	}
 	if err != nil {
 		return "", err
@@ -246,13 +231,13 @@ func (ed *lineEditor) close() {
 	}
 }
 
-// completer adapts engine.REPL.Complete to readline.
-type completer struct{ repl *engine.REPL }
+// completer adapts repl.Session.Complete to readline.
+type completer struct{ session *repl.Session }
 
 // Do returns the rest of each candidate after what is typed, and the
 // length of what is typed, as readline wants.
 func (c completer) Do(line []rune, pos int) ([][]rune, int) {
-	cands, prefix := c.repl.Complete(string(line), pos)
+	cands, prefix := c.session.Complete(string(line), pos)
 	out := make([][]rune, len(cands))
 	for i, cand := range cands {
 		out[i] = []rune(strings.TrimPrefix(cand, prefix))

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/pflag"
 
@@ -17,60 +16,44 @@ func runCommand() *command {
 		summary: "run a Lua script once (\"-\" reads it from stdin)",
 		example: "clickscript run --emulator scripts/group_report.lua\n" +
 			"clickscript run --dry-run scripts/sync_group_from_csv.lua -- \"Design Team\" members.csv",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			var cf connFlags
 			var bf bulkFlags
 			var lf limitFlags
 			cf.register(fs)
 			bf.register(fs)
 			lf.register(fs)
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) == 0 {
-					return usageError(s, "run", "missing the script to run")
+					return usagef("missing the script to run")
 				}
 				if err := cf.validate(); err != nil {
-					return usageError(s, "run", "%v", err)
+					return usagef("%v", err)
 				}
-				maxMemory, err := lf.bytes()
+				lim, err := lf.limits()
 				if err != nil {
-					return usageError(s, "run", "%v", err)
+					return usagef("%v", err)
 				}
 				script, err := engine.ReadScript(args[0], s.stdin)
 				if err != nil {
-					fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
-					return exitError
+					return err
 				}
 				sess, err := cf.open(ctx, s)
 				if err != nil {
-					fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
-					return exitError
+					return err
 				}
 				files, err := bf.open()
 				if err != nil {
-					sess.close()
-					fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
-					return exitError
+					return joinErrors(err, sess.close())
 				}
-				eng := engine.New(engine.Options{
-					Client: sess.client, Stdout: s.stdout, Logger: sess.log,
-					DryRun: cf.dryRun, Concurrency: cf.concurrency, PageSize: sess.pageSize,
-					// A recording is made one request at a time, so that it
-					// is byte-stable and replays in order.
-					Sequential: cf.record != "",
-					Audit:      files.audit, Journal: files.journal, Results: files.results,
-					Progress:  progressFor(s.stderr, sess.log),
-					MaxMemory: maxMemory, Sandbox: lf.sandbox,
-				})
+				eng := engine.New(sess.engineOptions(s.stdout, s.stderr, files, lim))
 				runCtx, cancel := withTimeout(ctx, cf)
 				defer cancel()
-				code := reportRun(s, cf, eng.Run(runCtx, script, args[1:]))
-				for _, err := range []error{files.close(), sess.close()} {
-					if err != nil {
-						fmt.Fprintf(s.stderr, "clickscript run: %v\n", err)
-						code = max(code, exitError)
-					}
+				err = eng.Run(runCtx, script, args[1:])
+				if errors.Is(err, context.DeadlineExceeded) {
+					err = &timeoutError{cf.timeout}
 				}
-				return code
+				return joinErrors(err, files.close(), sess.close())
 			}
 		},
 	}
@@ -82,32 +65,4 @@ func withTimeout(ctx context.Context, cf connFlags) (context.Context, context.Ca
 		return context.WithTimeout(ctx, cf.timeout)
 	}
 	return context.WithCancel(ctx)
-}
-
-// reportRun prints a run's failure to stderr and returns the exit code:
-// 0, 1 for a script or API error or a timeout, 130 for Ctrl-C.
-func reportRun(s streams, cf connFlags, err error) int {
-	var se *engine.ScriptError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &se):
-		fmt.Fprintln(s.stderr, se.Error())
-		if se.Traceback != "" {
-			fmt.Fprintln(s.stderr, se.Traceback)
-		}
-		return exitError
-	case errors.Is(err, engine.ErrMemoryLimit):
-		fmt.Fprintf(s.stderr, "clickscript: %v (--max-memory)\n", err)
-		return exitError
-	case errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintf(s.stderr, "clickscript: script stopped: --timeout %v reached\n", cf.timeout)
-		return exitError
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(s.stderr, "clickscript: interrupted")
-		return exitInterrupted
-	default:
-		fmt.Fprintf(s.stderr, "clickscript: %v\n", err)
-		return exitError
-	}
 }

@@ -20,11 +20,11 @@ func typesCommand() *command {
 		summary: "print LuaLS type stubs of every module (or, with --markdown, the API reference)",
 		example: "clickscript types > types/clickscript.lua   # for lua-language-server: see .luarc.json in the README\n" +
 			"clickscript types --markdown > docs/lua-api.md",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			markdown := fs.Bool("markdown", false, "print the Lua API reference in Markdown (docs/lua-api.md) instead")
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "types", "unexpected argument %q", args[0])
+					return usagef("unexpected argument %q", args[0])
 				}
 				api := luaAPI()
 				var b bytes.Buffer
@@ -33,11 +33,8 @@ func typesCommand() *command {
 				} else {
 					api.writeStubs(&b)
 				}
-				if _, err := s.stdout.Write(b.Bytes()); err != nil {
-					fmt.Fprintf(s.stderr, "clickscript types: %v\n", err)
-					return exitError
-				}
-				return exitOK
+				_, err := s.stdout.Write(b.Bytes())
+				return err
 			}
 		},
 	}
@@ -78,6 +75,7 @@ func moduleSummaries() []struct{ name, summary string } {
 		{"json", "JSON encoding and decoding, with json.null for null."},
 		{"csv", "CSV files: read whole into tables, written atomically."},
 		{"log", "Structured logs to stderr (through the host's logger, token scrubbed)."},
+		{"clickscript", "Facts about this run, such as whether it is a dry run."},
 	}
 }
 
@@ -100,6 +98,11 @@ func luaAPI() apiDoc {
 	byModule := map[string][]funcDoc{}
 	for _, f := range bindings.Funcs() {
 		fd := funcDoc{module: f.Module, name: f.Name, summary: f.Summary}
+		if f.IsValue() {
+			fd.value = f.Returns
+			byModule[f.Module] = append(byModule[f.Module], fd)
+			continue
+		}
 		for _, p := range f.Params {
 			name := p.Name
 			typ, optional := strings.CutSuffix(p.Type, "?")

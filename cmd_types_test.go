@@ -14,8 +14,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/clickscript/clickscript/bindings"
-	"github.com/clickscript/clickscript/engine"
 	"github.com/clickscript/clickscript/stdlib"
+	"github.com/clickscript/clickscript/watch"
 )
 
 const luaAPIDoc = "docs/lua-api.md"
@@ -63,6 +63,12 @@ func TestTypesCoverEveryBinding(t *testing.T) {
 	var names []string
 	for _, f := range bindings.Funcs() {
 		names = append(names, f.Module+"."+f.Name)
+		if f.IsValue() {
+			if !strings.Contains(stubs, "\n---@type "+f.Returns+"\n"+f.Module+"."+f.Name+" = nil\n") {
+				t.Errorf("stubs lack the value %s.%s", f.Module, f.Name)
+			}
+			continue
+		}
 		if !strings.Contains(stubs, "\nfunction "+f.Module+"."+f.Name+"(") {
 			t.Errorf("stubs lack the function %s.%s", f.Module, f.Name)
 		}
@@ -195,11 +201,11 @@ func firstDiff(got, want string) string {
 // TestWatchEventClassMatchesEngine checks the WatchEvent class against
 // the table watch runs really set as `event`.
 func TestWatchEventClassMatchesEngine(t *testing.T) {
-	L := lua.NewState()
-	defer L.Close()
-	ev := engine.Event{Paths: []string{"a.csv"}, Changes: []engine.Change{{Path: "a.csv", Kind: engine.ChangeWrite}}, Time: time.Now()}
+	ev := watch.Event{Paths: []string{"a.csv"}, Changes: []watch.Change{{Path: "a.csv", Kind: watch.ChangeWrite}}, Time: time.Now()}
 	var keys []string
-	ev.Table(L).ForEach(func(k, _ lua.LValue) { keys = append(keys, k.String()) })
+	for k := range eventValue(ev) {
+		keys = append(keys, k)
+	}
 	var fields []string
 	for _, f := range watchEventClass().Fields {
 		fields = append(fields, f.Name)

@@ -13,13 +13,13 @@ func versionCommand() *command {
 		name:    "version",
 		summary: "print the version and the VCS revision it was built from",
 		example: "clickscript version",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			return func(ctx context.Context, args []string, s streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
+			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
-					return usageError(s, "version", "takes no arguments")
+					return usagef("takes no arguments")
 				}
-				fmt.Fprintln(s.stdout, versionString())
-				return exitOK
+				_, err := fmt.Fprintln(s.stdout, versionString())
+				return err
 			}
 		},
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/watch"
 )
 
 func watchCommand() *command {
@@ -23,16 +24,16 @@ func watchCommand() *command {
 			"each run sees what changed in the global `event`; Ctrl-C stops",
 		example: "clickscript watch --on members.csv scripts/watch_sync_members.lua -- \"Design Team\" members.csv\n" +
 			"clickscript watch --emulator --initial --on 'data/*.csv' --recursive report.lua",
-		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			var (
 				cf   connFlags
 				lf   limitFlags
 				bf   bulkFlags
-				wopt engine.WatchOptions
+				wopt watch.Options
 			)
 			fs.StringArrayVar(&wopt.Patterns, "on", nil, "what to watch, `PATH_OR_GLOB`: a file, a directory or a glob like 'data/*.csv'; repeat for more (required)")
 			fs.BoolVar(&wopt.Recursive, "recursive", false, "watch the subdirectories of watched directories and globs too")
-			fs.DurationVar(&wopt.Debounce, "debounce", engine.DefaultDebounce, "run once no change has come for this long")
+			fs.DurationVar(&wopt.Debounce, "debounce", watch.DefaultDebounce, "run once no change has come for this long")
 			fs.BoolVar(&wopt.OnTouch, "on-touch", false, "run on saves that leave the content unchanged (touch), too")
 			fs.BoolVar(&wopt.Initial, "initial", false, "run once at start, before any change")
 			cf.register(fs)
@@ -41,7 +42,7 @@ func watchCommand() *command {
 			// file gathers the writes of every run, for undo. (A journal
 			// would skip batches that a later run means to send again.)
 			fs.StringVar(&bf.audit, "audit", "", "append one JSON line per write call of every run to this file (undo reads it)")
-			return func(ctx context.Context, args []string, s streams) int {
+			return func(ctx context.Context, args []string, s streams) error {
 				return runWatch(ctx, args, s, watchFlags{cf, lf, bf, wopt})
 			}
 		},
@@ -53,36 +54,35 @@ type watchFlags struct {
 	cf   connFlags
 	lf   limitFlags
 	bf   bulkFlags
-	wopt engine.WatchOptions
+	wopt watch.Options
 }
 
 // runWatch is `clickscript watch` once the flags are parsed.
-func runWatch(ctx context.Context, args []string, s streams, f watchFlags) int {
+func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error {
 	cf, wopt := f.cf, f.wopt
 	switch {
 	case len(args) == 0:
-		return usageError(s, "watch", "missing the script to run")
+		return usagef("missing the script to run")
 	case args[0] == "-":
-		return usageError(s, "watch", "the script must be a file: watch reads it again before each run")
+		return usagef("the script must be a file: watch reads it again before each run")
 	case len(wopt.Patterns) == 0:
-		return usageError(s, "watch", "say what to watch with --on PATH_OR_GLOB (repeatable)")
+		return usagef("say what to watch with --on PATH_OR_GLOB (repeatable)")
 	case filepath.Ext(args[0]) != "" && !strings.EqualFold(filepath.Ext(args[0]), ".lua"):
 		// Most likely an unquoted glob that the shell expanded.
-		return usageError(s, "watch", "the script %q is not a .lua file: quote globs (--on 'data/*.csv') so that the shell leaves them alone", args[0])
+		return usagef("the script %q is not a .lua file: quote globs (--on 'data/*.csv') so that the shell leaves them alone", args[0])
 	case wopt.Debounce < time.Millisecond:
-		return usageError(s, "watch", "--debounce %v: want at least 1ms", wopt.Debounce)
+		return usagef("--debounce %v: want at least 1ms", wopt.Debounce)
 	}
 	if err := cf.validate(); err != nil {
-		return usageError(s, "watch", "%v", err)
+		return usagef("%v", err)
 	}
-	maxMemory, err := f.lf.bytes()
+	lim, err := f.lf.limits()
 	if err != nil {
-		return usageError(s, "watch", "%v", err)
+		return usagef("%v", err)
 	}
 	path := args[0]
 	if _, err := engine.ReadScript(path, nil); err != nil {
-		fmt.Fprintf(s.stderr, "clickscript watch: %v\n", err)
-		return exitError
+		return err
 	}
 	// Run summaries come from the watch loop while a run may be logging:
 	// one lock keeps their lines whole.
@@ -90,58 +90,64 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) int {
 	wopt.Log = s.stderr
 	// Saving the script runs it again, too.
 	wopt.Patterns = append(wopt.Patterns, path)
-	w, err := engine.NewWatcher(wopt)
+	w, err := watch.New(wopt)
 	if err != nil {
-		fmt.Fprintf(s.stderr, "clickscript watch: %v\n", err)
-		return exitError
+		return err
 	}
 	sess, err := cf.open(ctx, s)
 	if err != nil {
 		w.Close()
-		fmt.Fprintf(s.stderr, "clickscript watch: %v\n", err)
-		return exitError
+		return err
 	}
 	files, err := f.bf.open()
 	if err != nil {
 		w.Close()
-		sess.close()
-		fmt.Fprintf(s.stderr, "clickscript watch: %v\n", err)
-		return exitError
+		return joinErrors(err, sess.close())
 	}
-	progress := progressFor(s.stderr, sess.log)
-	run := func(ctx context.Context, ev engine.Event) error {
+	opts := sess.engineOptions(s.stdout, s.stderr, files, lim)
+	run := func(ctx context.Context, ev watch.Event) error {
 		script, err := engine.ReadScript(path, nil)
 		if err != nil {
 			return err
 		}
-		eng := engine.New(engine.Options{
-			Client: sess.client, Stdout: s.stdout, Logger: sess.log,
-			DryRun: cf.dryRun, Concurrency: cf.concurrency, PageSize: sess.pageSize,
-			Sequential: cf.record != "",
-			Audit:      files.audit, Progress: progress,
-			MaxMemory: maxMemory, Sandbox: f.lf.sandbox,
-			Setup: ev.Setup,
-		})
+		o := opts
+		o.Globals = map[string]any{"event": eventValue(ev)}
 		runCtx, cancel := withTimeout(ctx, cf)
 		defer cancel()
-		err = eng.Run(runCtx, script, args[1:])
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			return fmt.Errorf("script stopped: --timeout %v reached", cf.timeout)
-		}
-		return err
+		return watchRunError(ctx, engine.New(o).Run(runCtx, script, args[1:]), cf.timeout)
 	}
-	code := exitOK
-	if err := w.Run(ctx, run); err != nil {
-		fmt.Fprintf(s.stderr, "clickscript watch: %v\n", err)
-		code = exitError
+	return joinErrors(w.Run(ctx, run), files.close(), sess.close())
+}
+
+// watchRunError is the error of a watch run as its summary line shows it:
+// a script's error with its traceback on the next lines, a timeout as
+// such. (A run that the end of the watch interrupts wraps
+// context.Canceled, which the summary shows as "interrupted".)
+func watchRunError(ctx context.Context, err error, timeout time.Duration) error {
+	var se *engine.ScriptError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		return &timeoutError{timeout}
+	case errors.As(err, &se) && se.Traceback != "":
+		return fmt.Errorf("%w\n%s", se, se.Traceback)
 	}
-	for _, err := range []error{files.close(), sess.close()} {
-		if err != nil {
-			fmt.Fprintf(s.stderr, "clickscript watch: %v\n", err)
-			code = exitError
-		}
+	return err
+}
+
+// eventValue is what a watch run's script sees as the global `event`:
+// {paths = {...}, changes = {{path=, kind=}, ...}, time =
+// "2006-01-02T15:04:05Z07:00", initial = false}.
+func eventValue(ev watch.Event) map[string]any {
+	changes := make([]map[string]any, len(ev.Changes))
+	for i, c := range ev.Changes {
+		changes[i] = map[string]any{"path": c.Path, "kind": string(c.Kind)}
 	}
-	return code
+	return map[string]any{
+		"paths":   ev.Paths,
+		"changes": changes,
+		"time":    ev.Time.Format(time.RFC3339),
+		"initial": ev.Initial,
+	}
 }
 
 // lockedWriter serializes writes to w.

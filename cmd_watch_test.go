@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/watch"
 )
 
 // watchBuffer is a bytes.Buffer that the test may read while the command
@@ -198,5 +201,111 @@ func TestWatchCommandUsage(t *testing.T) {
 		if code != exitOK || !strings.Contains(stdout, want) {
 			t.Errorf("watch --help lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+func TestWatchCommandSyntaxErrorThenFix(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "sync.lua")
+	if err := os.WriteFile(script, []byte("print('first')\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, stop := startWatchCLI(t, "--emulator", "--debounce", "50ms", "--on", script, script)
+	waitFor(t, stderr, "watching ")
+	if err := os.WriteFile(script, []byte("local x = 1\nx = = 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 1: ")
+	if err := os.WriteFile(script, []byte("print('fixed', event.paths[1] == arg[0], event.changes[1].kind)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 2: ")
+	stop()
+	logText := stderr.String()
+	for _, want := range []string{
+		"run 1: " + script + " (write): failed in ",
+		": " + script + ":2: syntax error near '=' (column 5)\n",
+		"run 2: " + script + " (write): ok in ",
+	} {
+		if !strings.Contains(logText, want) {
+			t.Errorf("log lacks %q:\n%s", want, logText)
+		}
+	}
+	if got := stdout.String(); got != "fixed\ttrue\twrite\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+func TestWatchCommandRuntimeErrorShowsLineAndTraceback(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "data.csv")
+	script := filepath.Join(dir, "boom.lua")
+	if err := os.WriteFile(f, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(script, []byte("local function f()\n  error('boom')\nend\nf()\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, stop := startWatchCLI(t, "--emulator", "--debounce", "50ms", "--on", f, script)
+	waitFor(t, stderr, "watching ")
+	if err := os.WriteFile(f, []byte("b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 1: ")
+	if err := os.WriteFile(f, []byte("c\n"), 0o644); err != nil { // a failed run does not stop the watch
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 2: ")
+	stop()
+	logText := stderr.String()
+	for _, want := range []string{
+		"run 1: " + f + " (write): failed in ",
+		script + ":2: boom\nstack traceback:\n\t" + script + ":2: in ",
+		"run 2: " + f + " (write): failed in ",
+	} {
+		if !strings.Contains(logText, want) {
+			t.Errorf("log lacks %q:\n%s", want, logText)
+		}
+	}
+}
+
+func TestWatchCommandEventInLua(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	if err := os.WriteFile(a, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(t.TempDir(), "ev.lua")
+	src := `local ks = {}
+for _, c in ipairs(event.changes) do ks[#ks + 1] = c.path:match("[^/\\]+$") .. "=" .. c.kind end
+print(event.initial, #event.paths, table.concat(ks, ","), event.time:match("^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d") ~= nil,
+	#event.paths < 2 or event.paths[1] < event.paths[2])`
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, stop := startWatchCLI(t, "--emulator", "--initial", "--debounce", "50ms", "--on", filepath.Join(dir, "*.csv"), script)
+	waitFor(t, stderr, "run 1: initial: ok in ")
+	if err := os.WriteFile(b, []byte("b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(a, []byte("a2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 2: ")
+	stop() // the runs are over: their output can be read
+	// event.paths is sorted (the last column).
+	want := "true\t0\t\ttrue\ttrue\nfalse\t2\ta.csv=write,b.csv=create\ttrue\ttrue\n"
+	if stdout.String() != want {
+		t.Errorf("output %q, want %q", stdout.String(), want)
+	}
+}
+
+func TestWatchEventValue(t *testing.T) {
+	at := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	ev := watch.Event{Paths: []string{"x"}, Changes: []watch.Change{{Path: "x", Kind: watch.ChangeRemove}}, Time: at}
+	eng := engine.New(engine.Options{Globals: map[string]any{"event": eventValue(ev)}})
+	src := `assert(event.paths[1] == "x" and event.changes[1].kind == "remove" and event.time == "2025-03-04T05:06:07Z" and event.initial == false)`
+	if err := eng.Run(t.Context(), engine.Script{Name: "ev.lua", Source: src}, nil); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -18,8 +18,10 @@ type command struct {
 	summary string
 	example string
 	// setup declares the flags on fs and returns the function that runs the
-	// command with the positional arguments once the flags are parsed.
-	setup func(fs *pflag.FlagSet) func(ctx context.Context, args []string, s streams) int
+	// command with the positional arguments once the flags are parsed. The
+	// function returns an error rather than printing it: Main.Run maps
+	// errors to messages and exit codes in one place (see exitCode).
+	setup func(fs *pflag.FlagSet) func(ctx context.Context, args []string, s streams) error
 }
 
 // commands lists every subcommand, in the order help shows them.
@@ -32,59 +34,67 @@ func commands() []*command {
 		emulatorCommand(),
 		loginCommand(),
 		logoutCommand(),
+		whoamiCommand(),
 		typesCommand(),
 		versionCommand(),
 	}
 }
 
-func dispatch(ctx context.Context, cmds []*command, args []string, s streams) int {
+// Main is the program: its commands and its standard streams.
+type Main struct {
+	cmds []*command
+	s    streams
+}
+
+// Run executes the command line args and returns the process exit code:
+// 0, 1 for a script or API error, 2 for a bad command line, 130 when
+// interrupted (see exitCode).
+func (m *Main) Run(ctx context.Context, args []string) int {
+	name, err := m.dispatch(ctx, args)
+	return exitCode(m.s.stderr, name, err)
+}
+
+// dispatch runs the command args name; it returns the command's name ("" when
+// there is none) and its error.
+func (m *Main) dispatch(ctx context.Context, args []string) (string, error) {
 	if len(args) == 0 {
-		topUsage(s.stderr, cmds)
-		return exitUsage
+		return "", &usageError{more: m.topUsage()}
 	}
 	name, rest := args[0], args[1:]
 	switch name {
 	case "help", "-h", "--help":
 		if len(rest) == 0 {
-			topUsage(s.stdout, cmds)
-			return exitOK
+			io.WriteString(m.s.stdout, m.topUsage())
+			return "", nil
 		}
-		c := find(cmds, rest[0])
+		c := m.find(rest[0])
 		if c == nil {
-			fmt.Fprintf(s.stderr, "clickscript: unknown command %q\n\n", rest[0])
-			topUsage(s.stderr, cmds)
-			return exitUsage
+			return "", &usageError{msg: fmt.Sprintf("unknown command %q", rest[0]), more: "\n" + m.topUsage()}
 		}
-		fs, _ := c.flags(s.stdout)
+		fs, _ := c.flags(m.s.stdout)
 		fs.Usage()
-		return exitOK
+		return c.name, nil
 	}
-	c := find(cmds, name)
+	c := m.find(name)
 	if c == nil {
-		fmt.Fprintf(s.stderr, "clickscript: unknown command %q\n\n", name)
-		topUsage(s.stderr, cmds)
-		return exitUsage
+		return "", &usageError{msg: fmt.Sprintf("unknown command %q", name), more: "\n" + m.topUsage()}
 	}
-	// Usage goes to stdout when asked for with --help, to stderr after a
-	// bad flag: pflag prints it before saying which, so buffer it.
+	// Usage goes to stdout when asked for with --help; pflag prints it
+	// as it parses, so buffer it.
 	var usage bytes.Buffer
 	fs, runFn := c.flags(&usage)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			s.stdout.Write(usage.Bytes())
-			return exitOK
+			m.s.stdout.Write(usage.Bytes())
+			return c.name, nil
 		}
-		fmt.Fprintf(s.stderr, "clickscript %s: %v\n", c.name, err)
-		usage.Reset()
-		fs.Usage()
-		s.stderr.Write(usage.Bytes())
-		return exitUsage
+		return c.name, &usageError{msg: flagProblem(fs, err)}
 	}
-	return runFn(ctx, fs.Args(), s)
+	return c.name, runFn(ctx, fs.Args(), m.s)
 }
 
 // flags builds the command's flag set, printing usage to w.
-func (c *command) flags(w io.Writer) (*pflag.FlagSet, func(context.Context, []string, streams) int) {
+func (c *command) flags(w io.Writer) (*pflag.FlagSet, func(context.Context, []string, streams) error) {
 	fs := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
 	fs.SetOutput(w)
 	fs.SortFlags = false
@@ -101,8 +111,8 @@ func (c *command) flags(w io.Writer) (*pflag.FlagSet, func(context.Context, []st
 	return fs, runFn
 }
 
-func find(cmds []*command, name string) *command {
-	for _, c := range cmds {
+func (m *Main) find(name string) *command {
+	for _, c := range m.cmds {
 		if c.name == name {
 			return c
 		}
@@ -110,16 +120,77 @@ func find(cmds []*command, name string) *command {
 	return nil
 }
 
-func topUsage(w io.Writer, cmds []*command) {
-	fmt.Fprintf(w, "clickscript: Lua scripts for the Amove desktop agent's Click API\n\nUsage:\n")
-	for _, c := range cmds {
-		fmt.Fprintf(w, "  clickscript %-9s %s\n", c.name, c.summary)
+func (m *Main) topUsage() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "clickscript: Lua scripts for the Amove desktop agent's Click API\n\nUsage:\n")
+	indent := strings.Repeat(" ", len("  clickscript 123456789 ")) // under the summary's first line
+	for _, c := range m.cmds {
+		summary := strings.ReplaceAll(c.summary, "\n", "\n"+indent)
+		fmt.Fprintf(&b, "  clickscript %-9s %s\n", c.name, summary)
 	}
-	fmt.Fprintf(w, "\nRun 'clickscript help COMMAND' or 'clickscript COMMAND --help' for a command's flags and an example.\n")
+	fmt.Fprintf(&b, "\nRun 'clickscript help COMMAND' or 'clickscript COMMAND --help' for a command's flags and an example.\n")
+	return b.String()
 }
 
-// usageError prints a usage problem of command name and returns exitUsage.
-func usageError(s streams, name, format string, a ...any) int {
-	fmt.Fprintf(s.stderr, "clickscript %s: %s\nRun 'clickscript %s --help' for usage.\n", name, fmt.Sprintf(format, a...), name)
-	return exitUsage
+// flagProblem describes a flag parsing error; an unknown flag comes with
+// the nearest one the command has, when one is near.
+func flagProblem(fs *pflag.FlagSet, err error) string {
+	var ne *pflag.NotExistError
+	if !errors.As(err, &ne) || ne.GetSpecifiedName() == "" {
+		return err.Error()
+	}
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	if near := nearest(ne.GetSpecifiedName(), names); near != "" {
+		return fmt.Sprintf("%v (did you mean --%s?)", err, near)
+	}
+	return err.Error()
+}
+
+// nearest returns the name in names closest to typed by edit distance,
+// if it is close enough to be a slip (at most a third of the letters,
+// and at least one, wrong), or else the one name typed begins; "" if none
+// is.
+func nearest(typed string, names []string) string {
+	best, bestDist := "", max(1, len(typed)/3)+1
+	for _, n := range names {
+		if d := editDistance(typed, n); d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	if best != "" {
+		return best
+	}
+	var prefixed []string
+	for _, n := range names {
+		if strings.HasPrefix(n, typed) {
+			prefixed = append(prefixed, n)
+		}
+	}
+	if len(prefixed) == 1 {
+		return prefixed[0]
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes (flag
+// names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

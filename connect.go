@@ -16,9 +16,11 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/clickapi/cassette"
 	"github.com/clickscript/clickscript/emulator"
+	"github.com/clickscript/clickscript/engine"
 )
 
 // connFlags are the connection and run flags that run, watch and repl share.
@@ -68,6 +70,31 @@ type session struct {
 	// pageSize is the default page size of listings that the profile
 	// asks for; 0: the agent's default.
 	pageSize int
+	// What the flags (and the profile) say about writes and requests.
+	dryRun      bool
+	concurrency int
+	sequential  bool // one request at a time, for a recording
+}
+
+// engineOptions are the options of every Lua state that run, watch and
+// repl make: built in this one place, so that the three cannot drift.
+// files holds the open record files (nil: none); lim the script's limits.
+func (s *session) engineOptions(stdout, stderr io.Writer, files *bulkFiles, lim limits) engine.Options {
+	o := engine.Options{
+		Options: bindings.Options{
+			Client: s.client, Logger: s.log, DryRun: s.dryRun,
+			Concurrency: s.concurrency, PageSize: s.pageSize,
+			// A recording is made one request at a time, so that it
+			// is byte-stable and replays in order.
+			Sequential: s.sequential,
+			Progress:   progressFor(stderr, s.log),
+		},
+		Stdout: stdout, MaxMemory: lim.maxMemory, Sandbox: lim.sandbox,
+	}
+	if files != nil {
+		o.Audit, o.Journal, o.Results = files.audit, files.journal, files.results
+	}
+	return o
 }
 
 // close ends the session: it saves the recording, or, after a replay,
@@ -205,6 +232,7 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		sess.recorder.AddToken(token)
 		transport = sess.recorder
 	}
+	sess.dryRun, sess.concurrency, sess.sequential = c.dryRun, c.concurrency, c.record != ""
 	maxResponse, err := c.maxResponseBytes()
 	if err != nil {
 		sess.stop()

@@ -16,7 +16,24 @@ type limitFlags struct {
 
 func (l *limitFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&l.maxMemory, "max-memory", "", "stop the script when the heap passes this size (e.g. 256MiB, 1GiB)")
-	fs.BoolVar(&l.sandbox, "sandbox", false, "disable os.execute, io.popen, loadlib, dofile/loadfile and file writes (for scripts you do not fully trust)")
+	l.registerSandbox(fs)
+}
+
+// registerSandbox registers --sandbox alone.
+func (l *limitFlags) registerSandbox(fs *pflag.FlagSet) {
+	fs.BoolVar(&l.sandbox, "sandbox", false, "disable os.execute, io.popen, loadlib, dofile/loadfile, os.exit and file writes; reading stays (for scripts you do not fully trust)")
+}
+
+// limits bound a script run (the zero value: no bound).
+type limits struct {
+	maxMemory int64 // bytes; 0: no limit
+	sandbox   bool
+}
+
+// limits returns the limits the flags set.
+func (l *limitFlags) limits() (limits, error) {
+	n, err := l.bytes()
+	return limits{maxMemory: n, sandbox: l.sandbox}, err
 }
 
 // bytes returns --max-memory in bytes (0: no limit).

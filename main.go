@@ -30,14 +30,6 @@ func tuneGC() {
 	}
 }
 
-// Exit codes.
-const (
-	exitOK          = 0
-	exitError       = 1 // a script or API error
-	exitUsage       = 2 // a bad command line
-	exitInterrupted = 130
-)
-
 // streams are a command's standard input and outputs.
 type streams struct {
 	stdin          io.Reader
@@ -46,5 +38,6 @@ type streams struct {
 
 // run executes the command line args and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return dispatch(ctx, commands(), args, streams{stdin, stdout, stderr})
+	m := &Main{cmds: commands(), s: streams{stdin, stdout, stderr}}
+	return m.Run(ctx, args)
 }

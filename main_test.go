@@ -35,11 +35,14 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_STATE_HOME", env.WorkDir+"/.state")
 			env.Setenv("CLICK_URL", "")
 			env.Setenv("CLICK_TOKEN", "")
+			env.Values[bgKey{}] = &bgProcs{procs: map[string]*bgProc{}}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emulator": cmdStartEmulator,
-			"sleep":    cmdSleep,
+			"emulator":  cmdStartEmulator,
+			"spawn":     cmdSpawn,
+			"waitfor":   cmdWaitFor,
+			"interrupt": cmdInterrupt,
 		},
 	})
 }
@@ -67,14 +70,4 @@ func cmdStartEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	ts.Setenv("CLICK_URL", "http://"+ln.Addr().String())
 	ts.Setenv("CLICK_TOKEN", em.Token())
-}
-
-// cmdSleep pauses the script: sleep DURATION.
-func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: sleep DURATION")
-	}
-	d, err := time.ParseDuration(args[0])
-	ts.Check(err)
-	time.Sleep(d)
 }

@@ -8,13 +8,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/watch"
 )
 
 // watchSaves is how many saves watchLatency times.
 const watchSaves = 100
 
-// watchLatency times save -> run start in watch mode: an engine.Watcher
+// watchLatency times save -> run start in watch mode: a watch.Watcher
 // in process, with the default debounce, watching one file; each sample is
 // the time from the end of a write (os.WriteFile) to the run function being
 // entered. The debounce is part of it by design, so the goal is a p95
@@ -28,8 +28,8 @@ func watchLatency(e *env) error {
 	if err := os.WriteFile(file, []byte("username\n"), 0o644); err != nil {
 		return err
 	}
-	debounce := engine.DefaultDebounce
-	w, err := engine.NewWatcher(engine.WatchOptions{Patterns: []string{file}, Debounce: debounce})
+	debounce := watch.DefaultDebounce
+	w, err := watch.New(watch.Options{Patterns: []string{file}, Debounce: debounce})
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func watchLatency(e *env) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		errc <- w.Run(ctx, func(context.Context, engine.Event) error {
+		errc <- w.Run(ctx, func(context.Context, watch.Event) error {
 			entered <- time.Now()
 			return nil
 		})

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -78,7 +79,13 @@ type Func struct {
 	Returns string // LuaLS type of the result, "" for none
 	Summary string
 	impl    func(m *module, L *lua.LState) int
+	// value, for a constant of the module rather than a function, gives
+	// its value; Returns is then its type.
+	value func(m *module) lua.LValue
 }
+
+// IsValue says whether f is a constant of its module, not a function.
+func (f Func) IsValue() bool { return f.value != nil }
 
 // Param is one parameter of a Func, in LuaLS terms.
 type Param struct {
@@ -87,7 +94,7 @@ type Param struct {
 
 // Funcs returns the functions of every module, in registration order.
 func Funcs() []Func {
-	return append(usergroupFuncs(), userFuncs()...)
+	return slices.Concat(usergroupFuncs(), userFuncs(), runFuncs())
 }
 
 // Open registers the usergroup and user modules in L: as preloaded modules
@@ -113,15 +120,24 @@ func Open(L *lua.LState, opts Options) {
 	registerErrorType(L)
 	registerIterator(L)
 	byModule := map[string]map[string]lua.LGFunction{}
+	values := map[string]map[string]lua.LValue{}
 	for _, f := range Funcs() {
 		if byModule[f.Module] == nil {
 			byModule[f.Module] = map[string]lua.LGFunction{}
+			values[f.Module] = map[string]lua.LValue{}
+		}
+		if f.value != nil {
+			values[f.Module][f.Name] = f.value(m)
+			continue
 		}
 		impl := f.impl
 		byModule[f.Module][f.Name] = func(L *lua.LState) int { return impl(m, L) }
 	}
 	for name, fns := range byModule {
 		mod := L.SetFuncs(L.NewTable(), fns)
+		for k, v := range values[name] {
+			mod.RawSetString(k, v)
+		}
 		L.PreloadModule(name, func(L *lua.LState) int {
 			L.Push(mod)
 			return 1

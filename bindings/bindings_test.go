@@ -190,7 +190,7 @@ func TestArgumentErrors(t *testing.T) {
 		`usergroup.list("x")`:                                                       "usergroup.list: bad argument #1 (table expected, got string)",
 		`usergroup.list{nmae = "x"}`:                                                `usergroup.list: unknown option "nmae" (known: name, sortfield, descending, pagesize)`,
 		`usergroup.list{pagesize = 0.5}`:                                            `usergroup.list: option "pagesize": integer expected, got 0.5`,
-		`usergroup.list{pagesize = 100000}`:                                         `usergroup.list: option "pagesize": 100000 is not between 1 and 1000`,
+		`usergroup.list{pagesize = 100000}`:                                         `usergroup.list: option "pagesize": 100000 is not between 1 and 500`,
 		`usergroup.list{descending = "yes"}`:                                        `usergroup.list: option "descending": boolean expected, got string`,
 		`usergroup.list_details(1)`:                                                 "usergroup.list_details: bad argument #1 (table expected, got number)",
 		`usergroup.find()`:                                                          "usergroup.find: bad argument #1 (non-empty string expected, got no value)",
@@ -221,7 +221,7 @@ func TestArgumentErrors(t *testing.T) {
 		`usergroup.sync("Design Team", {"a@x", "A@x"})`:                            "desired[2]: A@x repeats desired[1]",
 		`usergroup.sync("Design Team", {}, {add_only = true, remove_only = true})`: `options "add_only" and "remove_only" exclude each other`,
 		`usergroup.sync("Design Team", {}, {max_remove = "lots"})`:                 `option "max_remove": "lots" is neither a count nor a percentage`,
-		`user.list{name = "x"}`:                                                    `user.list: unknown option "name" (known: username, sortfield, descending, pagesize)`,
+		`user.list{name = "x"}`:                                                    `user.list: unknown option "name" (known: username, sortfield, descending, pagesize, userStatus, userType, status, type)`,
 		`local it = usergroup.list{} it.count()`:                                   "count: call it as a method, with a colon: it:count()",
 	}
 	for src, want := range tests {

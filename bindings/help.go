@@ -12,6 +12,9 @@ func (f Func) FullName() string {
 // ListIterator<UserGroup>". An optional parameter (a type ending in "?")
 // is written "name?: Type".
 func (f Func) Signature() string {
+	if f.IsValue() {
+		return f.FullName() + ": " + f.Returns
+	}
 	var b strings.Builder
 	b.WriteString(f.FullName())
 	b.WriteByte('(')

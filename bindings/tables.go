@@ -84,11 +84,7 @@ func detailsTable(L *lua.LState, g *clickapi.UserGroupWithDetails) *lua.LTable {
 		p := &g.ProjectsData[i]
 		row := L.CreateTable(0, 2)
 		if p.Project != nil {
-			pt := L.CreateTable(0, 3)
-			pt.RawSetString("id", lua.LString(p.Project.ID))
-			pt.RawSetString("name", lua.LString(p.Project.Name))
-			pt.RawSetString("description", lua.LString(p.Project.Description))
-			row.RawSetString("project", pt)
+			row.RawSetString("project", projectTable(L, p.Project))
 		}
 		if p.Permission != nil {
 			row.RawSetString("permission", permissionTable(L, p.Permission))
@@ -101,11 +97,7 @@ func detailsTable(L *lua.LState, g *clickapi.UserGroupWithDetails) *lua.LTable {
 		d := &g.DrivesData[i]
 		row := L.CreateTable(0, 2)
 		if d.SharedCloudDrive != nil {
-			dt := L.CreateTable(0, 3)
-			dt.RawSetString("id", lua.LString(d.SharedCloudDrive.ID))
-			dt.RawSetString("name", lua.LString(d.SharedCloudDrive.Name))
-			dt.RawSetString("provider", lua.LString(d.SharedCloudDrive.Provider))
-			row.RawSetString("sharedCloudDrive", dt)
+			row.RawSetString("sharedCloudDrive", driveTable(L, d.SharedCloudDrive))
 		}
 		if d.Permission != nil {
 			row.RawSetString("permission", permissionTable(L, d.Permission))
@@ -116,11 +108,17 @@ func detailsTable(L *lua.LState, g *clickapi.UserGroupWithDetails) *lua.LTable {
 	return t
 }
 
+// permissionTable converts a permission record; the ids that do not apply
+// to its kind are left out.
 func permissionTable(L *lua.LState, p *clickapi.Permission) *lua.LTable {
 	t := L.CreateTable(0, 4)
 	t.RawSetString("id", lua.LString(p.ID))
-	t.RawSetString("read", lua.LBool(p.Read))
-	t.RawSetString("write", lua.LBool(p.Write))
-	t.RawSetString("admin", lua.LBool(p.Admin))
+	for _, kv := range [][2]string{{"userId", p.UserID}, {"userGroupId", p.UserGroupID},
+		{"projectId", p.ProjectID}, {"sharedCloudDriveId", p.SharedCloudDriveID}} {
+		if kv[1] != "" {
+			t.RawSetString(kv[0], lua.LString(kv[1]))
+		}
+	}
+	t.RawSetString("permissionType", lua.LNumber(p.PermissionType))
 	return t
 }

@@ -58,13 +58,13 @@ func usergroupFuncs() []Func {
 			Returns: "boolean",
 			Summary: "Removes one user-to-group assignment."},
 		{Module: "usergroup", Name: "import", impl: (*module).importUsers,
-			Params: []Param{{"relations", "UserUserGroupRelation[]", "{{user={username=, firstName=, lastName=}, userGroups={{id=}|{name=}}}, ...}"},
-				{"opts", "BulkOptions?", "{batch=}"}},
+			Params: []Param{{"relations", "UserUserGroupRelation[]", "{{user={username=, email=, userType=, firstName=, lastName=}, userGroups={{id=}|{name=}}}, ...}"},
+				{"opts", "ImportOptions?", "{batch=, create_groups=}"}},
 			Returns: "BulkResult",
 			Summary: "Maps users, created when missing, to groups in concurrent batches; validated whole before the first write."},
 		{Module: "usergroup", Name: "import_csv", impl: (*module).importCSV,
-			Params: []Param{{"path", "string", "CSV with a header row: username, firstName, lastName, group (a group name or id)"},
-				{"opts", "BulkOptions?", "{batch=}"}},
+			Params: []Param{{"path", "string", "CSV with a header row: username and group (a group name or id), optionally email, userType, firstName, lastName"},
+				{"opts", "ImportOptions?", "{batch=, create_groups=}"}},
 			Returns: "BulkResult",
 			Summary: "Imports memberships from a CSV file; every row is checked first and bad rows are named by file and line."},
 		{Module: "usergroup", Name: "sync", impl: (*module).sync,
@@ -79,14 +79,19 @@ func usergroupFuncs() []Func {
 // listOptions reads a list's options table (argument n); filter is the
 // endpoint's filter key, "name" or "username".
 func (m *module) listOptions(a args, n int, filter string) clickapi.ListOptions {
-	f := a.fields(a.table(n, true), "option", filter, "sortfield", "descending", "pagesize")
+	return m.listOptionsFrom(a, a.fields(a.table(n, true), "option", filter, "sortfield", "descending", "pagesize"), filter)
+}
+
+// listOptionsFrom reads the paging, sort and filter options of f, whose
+// keys the caller checked.
+func (m *module) listOptionsFrom(a args, f fields, filter string) clickapi.ListOptions {
 	o := clickapi.ListOptions{
 		SortField:  f.str("sortfield", false),
 		Descending: f.boolean("descending", false, false),
 		PageSize:   f.integer("pagesize", 0),
 	}
-	if o.PageSize < 0 || o.PageSize > clickapi.MaxPageSize {
-		a.errorf("option \"pagesize\": %d is not between 1 and %d", o.PageSize, clickapi.MaxPageSize)
+	if o.PageSize < 0 || o.PageSize > clickapi.MaxRequestPageSize {
+		a.errorf("option \"pagesize\": %d is not between 1 and %d", o.PageSize, clickapi.MaxRequestPageSize)
 	}
 	if o.PageSize == 0 {
 		o.PageSize = m.pageSize
@@ -188,18 +193,24 @@ func (m *module) insert(L *lua.LState) int {
 		L.Push(groupTable(L, &clickapi.UserGroup{ID: DryRunID, Name: g.Name, Description: g.Description, Active: g.Active}))
 		return 1
 	}
-	start := time.Now()
-	created, err := m.insertOnce(L, g)
-	e := m.auditEntry(a.fn, "POST "+clickapi.RouteInsertGroup, 1, start, err)
-	if err == nil {
-		e.Group = created.ID
-	}
-	m.appendAudit(e)
+	created, err := m.insertAudited(L, a.fn, g)
 	if err != nil {
 		raise(L, a.fn, err)
 	}
 	L.Push(groupTable(L, created))
 	return 1
+}
+
+// insertAudited inserts g with insertOnce and appends the audit entry of op.
+func (m *module) insertAudited(L *lua.LState, op string, g clickapi.NewUserGroup) (*clickapi.UserGroup, error) {
+	start := time.Now()
+	created, err := m.insertOnce(L, g)
+	e := m.auditEntry(op, "POST "+clickapi.RouteInsertGroup, 1, start, err)
+	if err == nil {
+		e.Group = created.ID
+	}
+	m.appendAudit(e)
+	return created, err
 }
 
 // insertAttempts bounds how often insertOnce sends an insert whose

@@ -24,7 +24,7 @@ type Options struct {
 	Token      string        // the session or API token; sent as the token query parameter
 	HTTPClient *http.Client  // nil: a client with keep-alive sized for concurrent batches
 	Retry      RetryPolicy   // zero value: DefaultRetryPolicy
-	Timeout    time.Duration // per attempt; 0: 60s
+	Timeout    time.Duration // per attempt; 0: DefaultTimeout (import: 4 times as long)
 	Logger     *slog.Logger  // nil: no logging; request lines are logged at debug level, scrubbed
 	// Relogin, when set, is called after a 401 to get a new token (see
 	// relogin.go): the client then uses it and resends the request once.
@@ -57,7 +57,8 @@ type Client struct {
 	timeout time.Duration
 	log     *slog.Logger
 	token   atomic.Pointer[string]
-	relogin *relogin // nil without Options.Relogin
+	relogin *relogin  // nil without Options.Relogin
+	secrets secretSet // API token values seen; scrubbed like the token (secrets.go)
 	limiter *Limiter
 	seq     bool
 	maxBody int64
@@ -105,7 +106,7 @@ func New(opts Options) (*Client, error) {
 		c.maxBody = DefaultMaxResponse
 	}
 	if c.timeout <= 0 {
-		c.timeout = 60 * time.Second
+		c.timeout = DefaultTimeout
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -148,6 +149,10 @@ type call struct {
 	body       any  // marshalled as JSON when not nil
 	idempotent bool // safe to resend after it may have reached the agent
 	public     bool // sent without a token
+	// deletes: a NOT_FOUND answer to a resend, after an earlier attempt
+	// may have landed, means that attempt did the job (I11).
+	deletes bool
+	slow    bool // may take long (import): the timeout is ImportTimeout/DefaultTimeout times longer
 }
 
 func (r call) endpoint() string { return r.method + " " + r.route }
@@ -161,7 +166,7 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	if err != nil && !r.public && c.relogin != nil && errors.Is(err, ErrUnauthorized) {
 		err = c.resendAfterLogin(ctx, r, token, out, err)
 	}
-	return redactError(err, token)
+	return c.redactSecrets(redactError(err, token))
 }
 
 func (c *Client) send(ctx context.Context, r call, token string, out any) error {
@@ -182,6 +187,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 	u.RawQuery = q.Encode()
 	target := u.String()
 
+	maybeApplied := false // an earlier attempt may have reached the agent
 	for attempt := 1; ; attempt++ {
 		permit, err := c.limiter.Acquire(ctx)
 		if err != nil {
@@ -191,6 +197,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		resp, sent, err := c.attempt(ctx, r, target, payload)
 		if err != nil {
 			permit.Release(Neutral, 0)
+			maybeApplied = maybeApplied || sent
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
 			}
@@ -217,7 +224,13 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			var e *APIError
 			errors.As(apiErr, &e)
 			permit.Release(outcome(e.Status), e.RetryAfter)
-			if r.idempotent && retryableStatus(r.method, e.Status) && attempt < c.retry.MaxAttempts {
+			if r.deletes && maybeApplied && e.Type == CodeNotFound && NotFoundAfterResendIsDone {
+				c.log.LogAttrs(ctx, slog.LevelDebug, "NOT_FOUND on a resend: an earlier attempt deleted it",
+					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
+				return nil
+			}
+			if r.idempotent && retryableStatus(e.Status) && attempt < c.retry.MaxAttempts {
+				maybeApplied = true
 				if err := c.retry.sleep(ctx, attempt, e.RetryAfter); err != nil {
 					return fmt.Errorf("%s: %w", r.endpoint(), err)
 				}
@@ -239,6 +252,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			// A body cut short or garbled on the way (a dropped connection,
 			// a proxy) is worth another try when resending is safe; one
 			// that parses but breaks the contract is not.
+			maybeApplied = true
 			if r.idempotent && attempt < c.retry.MaxAttempts && !errors.As(err, &bad) {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "bad response body", slog.String("endpoint", r.endpoint()),
 					slog.Int("attempt", attempt), slog.String("error", RedactToken(err.Error(), token)))
@@ -314,7 +328,11 @@ func (c *Client) tooLarge(size int64) error {
 // reached the agent: false only when the request headers were never
 // written, which is what makes a non-idempotent retry safe.
 func (c *Client) attempt(ctx context.Context, r call, target string, payload []byte) (resp *http.Response, sent bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	timeout := c.timeout
+	if r.slow {
+		timeout = c.timeout * (ImportTimeout / DefaultTimeout)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	var wrote atomic.Bool
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
 	var body io.Reader
@@ -334,7 +352,7 @@ func (c *Client) attempt(ctx context.Context, r call, target string, payload []b
 	if err != nil {
 		cancel()
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
-			err = fmt.Errorf("no answer within %s: %w", c.timeout, err)
+			err = fmt.Errorf("no answer within %s: %w", timeout, err)
 		}
 		return nil, wrote.Load(), err
 	}

@@ -21,12 +21,19 @@ const (
 	bucketDrives   = "drives"
 	bucketMeta     = "meta"
 	metaKey        = "state"
-	dbVersion      = 1
+	dbVersion      = 2 // 2: permission records and API tokens in buckets of their own
+)
+
+// Buckets of the permission records (in their API shape) and API tokens.
+const (
+	bucketPermissions = "permissions"
+	bucketAPITokens   = "apitokens"
 )
 
 // bucketNames lists every bucket in load order.
 func bucketNames() []string {
-	return []string{bucketGroups, bucketUsers, bucketMembers, bucketProjects, bucketDrives, bucketMeta}
+	return []string{bucketGroups, bucketUsers, bucketMembers, bucketProjects, bucketDrives,
+		bucketPermissions, bucketAPITokens, bucketMeta}
 }
 
 // metaRecord is the file's bookkeeping: the format version, whether the
@@ -124,19 +131,22 @@ func loadDB(db *bolt.DB, s *store) (bool, error) {
 			if err != nil {
 				return err
 			}
-			s.addProject(p)
+			s.projects[p.id] = p
 			return nil
 		}); err != nil {
 			return err
 		}
-		return loadBucket(tx, bucketDrives, func(r driveRecord) error {
+		if err := loadBucket(tx, bucketDrives, func(r driveRecord) error {
 			d, err := r.drive()
 			if err != nil {
 				return err
 			}
-			s.addDrive(d)
+			s.drives[d.id] = d
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		return loadAccess(tx, s)
 	})
 	if err != nil {
 		return false, fmt.Errorf("load %s: %w", db.Path(), err)
@@ -226,6 +236,9 @@ func saveWrite(db *bolt.DB, w *write) error {
 				return fmt.Errorf("memberships: delete %s: %w", m.id, err)
 			}
 		}
+		if err := w.access.save(tx); err != nil {
+			return err
+		}
 		return putMeta(tx, w.c)
 	})
 	if err != nil {
@@ -252,6 +265,8 @@ func saveAll(db *bolt.DB, s *store) error {
 	all = appendSorted(all, bucketMembers, s.members, func(m *member) any { return m.record() })
 	all = appendSorted(all, bucketProjects, s.projects, func(p *project) any { return p.record() })
 	all = appendSorted(all, bucketDrives, s.drives, func(d *drive) any { return d.record() })
+	all = appendSorted(all, bucketPermissions, s.access.perms, func(p *perm) any { return p.model() })
+	all = appendSorted(all, bucketAPITokens, s.access.tokens, func(t *apiToken) any { return t.record() })
 
 	for start := 0; start < len(all) || start == 0; start += seedBatch {
 		batch := all[start:min(start+seedBatch, len(all))]

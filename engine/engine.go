@@ -1,7 +1,10 @@
-// Package engine runs Lua scripts: a fresh gopher-lua state per run with
-// clickscript's modules preloaded and set as globals, the script's
-// arguments in `arg`, and the run bound to a context so that Ctrl-C and
-// timeouts stop it and its requests.
+// Package engine runs Lua scripts, and does only that: it owns a Lua
+// state's lifecycle, a fresh gopher-lua state per run with clickscript's
+// modules preloaded and set as globals, the script's arguments in `arg`,
+// the limits and the sandbox, the errors, and the run bound to a context
+// so that Ctrl-C and timeouts stop it and its requests. Package watch
+// re-runs scripts on file changes and package repl keeps one state for a
+// prompt; both build on it.
 package engine
 
 import (
@@ -16,35 +19,27 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/bindings"
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/stdlib"
 )
 
-// Options configures the runs of an engine.
+// Options configures the runs of an engine. The bindings' options (client,
+// logger, dry run, bulk and paging settings, record files) are embedded as
+// they are: the engine passes them on to every state it makes.
 type Options struct {
-	Client      *clickapi.Client                             // the API the bindings talk to
-	Stdout      io.Writer                                    // where print and io.write go; nil: os.Stdout
-	Logger      *slog.Logger                                 // the log module, dry-run plans, progress; nil: discarded
-	DryRun      bool                                         // writes are logged, not sent
-	Concurrency int                                          // batches in flight for bulk writes; 0: the bindings' default
-	BatchSize   int                                          // items per bulk request; 0: the bindings' default
-	PageSize    int                                          // page size of listings that set none; 0: the agent's default
-	Sequential  bool                                         // one request at a time, in a fixed order (for recordings)
-	Audit       *audit.Log                                   // append one line per write call; nil: none
-	Journal     *audit.Journal                               // skip and record applied bulk batches; nil: none
-	Results     *audit.Results                               // one row per bulk input row; nil: none
-	Progress    func(op string, total int) bindings.Progress // bulk progress; nil: none
+	bindings.Options
+	Stdout io.Writer // where print and io.write go; nil: os.Stdout
 	// MaxMemory, when above 0, stops a run whose process heap passes this
 	// many bytes (the error wraps ErrInterrupted and ErrMemoryLimit).
 	MaxMemory int64
 	// Sandbox disables what reaches outside the API: running programs,
-	// loading code from files, writing files (see sandbox).
+	// loading code from files, writing files, ending the process (see
+	// policy). Reading files works as without it.
 	Sandbox bool
-	// Setup, if set, runs on each fresh state after the modules are
-	// opened: watch mode adds its `event` table here.
-	Setup func(L *lua.LState)
+	// Globals are set in each fresh state after the modules are opened,
+	// converted by stdlib.ToLua (so they must be values it converts):
+	// watch mode sets `event` here.
+	Globals map[string]any
 }
 
 // Script is a Lua chunk to run and the name it goes by in messages.
@@ -104,23 +99,21 @@ func (e *Engine) Run(ctx context.Context, script Script, args []string) error {
 	return e.Exec(ctx, L, script, args)
 }
 
-// NewState returns a fresh Lua state bound to ctx, with every module open.
-// The caller closes it. Run uses it; the REPL keeps one for a session.
+// Options returns the options the engine runs with, defaults filled in.
+func (e *Engine) Options() Options { return e.opts }
+
+// NewState returns a fresh Lua state bound to ctx, with every module open
+// under the engine's policy (see policy). The caller closes it. Run uses
+// it; the REPL keeps one for a session.
 func (e *Engine) NewState(ctx context.Context) *lua.LState {
-	L := lua.NewState(lua.Options{CallStackSize: 200, MinimizeStackMemory: true})
+	L := lua.NewState(lua.Options{CallStackSize: 200, MinimizeStackMemory: true, SkipOpenLibs: true})
 	L.SetContext(ctx)
-	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger})
-	bindings.Open(L, bindings.Options{
-		Client: e.opts.Client, Logger: e.opts.Logger, DryRun: e.opts.DryRun,
-		Concurrency: e.opts.Concurrency, BatchSize: e.opts.BatchSize, PageSize: e.opts.PageSize, Sequential: e.opts.Sequential,
-		Audit: e.opts.Audit, Journal: e.opts.Journal, Results: e.opts.Results, Progress: e.opts.Progress,
-	})
-	e.redirectOutput(L)
-	if e.opts.Sandbox {
-		sandbox(L)
-	}
-	if e.opts.Setup != nil {
-		e.opts.Setup(L)
+	openLibs(L, policy{sandbox: e.opts.Sandbox, stdout: e.opts.Stdout})
+	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger, Sandbox: e.opts.Sandbox})
+	// The bindings reach only the API: they need no policy.
+	bindings.Open(L, e.opts.Options)
+	for name, v := range e.opts.Globals {
+		L.SetGlobal(name, stdlib.ToLua(L, v))
 	}
 	return L
 }
@@ -128,11 +121,11 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 // Exec compiles and runs script in L with args as `arg` and as the
 // chunk's `...`.
 func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []string) error {
-	fn, err := L.Load(strings.NewReader(stripShebang(script.Source)), script.Name)
+	fn, err := L.Load(strings.NewReader(prepareSource(script.Source)), script.Name)
 	if err != nil {
-		return syntaxError(script.Name, err)
+		return CompileError(script.Name, err)
 	}
-	L.SetGlobal("arg", argTable(L, script.Name, args))
+	SetArgs(L, script.Name, args)
 	L.Push(fn)
 	for _, a := range args {
 		L.Push(lua.LString(a))
@@ -141,73 +134,41 @@ func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
 		}
-		return runtimeError(L, script.Name, err)
+		return CallError(L, script.Name, err)
 	}
 	return nil
 }
 
-// argTable builds `arg` as the standalone lua interpreter does: arg[0] is
-// the script, arg[1..n] its arguments, arg[-1] the program.
-func argTable(L *lua.LState, name string, args []string) *lua.LTable {
+// SetArgs sets the global `arg` as the standalone lua interpreter does:
+// arg[0] is the script's name, arg[1..n] its arguments, arg[-1] the
+// program.
+func SetArgs(L *lua.LState, name string, args []string) {
 	t := L.CreateTable(len(args), 2)
 	t.RawSetInt(-1, lua.LString("clickscript"))
 	t.RawSetInt(0, lua.LString(name))
 	for i, a := range args {
 		t.RawSetInt(i+1, lua.LString(a))
 	}
-	return t
+	L.SetGlobal("arg", t)
 }
 
-// stripShebang blanks a leading "#!" line (keeping line numbers), so that
-// scripts can be made executable.
-func stripShebang(src string) string {
-	if strings.HasPrefix(src, "#!") {
+// byteOrderMark is UTF-8's byte-order mark, which editors on Windows put
+// at the start of a file.
+const byteOrderMark = "\uFEFF"
+
+// prepareSource drops a leading UTF-8 byte-order mark, as the standard Lua
+// loader does, and empties a first line that starts with "#" (keeping line
+// numbers), as the standalone interpreter does, so that scripts can be
+// made executable ("#!/usr/bin/env clickscript run").
+func prepareSource(src string) string {
+	src = strings.TrimPrefix(src, byteOrderMark)
+	if strings.HasPrefix(src, "#") {
 		if i := strings.IndexByte(src, '\n'); i >= 0 {
-			return "--" + src[2:i] + src[i:]
+			return src[i:]
 		}
 		return ""
 	}
 	return src
-}
-
-// redirectOutput points print and io.write at Options.Stdout.
-func (e *Engine) redirectOutput(L *lua.LState) {
-	w := e.opts.Stdout
-	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
-		n := L.GetTop()
-		var b []byte
-		for i := 1; i <= n; i++ {
-			if i > 1 {
-				b = append(b, '\t')
-			}
-			b = append(b, L.ToStringMeta(L.Get(i)).String()...)
-		}
-		b = append(b, '\n')
-		if _, err := w.Write(b); err != nil {
-			L.RaiseError("print: %v", err)
-		}
-		return 0
-	}))
-	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
-		io.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
-			n := L.GetTop()
-			var b []byte
-			for i := 1; i <= n; i++ {
-				switch v := L.Get(i).(type) {
-				case lua.LString:
-					b = append(b, v...)
-				case lua.LNumber:
-					b = append(b, v.String()...)
-				default:
-					L.ArgError(i, "string or number expected, got "+v.Type().String())
-				}
-			}
-			if _, err := w.Write(b); err != nil {
-				L.RaiseError("io.write: %v", err)
-			}
-			return 0
-		}))
-	}
 }
 
 // DisplayName shortens an absolute script path for messages.

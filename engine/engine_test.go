@@ -10,12 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/emulator"
 )
 
 // newEngine returns an engine talking to a fresh demo emulator, and its stdout.
-func newEngine(t *testing.T) (*Engine, *bytes.Buffer) {
+func newEngine(t testing.TB) (*Engine, *bytes.Buffer) {
 	t.Helper()
 	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true, Token: "tok-engine-test"})
 	if err != nil {
@@ -28,7 +29,7 @@ func newEngine(t *testing.T) (*Engine, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	return New(Options{Client: client, Stdout: &out}), &out
+	return New(Options{Options: bindings.Options{Client: client}, Stdout: &out}), &out
 }
 
 func TestArgsAndOutput(t *testing.T) {

@@ -43,7 +43,9 @@ var eofPattern = regexp.MustCompile(`^(.*) at EOF:\s+(.*?)\s*$`)
 // locPattern matches a "name:line:" prefix of a runtime error message.
 var locPattern = regexp.MustCompile(`^(.+?:\d+): `)
 
-func syntaxError(name string, err error) *ScriptError {
+// CompileError builds the ScriptError of a chunk named name that did not
+// compile (err from L.Load), with the line, column and token of the fault.
+func CompileError(name string, err error) *ScriptError {
 	msg := err.Error()
 	var ae *lua.ApiError
 	if errors.As(err, &ae) {
@@ -63,10 +65,11 @@ func syntaxError(name string, err error) *ScriptError {
 	return &ScriptError{Script: name, Message: msg, Syntax: true}
 }
 
-// runtimeError builds a ScriptError from a failed call. A string error
-// keeps its "script:line:" prefix; a table error (an API error) is shown
-// through its __tostring at the innermost script line of the traceback.
-func runtimeError(L *lua.LState, name string, err error) *ScriptError {
+// CallError builds the ScriptError of a failed protected call of L in
+// the chunk named name. A string error keeps its "script:line:" prefix; a
+// table error (an API error) is shown through its __tostring at the
+// innermost script line of the traceback.
+func CallError(L *lua.LState, name string, err error) *ScriptError {
 	var ae *lua.ApiError
 	if !errors.As(err, &ae) {
 		return &ScriptError{Script: name, Message: err.Error()}

@@ -36,6 +36,8 @@ if #problems > 0 then
   error(#problems .. " bad rows, nothing created:\n  " .. table.concat(problems, "\n  "), 0)
 end
 
+-- Under --dry-run nothing is sent: the output is worded as a plan.
+local dry = clickscript.dry_run
 local created, existing = 0, 0
 for _, r in ipairs(rows) do
   if usergroup.find(r.name) then
@@ -48,7 +50,8 @@ for _, r in ipairs(rows) do
       active = not falsy[(r.active or ""):lower()],
     }
     created = created + 1
-    print("created: " .. g.name)
+    print((dry and "would create: " or "created: ") .. g.name)
   end
 end
-print(string.format("%d created, %d already there", created, existing))
+print(string.format(dry and "%d would be created, %d already there" or "%d created, %d already there",
+  created, existing))

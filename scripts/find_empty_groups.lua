@@ -22,6 +22,6 @@ for _, g in ipairs(inactive) do print("  " .. g.name) end
 if delete_empty then
   for _, g in ipairs(empty) do
     usergroup.delete(g)
-    print("deleted " .. g.name)
+    print((clickscript.dry_run and "would delete " or "deleted ") .. g.name)
   end
 end

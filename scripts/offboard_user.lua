@@ -23,8 +23,13 @@ end
 
 -- Collect first, then remove: removing while paging would shift the pages.
 local rows = usergroup.groups_of(found.id):all()
+local dry = clickscript.dry_run -- nothing is sent: say what would happen
 for _, row in ipairs(rows) do
   usergroup.unassign(row.userUserGroup.id)
-  print("removed " .. found.username .. " from " .. row.userGroup.name)
+  print((dry and "would remove " or "removed ") .. found.username .. " from " .. row.userGroup.name)
 end
-print(string.format("%s is in no group now (%d removed)", found.username, #rows))
+if dry then
+  print(string.format("%s would be in no group (%d to remove)", found.username, #rows))
+else
+  print(string.format("%s is in no group now (%d removed)", found.username, #rows))
+end

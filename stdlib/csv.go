@@ -17,9 +17,10 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// csvModule is the state of one state's csv module. It has none yet; the
-// struct keeps the module in the same shape as the others.
-type csvModule struct{}
+// csvModule is the state of one state's csv module.
+type csvModule struct {
+	sandbox bool // csv.write is disabled
+}
 
 func csvSpecs() []funcSpec[*csvModule] {
 	return []funcSpec[*csvModule]{
@@ -45,7 +46,14 @@ func csvSpecs() []funcSpec[*csvModule] {
 
 func (m *csvModule) loader(L *lua.LState) int {
 	t := L.CreateTable(0, 3)
-	L.SetFuncs(t, funcs(m, csvSpecs()))
+	fs := funcs(m, csvSpecs())
+	if m.sandbox {
+		fs["write"] = func(L *lua.LState) int {
+			L.RaiseError("csv.write is disabled by --sandbox")
+			return 0
+		}
+	}
+	L.SetFuncs(t, fs)
 	L.Push(t)
 	return 1
 }

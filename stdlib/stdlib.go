@@ -29,6 +29,11 @@ type Options struct {
 	// Logger receives the records of the log module. Nil means slog.Default(),
 	// as it is when Preload or Open is called.
 	Logger *slog.Logger
+	// Sandbox builds the modules without what writes files: csv.write
+	// raises "csv.write is disabled by --sandbox". The loaders that
+	// Preload and Open register are built so too, so a fresh require
+	// finds the same restricted module.
+	Sandbox bool
 }
 
 // FuncDoc documents one member of a module for help output and type stubs.
@@ -91,7 +96,7 @@ func modules(opts Options) []module {
 	}
 	return []module{
 		{"json", (&jsonModule{}).loader},
-		{"csv", (&csvModule{}).loader},
+		{"csv", (&csvModule{sandbox: opts.Sandbox}).loader},
 		{"log", (&logModule{logger: logger}).loader},
 	}
 }

@@ -14,9 +14,9 @@ import (
 
 // secretKeys returns the JSON members whose string values are always replaced
 // with REDACTED, compared case-insensitively: the login's password and the
-// token it answers.
+// token it answers, and an API token's value and encryption key.
 func secretKeys() []string {
-	return []string{"token", "jwtToken", "password"}
+	return []string{"token", "jwtToken", "password", "encryptionKey"}
 }
 
 // scrubber removes secrets from the strings of a recording.

@@ -50,6 +50,8 @@ func TestScrubPayload(t *testing.T) {
 		{"token as a key", `{"sekrit-value":1}`, Payload{Body: []byte(`{"REDACTED":1}`)}},
 		{"secret keys", `{"Password":"p","jwtToken":"j","token":"","nested":{"TOKEN":"t","token":5}}`,
 			Payload{Body: []byte(`{"Password":"REDACTED","jwtToken":"REDACTED","token":"","nested":{"TOKEN":"REDACTED","token":5}}`)}},
+		{"api token keys", `[{"id":"t1","title":"CI","token":"api-value","encryptionKey":"k3y","isEncrypted":true}]`,
+			Payload{Body: []byte(`[{"id":"t1","title":"CI","token":"REDACTED","encryptionKey":"REDACTED","isEncrypted":true}]`)}},
 		{"secret key only as a key", `["password","token"]`, Payload{Body: []byte(`["password","token"]`)}},
 		{"bare number", "42\n", Payload{Body: []byte("42")}},
 		{"bare null", "null", Payload{BodyText: "null"}},

@@ -1,4 +1,4 @@
-package engine
+package watch
 
 import (
 	"bytes"
@@ -13,8 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	lua "github.com/yuin/gopher-lua"
 )
 
 // The tests below drive a real Watcher with real files. They never assert
@@ -122,14 +120,14 @@ func (r *recorder) all() []Event {
 
 // startWatch starts a Watcher with opts running fn; the test's cleanup
 // stops it and checks that Run returned nil.
-func startWatch(t *testing.T, opts WatchOptions, fn func(context.Context, Event) error) (*syncBuffer, context.CancelFunc) {
+func startWatch(t *testing.T, opts Options, fn func(context.Context, Event) error) (*syncBuffer, context.CancelFunc) {
 	t.Helper()
 	log := &syncBuffer{}
 	opts.Log = log
 	if opts.Debounce == 0 {
 		opts.Debounce = testDebounce
 	}
-	w, err := NewWatcher(opts)
+	w, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +188,7 @@ func TestWatchBurstIsAtMostTwoRuns(t *testing.T) {
 	f := filepath.Join(dir, "members.csv")
 	write(t, f, "start\n")
 	rec := newRecorder()
-	startWatch(t, WatchOptions{Patterns: []string{f}, Debounce: 100 * time.Millisecond}, rec.run)
+	startWatch(t, Options{Patterns: []string{f}, Debounce: 100 * time.Millisecond}, rec.run)
 	start := time.Now()
 	for i := range 200 {
 		write(t, f, fmt.Sprintf("save %d\n", i))
@@ -211,7 +209,7 @@ func TestWatchRenameOverSaveIsOneRun(t *testing.T) {
 	f := filepath.Join(dir, "members.csv")
 	write(t, f, "old\n")
 	rec := newRecorder()
-	startWatch(t, WatchOptions{Patterns: []string{f}}, rec.run)
+	startWatch(t, Options{Patterns: []string{f}}, rec.run)
 	// What editors do: write a temporary file beside it, rename it over.
 	tmp := filepath.Join(dir, ".members.csv.tmp1234")
 	write(t, tmp, "new\n")
@@ -227,82 +225,12 @@ func TestWatchRenameOverSaveIsOneRun(t *testing.T) {
 	wantChanges(t, rec.event(1), Change{f, ChangeWrite})
 }
 
-func TestWatchSyntaxErrorThenFix(t *testing.T) {
-	e, out := newEngine(t)
-	dir := t.TempDir()
-	script := filepath.Join(dir, "sync.lua")
-	write(t, script, "print('first')\n")
-	rec := newRecorder()
-	// The run function of `clickscript watch`: read the script again and
-	// run it in a fresh state with `event` set.
-	rec.body = func(ctx context.Context, ev Event) error {
-		s, err := ReadScript(script, nil)
-		if err != nil {
-			return err
-		}
-		eng := *e
-		eng.opts.Setup = ev.Setup
-		return eng.Run(ctx, s, nil)
-	}
-	log, stop := startWatch(t, WatchOptions{Patterns: []string{script}}, rec.run)
-	write(t, script, "local x = 1\nx = = 2\n")
-	rec.waitRuns(t, 1)
-	rec.settle(t, 1)
-	write(t, script, "print('fixed', event.paths[1] == arg[0], event.changes[1].kind)\n")
-	rec.waitRuns(t, 2)
-	rec.settle(t, 2)
-	stop()
-	logText := log.String()
-	for _, want := range []string{
-		"run 1: " + script + " (write): failed in ",
-		": " + script + ":2: syntax error near '=' (column 5)\n",
-		"run 2: " + script + " (write): ok in ",
-	} {
-		if !strings.Contains(logText, want) {
-			t.Errorf("log lacks %q:\n%s", want, logText)
-		}
-	}
-	if got := out.String(); got != "fixed\ttrue\twrite\n" {
-		t.Errorf("stdout %q", got)
-	}
-}
-
-func TestWatchRuntimeErrorShowsLineAndTraceback(t *testing.T) {
-	dir := t.TempDir()
-	f := filepath.Join(dir, "data.csv")
-	write(t, f, "a\n")
-	rec := newRecorder()
-	e, _ := newEngine(t)
-	rec.body = func(ctx context.Context, ev Event) error {
-		eng := *e
-		eng.opts.Setup = ev.Setup
-		return eng.Run(ctx, Script{Name: "boom.lua", Source: "local function f()\n  error('boom')\nend\nf()\n"}, nil)
-	}
-	log, stop := startWatch(t, WatchOptions{Patterns: []string{f}}, rec.run)
-	write(t, f, "b\n")
-	rec.waitRuns(t, 1)
-	write(t, f, "c\n") // a failed run does not stop the watch
-	rec.waitRuns(t, 2)
-	rec.settle(t, 2)
-	stop()
-	logText := log.String()
-	for _, want := range []string{
-		"run 1: " + f + " (write): failed in ",
-		"boom.lua:2: boom\nstack traceback:\n\tboom.lua:2: in ",
-		"run 2: " + f + " (write): failed in ",
-	} {
-		if !strings.Contains(logText, want) {
-			t.Errorf("log lacks %q:\n%s", want, logText)
-		}
-	}
-}
-
 func TestWatchDeleteAndRecreate(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "members.csv")
 	write(t, f, "one\n")
 	rec := newRecorder()
-	startWatch(t, WatchOptions{Patterns: []string{f}}, rec.run)
+	startWatch(t, Options{Patterns: []string{f}}, rec.run)
 	if err := os.Remove(f); err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +259,7 @@ func TestWatchGlobSeesNewFiles(t *testing.T) {
 	}
 	write(t, filepath.Join(data, "old.csv"), "x\n")
 	rec := newRecorder()
-	startWatch(t, WatchOptions{Patterns: []string{filepath.Join(data, "*.csv")}}, rec.run)
+	startWatch(t, Options{Patterns: []string{filepath.Join(data, "*.csv")}}, rec.run)
 	// Neither a file the glob does not match, nor a hidden one, nor an
 	// editor's backup.
 	write(t, filepath.Join(data, "notes.txt"), "x\n")
@@ -360,7 +288,7 @@ func TestWatchNoOverlapAndOneQueuedRun(t *testing.T) {
 		}
 		return nil
 	}
-	startWatch(t, WatchOptions{Patterns: []string{f}, Initial: true}, rec.run)
+	startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
 	var lastSave time.Time
 	saves := 0
 	// Three times: while a run is in progress, keep saving.
@@ -421,7 +349,7 @@ func TestWatchTouchAndChmod(t *testing.T) {
 		f := filepath.Join(t.TempDir(), "members.csv")
 		write(t, f, "same\n")
 		rec := newRecorder()
-		startWatch(t, WatchOptions{Patterns: []string{f}}, rec.run)
+		startWatch(t, Options{Patterns: []string{f}}, rec.run)
 		touchAll(t, f)
 		chmod(t, f)
 		rec.settle(t, 0)
@@ -433,7 +361,7 @@ func TestWatchTouchAndChmod(t *testing.T) {
 		f := filepath.Join(t.TempDir(), "members.csv")
 		write(t, f, "same\n")
 		rec := newRecorder()
-		startWatch(t, WatchOptions{Patterns: []string{f}, OnTouch: true}, rec.run)
+		startWatch(t, Options{Patterns: []string{f}, OnTouch: true}, rec.run)
 		write(t, f, "same\n")
 		rec.waitRuns(t, 1)
 		wantChanges(t, rec.event(0), Change{f, ChangeWrite})
@@ -463,7 +391,7 @@ func TestWatchDirectoryComesBack(t *testing.T) {
 				pattern = filepath.Join(d, "*.csv")
 			}
 			rec := newRecorder()
-			log, _ := startWatch(t, WatchOptions{Patterns: []string{pattern}}, rec.run)
+			log, _ := startWatch(t, Options{Patterns: []string{pattern}}, rec.run)
 			if err := os.RemoveAll(d); err != nil {
 				t.Fatal(err)
 			}
@@ -515,7 +443,7 @@ func TestWatchRecursive(t *testing.T) {
 	deep := filepath.Join(sub, "deep.csv")
 	write(t, deep, "1\n")
 	rec := newRecorder()
-	startWatch(t, WatchOptions{Patterns: []string{filepath.Join(dir, "*.csv")}, Recursive: true}, rec.run)
+	startWatch(t, Options{Patterns: []string{filepath.Join(dir, "*.csv")}, Recursive: true}, rec.run)
 	write(t, deep, "2\n")
 	rec.waitRuns(t, 1)
 	wantChanges(t, rec.event(0), Change{deep, ChangeWrite})
@@ -539,57 +467,16 @@ func TestWatchRecursive(t *testing.T) {
 	rec.settle(t, 3)
 }
 
-func TestWatchEventInLua(t *testing.T) {
-	e, out := newEngine(t)
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
-	write(t, a, "a\n")
-	rec := newRecorder()
-	rec.body = func(ctx context.Context, ev Event) error {
-		eng := *e
-		eng.opts.Setup = ev.Setup
-		src := `local ks = {}
-for _, c in ipairs(event.changes) do ks[#ks + 1] = c.path:match("[^/\\]+$") .. "=" .. c.kind end
-print(event.initial, #event.paths, table.concat(ks, ","), event.time:match("^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d") ~= nil)`
-		return eng.Run(ctx, Script{Name: "ev.lua", Source: src}, nil)
-	}
-	_, stop := startWatch(t, WatchOptions{Patterns: []string{filepath.Join(dir, "*.csv")}, Initial: true}, rec.run)
-	rec.waitRuns(t, 1)
-	time.Sleep(100 * time.Millisecond)
-	write(t, b, "b\n")
-	write(t, a, "a2\n")
-	rec.waitRuns(t, 2)
-	rec.settle(t, 2)
-	stop() // the runs are over: their output can be read
-	want := "true\t0\t\ttrue\nfalse\t2\ta.csv=write,b.csv=create\ttrue\n"
-	if out.String() != want {
-		t.Errorf("output %q, want %q", out.String(), want)
-	}
-	// event.paths is sorted.
-	if p := rec.event(1).Paths; !slices.IsSorted(p) || len(p) != 2 {
-		t.Errorf("paths %q", p)
-	}
-}
-
-func TestWatchSetupSetsEvent(t *testing.T) {
-	L := lua.NewState()
-	defer L.Close()
-	at := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
-	Event{Paths: []string{"x"}, Changes: []Change{{"x", ChangeRemove}}, Time: at}.Setup(L)
-	if err := L.DoString(`assert(event.paths[1] == "x" and event.changes[1].kind == "remove" and event.time == "2025-03-04T05:06:07Z" and event.initial == false)`); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestWatchCancelInterruptsRun(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "members.csv")
 	write(t, f, "x\n")
 	rec := newRecorder()
-	e, _ := newEngine(t)
+	// A run that goes on until the watch stops it, as a busy script does.
 	rec.body = func(ctx context.Context, ev Event) error {
-		return e.Run(ctx, Script{Name: "busy.lua", Source: "while true do end"}, nil)
+		<-ctx.Done()
+		return fmt.Errorf("script stopped: %w", context.Cause(ctx))
 	}
-	log, stop := startWatch(t, WatchOptions{Patterns: []string{f}, Initial: true}, rec.run)
+	log, stop := startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
 	rec.waitRuns(t, 1)
 	time.Sleep(100 * time.Millisecond)
 	stop() // checks that Run returns nil
@@ -603,7 +490,7 @@ func TestWatchPanicIsAFailedRun(t *testing.T) {
 	write(t, f, "x\n")
 	rec := newRecorder()
 	rec.body = func(ctx context.Context, ev Event) error { panic("oops") }
-	log, stop := startWatch(t, WatchOptions{Patterns: []string{f}, Initial: true}, rec.run)
+	log, stop := startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
 	rec.waitRuns(t, 1)
 	write(t, f, "y\n")
 	rec.waitRuns(t, 2)
@@ -628,7 +515,7 @@ func TestNewWatcherErrors(t *testing.T) {
 		{[]string{filepath.Join(file, "*.csv")}, "not a directory"},
 	}
 	for _, tt := range tests {
-		w, err := NewWatcher(WatchOptions{Patterns: tt.patterns})
+		w, err := New(Options{Patterns: tt.patterns})
 		if err == nil {
 			w.Close()
 			t.Errorf("%q: no error", tt.patterns)
@@ -639,7 +526,7 @@ func TestNewWatcherErrors(t *testing.T) {
 		}
 	}
 	// A missing path in an existing directory is fine: it may come later.
-	w, err := NewWatcher(WatchOptions{Patterns: []string{filepath.Join(dir, "later.csv")}})
+	w, err := New(Options{Patterns: []string{filepath.Join(dir, "later.csv")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -687,13 +574,13 @@ func TestEventString(t *testing.T) {
 	}
 }
 
-func TestWatchRunReturnsScriptErrors(t *testing.T) {
-	// The summary of a failure that is not a ScriptError.
+func TestWatchRunReturnsErrors(t *testing.T) {
+	// The summary of a failed run.
 	f := filepath.Join(t.TempDir(), "x")
 	write(t, f, "1")
 	rec := newRecorder()
 	rec.body = func(ctx context.Context, ev Event) error { return errors.New("read script: gone") }
-	log, stop := startWatch(t, WatchOptions{Patterns: []string{f}, Initial: true}, rec.run)
+	log, stop := startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
 	rec.waitRuns(t, 1)
 	time.Sleep(100 * time.Millisecond)
 	stop()

@@ -1,4 +1,9 @@
-package engine
+// Package repl is clickscript's interactive Lua prompt: a Session reads
+// statements and expressions and runs them in one Lua state of an engine,
+// printing values for people (Printer: aligned record tables, cut lists),
+// completing names (Complete) and documenting the Lua API (:help). The
+// terminal's line editor stays outside: it is a LineReader.
+package repl
 
 import (
 	"bufio"
@@ -14,6 +19,7 @@ import (
 
 	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/engine"
 	"github.com/clickscript/clickscript/stdlib"
 )
 
@@ -27,7 +33,7 @@ const (
 // replChunk names the REPL's statements in messages: "stdin:1: ...".
 const replChunk = "stdin"
 
-// ErrLastStatementFailed is what REPL.Run returns when the last statement
+// ErrLastStatementFailed is what Session.Run returns when the last statement
 // of its input failed. The failure has been printed already.
 var ErrLastStatementFailed = errors.New("the last statement failed")
 
@@ -36,7 +42,7 @@ var ErrLastStatementFailed = errors.New("the last statement failed")
 // unfinished statement, and prompts again.
 var ErrLineCancelled = errors.New("line cancelled")
 
-// LineReader reads what the user types, for REPL.RunInteractive: the
+// LineReader reads what the user types, for Session.RunInteractive: the
 // command line implements it with a line editor (history, completion).
 type LineReader interface {
 	// ReadLine shows prompt and returns the line typed, without its
@@ -45,8 +51,8 @@ type LineReader interface {
 	ReadLine(prompt string) (string, error)
 }
 
-// REPLOptions configures a REPL.
-type REPLOptions struct {
+// Options configures a Session.
+type Options struct {
 	Rows    int           // rows of a list (and entries of a table) shown; 0: DefaultRows
 	Width   int           // a record table wider than this leaves columns out; 0: DefaultWidth
 	Timeout time.Duration // stops each statement after this long; 0: no limit
@@ -54,7 +60,7 @@ type REPLOptions struct {
 	Color   bool          // ANSI colours: red errors, bold table headers
 }
 
-// REPL reads Lua statements and expressions and runs them in one Lua state,
+// Session reads Lua statements and expressions and runs them in one Lua state,
 // so that globals persist from one line to the next (locals do not: each
 // statement is a chunk, as in the standalone lua). An expression prints its
 // value, pretty-printed (see Printer); an incomplete statement (an open
@@ -62,14 +68,14 @@ type REPLOptions struct {
 // printed and the session goes on. Each statement runs under a context that
 // Interrupt cancels, which stops it and its requests.
 //
-// The REPL has two front ends: Run reads statements from any reader, with
+// A Session has two front ends: Run reads statements from any reader, with
 // no prompts (for pipes, scripts and tests); RunInteractive reads them from
-// a LineReader with prompts. A REPL is for one goroutine, except for
+// a LineReader with prompts. A Session is for one goroutine, except for
 // Interrupt and Complete, which another goroutine may call while it runs.
 // Close it when done.
-type REPL struct {
-	e       *Engine
-	opts    REPLOptions
+type Session struct {
+	e       *engine.Engine
+	opts    Options
 	printer Printer
 	L       *lua.LState
 
@@ -86,13 +92,13 @@ type REPL struct {
 	failed  bool     // the last statement failed
 }
 
-// NewREPL returns a REPL with a fresh Lua state of e (see Engine.NewState),
-// `arg` set to an empty argument list.
-func NewREPL(e *Engine, opts REPLOptions) *REPL {
+// New returns a Session with a fresh Lua state of e (see
+// engine.Engine.NewState), `arg` set to an empty argument list.
+func New(e *engine.Engine, opts Options) *Session {
 	L := e.NewState(context.Background())
 	L.RemoveContext()
-	L.SetGlobal("arg", argTable(L, replChunk, nil))
-	return &REPL{
+	engine.SetArgs(L, replChunk, nil)
+	return &Session{
 		e: e, opts: opts, L: L,
 		printer: Printer{Rows: opts.Rows, Width: opts.Width, Color: opts.Color},
 	}
@@ -100,7 +106,7 @@ func NewREPL(e *Engine, opts REPLOptions) *REPL {
 
 // Close ends the session: it stops what is still in flight and closes the
 // Lua state.
-func (r *REPL) Close() {
+func (r *Session) Close() {
 	r.mu.Lock()
 	if r.cancel != nil {
 		r.cancel()
@@ -113,7 +119,7 @@ func (r *REPL) Close() {
 // iterators that were started before it stop too. It reports whether it
 // stopped one: false when none is running or the running one is stopping
 // already. It is safe to call from any goroutine (a signal handler's).
-func (r *REPL) Interrupt() bool {
+func (r *Session) Interrupt() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.running || r.epoch.Err() != nil {
@@ -125,7 +131,7 @@ func (r *REPL) Interrupt() bool {
 
 // Complete returns the completions of the word before rune offset pos of
 // line (see the function Complete), or none while a statement runs.
-func (r *REPL) Complete(line string, pos int) (candidates []string, prefix string) {
+func (r *Session) Complete(line string, pos int) (candidates []string, prefix string) {
 	if !r.busy.TryLock() {
 		return nil, ""
 	}
@@ -138,7 +144,7 @@ func (r *REPL) Complete(line string, pos int) (candidates []string, prefix strin
 // lines, as at the prompt. It returns nil at the end of in,
 // ErrLastStatementFailed when the last statement failed (already printed),
 // the context's error when ctx ends, or an error reading in.
-func (r *REPL) Run(ctx context.Context, in io.Reader, out io.Writer) error {
+func (r *Session) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 	defer r.endEpoch()
 	type read struct {
 		line string
@@ -200,7 +206,7 @@ func (r *REPL) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 // ContinuationPrompt for the further lines of a statement) until the user
 // ends the session with Ctrl-D or :quit, and returns nil then, or the
 // context's error when ctx ends, or lr's error.
-func (r *REPL) RunInteractive(ctx context.Context, lr LineReader, out io.Writer) error {
+func (r *Session) RunInteractive(ctx context.Context, lr LineReader, out io.Writer) error {
 	defer r.endEpoch()
 	errw := r.errWriter(out)
 	for {
@@ -230,7 +236,7 @@ func (r *REPL) RunInteractive(ctx context.Context, lr LineReader, out io.Writer)
 	}
 }
 
-func (r *REPL) errWriter(out io.Writer) io.Writer {
+func (r *Session) errWriter(out io.Writer) io.Writer {
 	if r.opts.Stderr != nil {
 		return r.opts.Stderr
 	}
@@ -238,7 +244,7 @@ func (r *REPL) errWriter(out io.Writer) io.Writer {
 }
 
 // result is what Run returns at the end of its input.
-func (r *REPL) result() error {
+func (r *Session) result() error {
 	if r.failed {
 		return ErrLastStatementFailed
 	}
@@ -246,7 +252,7 @@ func (r *REPL) result() error {
 }
 
 // handle runs one line of input; it reports whether the session ends.
-func (r *REPL) handle(ctx context.Context, line string, out, errw io.Writer) (quit bool) {
+func (r *Session) handle(ctx context.Context, line string, out, errw io.Writer) (quit bool) {
 	if len(r.pending) == 0 {
 		trimmed := strings.TrimSpace(line)
 		if trimmed == "" {
@@ -271,7 +277,7 @@ func (r *REPL) handle(ctx context.Context, line string, out, errw io.Writer) (qu
 }
 
 // command runs a REPL command (":help", ":quit").
-func (r *REPL) command(line string, out, errw io.Writer) (quit bool) {
+func (r *Session) command(line string, out, errw io.Writer) (quit bool) {
 	cmd, arg, _ := strings.Cut(line, " ")
 	switch cmd {
 	case ":q", ":quit", ":exit":
@@ -294,7 +300,7 @@ func (r *REPL) command(line string, out, errw io.Writer) (quit bool) {
 // glua does, else as a statement. It reports incomplete input (an open
 // block, function, table, expression or long string: gopher-lua's "at EOF"
 // errors) unless final is set, when that is an error too.
-func (r *REPL) compile(src string, final bool) (fn *lua.LFunction, incomplete bool, err error) {
+func (r *Session) compile(src string, final bool) (fn *lua.LFunction, incomplete bool, err error) {
 	expr, exprOnly := strings.CutPrefix(src, "=") // Lua 5.1's "=expr"
 	fn, exprErr := r.L.Load(strings.NewReader("return "+expr), replChunk)
 	if exprErr == nil {
@@ -309,7 +315,7 @@ func (r *REPL) compile(src string, final bool) (fn *lua.LFunction, incomplete bo
 	if !final && (atEOF(stmtErr, src) || atEOF(exprErr, src)) {
 		return nil, true, nil
 	}
-	return nil, false, syntaxError(replChunk, stmtErr)
+	return nil, false, engine.CompileError(replChunk, stmtErr)
 }
 
 // atEOF reports whether err, a compile error of src, says that the input
@@ -334,7 +340,7 @@ func atEOF(err error, src string) bool {
 // the function that ends it. The context is the current epoch's, which
 // lasts until Interrupt (so an iterator started by one statement can be
 // stepped by the next), with the per-statement timeout if one is set.
-func (r *REPL) begin(parent context.Context) (context.Context, func()) {
+func (r *Session) begin(parent context.Context) (context.Context, func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.epoch == nil || r.epoch.Err() != nil {
@@ -354,7 +360,7 @@ func (r *REPL) begin(parent context.Context) (context.Context, func()) {
 }
 
 // endEpoch cancels the statements' context at the end of a session.
-func (r *REPL) endEpoch() {
+func (r *Session) endEpoch() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.cancel != nil {
@@ -364,7 +370,7 @@ func (r *REPL) endEpoch() {
 }
 
 // exec runs a compiled statement and prints its values.
-func (r *REPL) exec(ctx context.Context, fn *lua.LFunction, out, errw io.Writer) {
+func (r *Session) exec(ctx context.Context, fn *lua.LFunction, out, errw io.Writer) {
 	r.busy.Lock()
 	defer r.busy.Unlock()
 	sctx, end := r.begin(ctx)
@@ -396,7 +402,7 @@ func (r *REPL) exec(ctx context.Context, fn *lua.LFunction, out, errw io.Writer)
 
 // render formats the values of an expression; list iterators are walked
 // (their first rows, and a count of the rest), so it may send requests.
-func (r *REPL) render(vs []lua.LValue) (string, error) {
+func (r *Session) render(vs []lua.LValue) (string, error) {
 	parts := make([]string, len(vs))
 	sep := "\t"
 	for i, v := range vs {
@@ -419,7 +425,7 @@ func (r *REPL) render(vs []lua.LValue) (string, error) {
 // walk returns the first rows of the list iterator it and how many more
 // there are (from it:count(); -1 if that fails), and closes it. Showing an
 // iterator consumes it, as a for loop would.
-func (r *REPL) walk(it lua.LValue) (rows []lua.LValue, more int, err error) {
+func (r *Session) walk(it lua.LValue) (rows []lua.LValue, more int, err error) {
 	L := r.L
 	n := r.printer.rows()
 	next := L.GetMetaField(it, "__call")
@@ -455,19 +461,19 @@ func (r *REPL) walk(it lua.LValue) (rows []lua.LValue, more int, err error) {
 
 // runFailed prints the failure of a running statement: "interrupted"
 // after Ctrl-C, a timeout, or the script-style error message.
-func (r *REPL) runFailed(sctx context.Context, errw io.Writer, err error) {
+func (r *Session) runFailed(sctx context.Context, errw io.Writer, err error) {
 	switch {
 	case errors.Is(sctx.Err(), context.DeadlineExceeded):
 		r.fail(errw, fmt.Sprintf("statement stopped: it ran longer than %v", r.opts.Timeout))
 	case sctx.Err() != nil:
 		r.fail(errw, "interrupted")
 	default:
-		r.fail(errw, runtimeError(r.L, replChunk, err).Error())
+		r.fail(errw, engine.CallError(r.L, replChunk, err).Error())
 	}
 }
 
 // fail prints msg as an error and records that the statement failed.
-func (r *REPL) fail(errw io.Writer, msg string) {
+func (r *Session) fail(errw io.Writer, msg string) {
 	r.failed = true
 	msg = r.redact(msg)
 	if r.opts.Color {
@@ -477,9 +483,9 @@ func (r *REPL) fail(errw io.Writer, msg string) {
 }
 
 // redact scrubs the session's token from text the REPL prints.
-func (r *REPL) redact(s string) string {
+func (r *Session) redact(s string) string {
 	token := ""
-	if c := r.e.opts.Client; c != nil {
+	if c := r.e.Options().Client; c != nil {
 		token = c.Token()
 	}
 	return clickapi.RedactToken(s, token)

@@ -1,4 +1,10 @@
-package engine
+// Package watch calls a function whenever watched files change: it
+// watches paths, directories and globs through fsnotify, turns bursts of
+// changes into one call after a quiet period (debouncing), compares content
+// so that a save that changes nothing does not count, and never overlaps
+// two calls. It knows nothing of what the function does: `clickscript
+// watch` runs a Lua script with it.
+package watch
 
 import (
 	"context"
@@ -15,11 +21,10 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
-	lua "github.com/yuin/gopher-lua"
 )
 
 // DefaultDebounce is the quiet period a burst of changes must be followed
-// by before a run starts, when WatchOptions.Debounce is zero.
+// by before a run starts, when Options.Debounce is zero.
 const DefaultDebounce = 100 * time.Millisecond
 
 // ChangeKind says what happened to a path since the run before.
@@ -39,41 +44,13 @@ type Change struct {
 	Kind ChangeKind
 }
 
-// Event is what triggered a watch run. Scripts see it as the global
-// `event` table (see Event.Setup).
+// Event is what triggered a run. (`clickscript watch` gives it to its
+// scripts as the global `event`.)
 type Event struct {
 	Paths   []string  // the changed paths, sorted; empty for the initial run
 	Changes []Change  // the same paths with what happened to each, sorted by path
 	Time    time.Time // when the run was triggered
 	Initial bool      // the run that --initial asks for, before any change
-}
-
-// Setup sets the global `event` of L to ev's table: pass it as
-// Options.Setup of the engine that runs a watch run.
-func (ev Event) Setup(L *lua.LState) {
-	L.SetGlobal("event", ev.Table(L))
-}
-
-// Table returns ev as a Lua table: {paths = {...}, changes = {{path=,
-// kind=}, ...}, time = "2006-01-02T15:04:05Z07:00", initial = false}.
-func (ev Event) Table(L *lua.LState) *lua.LTable {
-	paths := L.CreateTable(len(ev.Paths), 0)
-	for i, p := range ev.Paths {
-		paths.RawSetInt(i+1, lua.LString(p))
-	}
-	changes := L.CreateTable(len(ev.Changes), 0)
-	for i, c := range ev.Changes {
-		t := L.CreateTable(0, 2)
-		t.RawSetString("path", lua.LString(c.Path))
-		t.RawSetString("kind", lua.LString(c.Kind))
-		changes.RawSetInt(i+1, t)
-	}
-	t := L.CreateTable(0, 4)
-	t.RawSetString("paths", paths)
-	t.RawSetString("changes", changes)
-	t.RawSetString("time", lua.LString(ev.Time.Format(time.RFC3339)))
-	t.RawSetString("initial", lua.LBool(ev.Initial))
-	return t
 }
 
 // String describes the trigger as run summaries show it: "initial", or
@@ -94,8 +71,8 @@ func (ev Event) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// WatchOptions configures a Watcher.
-type WatchOptions struct {
+// Options configures a Watcher.
+type Options struct {
 	// Patterns are what to watch: files, directories (their entries; every
 	// level with Recursive) and globs whose last element has the pattern,
 	// as "data/*.csv" (filepath.Match syntax). A path may not exist yet,
@@ -122,9 +99,9 @@ type WatchOptions struct {
 // count. Inside watched directories and for globs, hidden files and editor
 // leftovers (".x", "x~", "#x#") are ignored unless the pattern names them.
 //
-// Create a Watcher with NewWatcher, then call Run once; Run closes it.
+// Create a Watcher with New, then call Run once; Run closes it.
 type Watcher struct {
-	opts     WatchOptions
+	opts     Options
 	maxDelay time.Duration
 	fw       *fsnotify.Watcher
 	targets  []target
@@ -157,9 +134,9 @@ type fileState struct {
 	unreadable bool // the content could not be read: never equal to anything
 }
 
-// NewWatcher checks opts.Patterns, starts watching and records what every
+// New checks opts.Patterns, starts watching and records what every
 // watched path holds now. The caller must call Run or Close.
-func NewWatcher(opts WatchOptions) (*Watcher, error) {
+func New(opts Options) (*Watcher, error) {
 	if len(opts.Patterns) == 0 {
 		return nil, errors.New("watch: nothing to watch")
 	}
@@ -715,22 +692,18 @@ func (w *Watcher) rescan() {
 }
 
 // report writes a run's summary line: "run 3: data/members.csv (write):
-// ok in 42ms", "... failed in 3ms: sync.lua:7: ..." (with the script's
-// traceback on the next lines) or "... interrupted after 1.2s".
+// ok in 42ms", "... failed in 3ms: sync.lua:7: ..." (an error of several
+// lines, as a script's with its traceback, goes on the next lines) or
+// "... interrupted after 1.2s" (a run that ended with the context's
+// cancellation while the watch stops).
 func (w *Watcher) report(r runResult, stopping bool) {
 	took := formatDuration(r.took)
 	head := fmt.Sprintf("run %d: %s:", r.n, r.ev)
-	var se *ScriptError
 	switch {
 	case r.err == nil:
 		fmt.Fprintf(w.log, "%s ok in %s\n", head, took)
-	case stopping && (errors.Is(r.err, context.Canceled) || errors.Is(r.err, ErrInterrupted)):
+	case stopping && errors.Is(r.err, context.Canceled):
 		fmt.Fprintf(w.log, "%s interrupted after %s\n", head, took)
-	case errors.As(r.err, &se):
-		fmt.Fprintf(w.log, "%s failed in %s: %s\n", head, took, se.Error())
-		if se.Traceback != "" {
-			fmt.Fprintln(w.log, se.Traceback)
-		}
 	default:
 		fmt.Fprintf(w.log, "%s failed in %s: %v\n", head, took, r.err)
 	}

@@ -1,4 +1,4 @@
-package engine
+package repl
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestComplete(t *testing.T) {
-	r, out, _ := newREPL(t, REPLOptions{})
+	r, out, _ := newREPL(t, Options{})
 	setup := "g = {alpha = 1, beta = {gamma = 2}, [3] = 'x', ['not ident'] = 4}\n" +
 		"it = usergroup.list{}\n" +
 		"s = 'text'\n"
@@ -67,7 +67,7 @@ func TestComplete(t *testing.T) {
 }
 
 func TestCompleteWhileRunning(t *testing.T) {
-	r, _, _ := newREPL(t, REPLOptions{})
+	r, _, _ := newREPL(t, Options{})
 	r.busy.Lock()
 	defer r.busy.Unlock()
 	if got, _ := r.Complete("usergroup.li", 12); got != nil {

@@ -1,24 +1,47 @@
-package engine
+package repl
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/clickscript/clickscript/bindings"
+	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/emulator"
+	"github.com/clickscript/clickscript/engine"
 )
+
+// newEngine returns an engine talking to a fresh demo emulator, and its stdout.
+func newEngine(t *testing.T) (*engine.Engine, *bytes.Buffer) {
+	t.Helper()
+	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true, Token: "tok-engine-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(em)
+	t.Cleanup(func() { srv.Close(); em.Close() })
+	client, err := clickapi.New(clickapi.Options{BaseURL: srv.URL, Token: em.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	return engine.New(engine.Options{Options: bindings.Options{Client: client}, Stdout: &out}), &out
+}
 
 // newREPL returns a REPL on a fresh demo emulator, the buffer that gets
 // its values and print output, and the one that gets its errors.
-func newREPL(t *testing.T, opts REPLOptions) (*REPL, *bytes.Buffer, *replBuffer) {
+func newREPL(t *testing.T, opts Options) (*Session, *bytes.Buffer, *replBuffer) {
 	t.Helper()
 	e, out := newEngine(t)
 	errs := &replBuffer{}
 	opts.Stderr = errs
-	r := NewREPL(e, opts)
+	r := New(e, opts)
 	t.Cleanup(r.Close)
 	return r, out, errs
 }
@@ -42,7 +65,7 @@ func (s *replBuffer) String() string {
 }
 
 // runREPL feeds input to a new REPL through Run.
-func runREPL(t *testing.T, opts REPLOptions, input string) (out, errs string, err error) {
+func runREPL(t *testing.T, opts Options, input string) (out, errs string, err error) {
 	t.Helper()
 	r, o, e := newREPL(t, opts)
 	err = r.Run(context.Background(), strings.NewReader(input), o)
@@ -80,7 +103,7 @@ func TestREPLExpressionsAndStatements(t *testing.T) {
 		"json.null",
 		"arg[1]",
 	}, "\n") + "\n"
-	out, errs, err := runREPL(t, REPLOptions{}, input)
+	out, errs, err := runREPL(t, Options{}, input)
 	if err != nil || errs != "" {
 		t.Fatalf("err = %v, errors %q", err, errs)
 	}
@@ -116,7 +139,7 @@ func TestREPLErrorsDoNotEndTheSession(t *testing.T) {
 		":help nosuch",
 		"'still here'",
 	}, "\n")
-	out, errs, err := runREPL(t, REPLOptions{}, input) // no final newline: the last line counts
+	out, errs, err := runREPL(t, Options{}, input) // no final newline: the last line counts
 	if err != nil {
 		t.Errorf("err = %v, want nil: the last statement succeeded", err)
 	}
@@ -155,7 +178,7 @@ func TestREPLExitStatus(t *testing.T) {
 		{"empty", "", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, errs, err := runREPL(t, REPLOptions{}, tt.input)
+			_, errs, err := runREPL(t, Options{}, tt.input)
 			if !errors.Is(err, tt.want) && err != tt.want {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
@@ -164,11 +187,11 @@ func TestREPLExitStatus(t *testing.T) {
 			}
 		})
 	}
-	_, errs, _ := runREPL(t, REPLOptions{}, "for i = 1, 2 do\n")
+	_, errs, _ := runREPL(t, Options{}, "for i = 1, 2 do\n")
 	if !strings.Contains(errs, "stdin: syntax error at end of file") {
 		t.Errorf("an unfinished statement at the end: %q", errs)
 	}
-	_, errs, _ = runREPL(t, REPLOptions{}, "print('abc\n")
+	_, errs, _ = runREPL(t, Options{}, "print('abc\n")
 	if !strings.Contains(errs, "unterminated string") {
 		t.Errorf("an unterminated quoted string is an error at once: %q", errs)
 	}
@@ -183,7 +206,7 @@ func TestREPLLists(t *testing.T) {
 		"usergroup.list{name = 'design team'}",
 		"usergroup.members(usergroup.find('Design Team'))",
 	}, "\n") + "\n"
-	out, errs, err := runREPL(t, REPLOptions{Rows: 3, Width: 1000}, input)
+	out, errs, err := runREPL(t, Options{Rows: 3, Width: 1000}, input)
 	if err != nil || errs != "" {
 		t.Fatalf("err = %v, errors %q", err, errs)
 	}
@@ -221,7 +244,7 @@ func TestREPLLists(t *testing.T) {
 }
 
 func TestREPLIteratorAcrossStatements(t *testing.T) {
-	out, errs, err := runREPL(t, REPLOptions{}, "it = usergroup.list{pagesize = 2}\nit().name\nit().name\nit().name\n")
+	out, errs, err := runREPL(t, Options{}, "it = usergroup.list{pagesize = 2}\nit().name\nit().name\nit().name\n")
 	if err != nil || errs != "" {
 		t.Fatalf("err = %v, errors %q", err, errs)
 	}
@@ -231,7 +254,7 @@ func TestREPLIteratorAcrossStatements(t *testing.T) {
 }
 
 // interruptWhenRunning calls r.Interrupt until a statement is running.
-func interruptWhenRunning(t *testing.T, r *REPL) {
+func interruptWhenRunning(t *testing.T, r *Session) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !r.Interrupt() {
@@ -243,7 +266,7 @@ func interruptWhenRunning(t *testing.T, r *REPL) {
 }
 
 func TestREPLInterrupt(t *testing.T) {
-	r, out, errs := newREPL(t, REPLOptions{})
+	r, out, errs := newREPL(t, Options{})
 	if r.Interrupt() {
 		t.Error("Interrupt with nothing running reports true")
 	}
@@ -279,7 +302,7 @@ func TestREPLInterrupt(t *testing.T) {
 }
 
 func TestREPLTimeout(t *testing.T) {
-	out, errs, err := runREPL(t, REPLOptions{Timeout: 100 * time.Millisecond}, "while true do end\n'next'\n")
+	out, errs, err := runREPL(t, Options{Timeout: 100 * time.Millisecond}, "while true do end\n'next'\n")
 	if err != nil || out != "next\n" {
 		t.Errorf("err = %v, output %q", err, out)
 	}
@@ -289,7 +312,7 @@ func TestREPLTimeout(t *testing.T) {
 }
 
 func TestREPLContextEndsSession(t *testing.T) {
-	r, out, _ := newREPL(t, REPLOptions{})
+	r, out, _ := newREPL(t, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	defer pw.Close()
@@ -310,7 +333,7 @@ func TestREPLContextEndsSession(t *testing.T) {
 func TestREPLRedactsToken(t *testing.T) {
 	// newEngine's emulator token is tok-engine-test. (print writes to the
 	// engine's Stdout, which the command line scrubs.)
-	out, errs, _ := runREPL(t, REPLOptions{}, "'tok-engine-test'\nerror('bad tok-engine-test')\n")
+	out, errs, _ := runREPL(t, Options{}, "'tok-engine-test'\nerror('bad tok-engine-test')\n")
 	if strings.Contains(out+errs, "tok-engine-test") {
 		t.Errorf("the token is shown:\n%s%s", out, errs)
 	}
@@ -320,7 +343,7 @@ func TestREPLRedactsToken(t *testing.T) {
 }
 
 func TestREPLHelp(t *testing.T) {
-	out, errs, err := runREPL(t, REPLOptions{}, ":help\n")
+	out, errs, err := runREPL(t, Options{}, ":help\n")
 	if err != nil || errs != "" {
 		t.Fatalf("err = %v, errors %q", err, errs)
 	}
@@ -329,14 +352,14 @@ func TestREPLHelp(t *testing.T) {
 			t.Errorf(":help does not contain %q:\n%s", want, out)
 		}
 	}
-	out, _, _ = runREPL(t, REPLOptions{}, ":help usergroup.list\n")
+	out, _, _ = runREPL(t, Options{}, ":help usergroup.list\n")
 	want := "usergroup.list(opts?: GroupListOptions): ListIterator<UserGroup>\n" +
 		"  Every user group, page by page: a for-loop iterator with :all(), :first() and :count().\n" +
 		"  opts: {name=, sortfield=, descending=, pagesize=}\n"
 	if out != want {
 		t.Errorf(":help usergroup.list:\n%s\nwant\n%s", out, want)
 	}
-	out, _, _ = runREPL(t, REPLOptions{}, ":help json.decode\n:h list\n")
+	out, _, _ = runREPL(t, Options{}, ":help json.decode\n:h list\n")
 	if !strings.HasPrefix(out, "json.decode(text: string): any\n") || !strings.Contains(out, "\nuser.list(opts?: UserListOptions)") {
 		t.Errorf(":help json.decode, :h list:\n%s", out)
 	}
@@ -362,7 +385,7 @@ func (l *lines) ReadLine(prompt string) (string, error) {
 }
 
 func TestREPLInteractive(t *testing.T) {
-	r, out, errs := newREPL(t, REPLOptions{})
+	r, out, errs := newREPL(t, Options{})
 	lr := &lines{items: []any{
 		"for i = 1, 2 do",
 		ErrLineCancelled, // Ctrl-C drops the unfinished loop
@@ -394,7 +417,7 @@ func TestREPLInteractive(t *testing.T) {
 }
 
 func TestREPLColor(t *testing.T) {
-	_, errs, _ := runREPL(t, REPLOptions{Color: true}, "error('red')\n")
+	_, errs, _ := runREPL(t, Options{Color: true}, "error('red')\n")
 	if errs != "\x1b[31mstdin:1: red\x1b[0m\n" {
 		t.Errorf("errors %q", errs)
 	}
