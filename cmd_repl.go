@@ -19,6 +19,7 @@ import (
 
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/internal/atomicfile"
 	"github.com/clickscript/clickscript/repl"
 )
 
@@ -291,21 +292,10 @@ func openHistory(path string, limit int) (*history, []string, error) {
 	return &history{f: f}, lines, nil
 }
 
-// rewriteHistory replaces the file at path with lines, atomically.
+// rewriteHistory replaces the file at path with lines, atomically,
+// readable by the user only.
 func rewriteHistory(path string, lines []string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".history-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.WriteString(tmp, strings.Join(lines, "\n")+"\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
 }
 
 // add appends line, which must already be scrubbed of the token. A
