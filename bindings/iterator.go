@@ -90,6 +90,17 @@ func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions,
 	return ud
 }
 
+// bindWalk and bindList fix the id argument of the client's walker and
+// page method of a listing of what belongs to one group, user, project or
+// drive.
+func bindWalk[T any](f func(context.Context, string, clickapi.ListOptions) *clickapi.Pager[T], id string) func(context.Context, clickapi.ListOptions) *clickapi.Pager[T] {
+	return func(c context.Context, o clickapi.ListOptions) *clickapi.Pager[T] { return f(c, id, o) }
+}
+
+func bindList[T any](f func(context.Context, string, clickapi.ListOptions) (*clickapi.Collection[T], error), id string) func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error) {
+	return func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[T], error) { return f(c, id, o) }
+}
+
 func checkIter(L *lua.LState, method string) *listIter {
 	ud, ok := L.Get(1).(*lua.LUserData)
 	if ok {
