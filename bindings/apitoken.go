@@ -90,14 +90,12 @@ func (m *module) apitokenInsert(L *lua.LState) int {
 	}
 	var created *clickapi.APIToken
 	sent := m.write(L, writeCall{op: a.fn, endpoint: "POST " + clickapi.RouteInsertAPIToken, items: 1, body: nt,
-		send: func(c context.Context) (err error) {
+		call: func(c context.Context) (err error) {
 			created, err = m.client.InsertAPIToken(c, nt)
 			return err
 		},
-		audit: func(e *audit.Entry, err error) {
-			if err == nil {
-				e.APIToken = created.ID
-			}
+		applied: func(e *audit.Entry) {
+			e.APIToken = created.ID
 		}})
 	if !sent {
 		created = &clickapi.APIToken{ID: DryRunID, Title: nt.Title, ExpirationDate: nt.ExpirationDate}
@@ -139,8 +137,8 @@ func (m *module) apitokenDelete(L *lua.LState) int {
 	a := args{L, "apitoken.delete"}
 	id := m.apiTokenRef(L, a, 1)
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteDeleteAPIToken, items: 1,
-		send:  func(c context.Context) error { return m.client.DeleteAPIToken(c, id) },
-		audit: func(e *audit.Entry, _ error) { e.APIToken = id }})
+		call:    func(c context.Context) error { return m.client.DeleteAPIToken(c, id) },
+		applied: func(e *audit.Entry) { e.APIToken = id }})
 	L.Push(lua.LTrue)
 	return 1
 }

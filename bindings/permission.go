@@ -623,11 +623,8 @@ func (m *module) permGrant(L *lua.LState) int {
 				}
 				st.batches++
 				m.write(L, writeCall{op: a.fn, endpoint: method + k.route(), items: len(batch), body: grantBody(k, batch),
-					send: func(c context.Context) error { return m.sendGrants(c, k, step.add, batch) },
-					audit: func(e *audit.Entry, err error) {
-						if err != nil {
-							return
-						}
+					call: func(c context.Context) error { return m.sendGrants(c, k, step.add, batch) },
+					applied: func(e *audit.Entry) {
 						for _, g := range batch {
 							e.Permissions = append(e.Permissions, g.change(prev[g.pair()]))
 						}
@@ -797,11 +794,9 @@ func (m *module) permSet(L *lua.LState) int {
 	before := g.level
 	g.level = level
 	m.write(L, writeCall{op: a.fn, endpoint: "PUT " + g.kind.route(), items: 1, body: grantBody(g.kind, []grantRec{g}),
-		send: func(c context.Context) error { return m.sendGrants(c, g.kind, false, []grantRec{g}) },
-		audit: func(e *audit.Entry, err error) {
-			if err == nil {
-				e.Permissions = []audit.PermissionChange{g.change(before)}
-			}
+		call: func(c context.Context) error { return m.sendGrants(c, g.kind, false, []grantRec{g}) },
+		applied: func(e *audit.Entry) {
+			e.Permissions = []audit.PermissionChange{g.change(before)}
 		}})
 	L.Push(recordTable(L, g))
 	return 1
@@ -818,11 +813,9 @@ func (m *module) permRevoke(L *lua.LState) int {
 	gone := g
 	gone.level = 0
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + g.kind.route(), items: 1,
-		send: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
-		audit: func(e *audit.Entry, err error) {
-			if err == nil {
-				e.Permissions = []audit.PermissionChange{gone.change(before)}
-			}
+		call: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
+		applied: func(e *audit.Entry) {
+			e.Permissions = []audit.PermissionChange{gone.change(before)}
 		}})
 	L.Push(lua.LTrue)
 	return 1

@@ -11,29 +11,34 @@ import (
 
 // writeCall is one write request of a binding, sent through module.write.
 type writeCall struct {
-	op       string // the binding: "permission.grant"
+	op       string // the binding, as the audit log and messages name it: "permission.grant"
 	endpoint string // "POST /userspermission/usergroups_project_permission"
-	items    int    // records the request carries
-	body     any    // what is sent, for the dry-run plan's size; never a secret
-	send     func(c context.Context) error
-	// audit fills the details of the call's audit entry; err is the
-	// call's error (nil when it succeeded). nil: the common fields only.
-	audit func(e *audit.Entry, err error)
+	items    int    // items the request carries; 0 counts as 1
+	body     any    // the request body, whose size a dry run logs; nil: none; never a secret
+	group    string // the group written, when known before the call
+	// call sends the request.
+	call func(c context.Context) error
+	// applied, if set, completes the audit entry of a call that succeeded
+	// (the id of a user created, the grants changed).
+	applied func(e *audit.Entry)
 }
+
+func (w writeCall) count() int { return max(w.items, 1) }
 
 // write is the one path of the access modules' writes: under --dry-run
 // it logs what it would send and returns false; otherwise it sends, times
 // the call, appends its audit entry and raises its error, and returns true.
 func (m *module) write(L *lua.LState, w writeCall) bool {
 	if m.dryRun {
-		m.logWrite(L, w.op, w.endpoint, w.items, w.body)
+		m.logWrite(L, w.op, w.endpoint, w.count(), w.body)
 		return false
 	}
 	start := time.Now()
-	err := w.send(ctx(L))
-	e := m.auditEntry(w.op, w.endpoint, w.items, start, err)
-	if w.audit != nil {
-		w.audit(&e, err)
+	err := w.call(ctx(L))
+	e := m.auditEntry(w.op, w.endpoint, w.count(), start, err)
+	e.Group = w.group
+	if err == nil && w.applied != nil {
+		w.applied(&e)
 	}
 	m.appendAudit(e)
 	if err != nil {
