@@ -610,7 +610,29 @@ func (m *module) permGrant(L *lua.LState) int {
 		raise(L, a.fn, err)
 	}
 	m.logGrantPlan(L, a.fn, adds, changes, st)
-	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+	st.added, st.changed, st.batches = m.applyGrants(L, a.fn, adds, changes, prev, size)
+	t := L.CreateTable(0, 6)
+	t.RawSetString("items", lua.LNumber(st.items))
+	t.RawSetString("added", lua.LNumber(st.added))
+	t.RawSetString("changed", lua.LNumber(st.changed))
+	t.RawSetString("unchanged", lua.LNumber(st.unchanged))
+	t.RawSetString("batches", lua.LNumber(st.batches))
+	t.RawSetString("dry_run", lua.LBool(m.dryRun))
+	L.Push(t)
+	return 1
+}
+
+// allKinds are the four kinds of grant, in the order writes go.
+func allKinds() []pairKind {
+	return []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}}
+}
+
+// applyGrants sends the additions (POST) and level changes (PUT) of each
+// kind in batches of size, through write (so dry run, audit and errors
+// are the usual ones); prev has the level before of each change, for the
+// audit log. It returns the counts sent (planned, under dry run).
+func (m *module) applyGrants(L *lua.LState, op string, adds, changes map[pairKind][]grantRec, prev map[string]clickapi.PermissionLevel, size int) (added, changed, batches int) {
+	for _, k := range allKinds() {
 		for _, step := range []struct {
 			add  bool
 			recs []grantRec
@@ -621,8 +643,8 @@ func (m *module) permGrant(L *lua.LState) int {
 				if step.add {
 					method = "POST "
 				}
-				st.batches++
-				m.write(L, writeCall{op: a.fn, endpoint: method + k.route(), items: len(batch), body: grantBody(k, batch),
+				batches++
+				m.write(L, writeCall{op: op, endpoint: method + k.route(), items: len(batch), body: grantBody(k, batch),
 					call: func(c context.Context) error { return m.sendGrants(c, k, step.add, batch) },
 					applied: func(e *audit.Entry) {
 						for _, g := range batch {
@@ -630,22 +652,14 @@ func (m *module) permGrant(L *lua.LState) int {
 						}
 					}})
 				if step.add {
-					st.added += len(batch)
+					added += len(batch)
 				} else {
-					st.changed += len(batch)
+					changed += len(batch)
 				}
 			}
 		}
 	}
-	t := L.CreateTable(0, 6)
-	t.RawSetString("items", lua.LNumber(st.items))
-	t.RawSetString("added", lua.LNumber(st.added))
-	t.RawSetString("changed", lua.LNumber(st.changed))
-	t.RawSetString("unchanged", lua.LNumber(st.unchanged))
-	t.RawSetString("batches", lua.LNumber(st.batches))
-	t.RawSetString("dry_run", lua.LBool(m.dryRun))
-	L.Push(t)
-	return 1
+	return added, changed, batches
 }
 
 // planGrants reads the current grants of every subject named (up to
@@ -713,7 +727,7 @@ func (m *module) logGrantPlan(L *lua.LState, op string, adds, changes map[pairKi
 	}
 	c := ctx(L)
 	m.log.LogAttrs(c, level, "plan", slog.String("op", op), slog.Int("add", n(adds)), slog.Int("change", n(changes)), slog.Int("unchanged", st.unchanged))
-	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+	for _, k := range allKinds() {
 		for _, g := range adds[k][:min(len(adds[k]), planPreviewRows)] {
 			m.log.LogAttrs(c, level, "  + grant", slog.String(k.subject, g.subjectID), slog.String(k.object, g.objectID), slog.String("level", g.level.String()), slog.String("row", g.where))
 		}
@@ -742,7 +756,7 @@ func (m *module) existingGrant(L *lua.LState, a args, n int) (grantRec, bool) {
 		return m.lookupGrant(L, a, g)
 	}
 	// A permission record: the ids of both ends, and its own id.
-	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+	for _, k := range allKinds() {
 		s, o := stringField(t, k.subjectKey()), stringField(t, k.objectKey())
 		if s == "" || o == "" {
 			continue
