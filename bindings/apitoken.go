@@ -90,11 +90,14 @@ func (m *module) apitokenInsert(L *lua.LState) int {
 	}
 	var created *clickapi.APIToken
 	sent := m.write(L, writeCall{op: a.fn, endpoint: "POST " + clickapi.RouteInsertAPIToken, items: 1, body: nt,
-		call: func(c context.Context) (err error) {
+		send: func(c context.Context) (err error) {
 			created, err = m.client.InsertAPIToken(c, nt)
 			return err
 		},
-		applied: func(e *audit.Entry) {
+		audit: func(e *audit.Entry, err error) {
+			if err != nil {
+				return
+			}
 			e.APIToken = created.ID
 		}})
 	if !sent {
@@ -137,8 +140,12 @@ func (m *module) apitokenDelete(L *lua.LState) int {
 	a := args{L, "apitoken.delete"}
 	id := m.apiTokenRef(L, a, 1)
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteDeleteAPIToken, items: 1,
-		call:    func(c context.Context) error { return m.client.DeleteAPIToken(c, id) },
-		applied: func(e *audit.Entry) { e.APIToken = id }})
+		send: func(c context.Context) error { return m.client.DeleteAPIToken(c, id) },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.APIToken = id
+			}
+		}})
 	L.Push(lua.LTrue)
 	return 1
 }

@@ -645,8 +645,11 @@ func (m *module) applyGrants(L *lua.LState, op string, adds, changes map[pairKin
 				}
 				batches++
 				m.write(L, writeCall{op: op, endpoint: method + k.route(), items: len(batch), body: grantBody(k, batch),
-					call: func(c context.Context) error { return m.sendGrants(c, k, step.add, batch) },
-					applied: func(e *audit.Entry) {
+					send: func(c context.Context) error { return m.sendGrants(c, k, step.add, batch) },
+					audit: func(e *audit.Entry, err error) {
+						if err != nil {
+							return
+						}
 						for _, g := range batch {
 							e.Permissions = append(e.Permissions, g.change(prev[g.pair()]))
 						}
@@ -808,8 +811,11 @@ func (m *module) permSet(L *lua.LState) int {
 	before := g.level
 	g.level = level
 	m.write(L, writeCall{op: a.fn, endpoint: "PUT " + g.kind.route(), items: 1, body: grantBody(g.kind, []grantRec{g}),
-		call: func(c context.Context) error { return m.sendGrants(c, g.kind, false, []grantRec{g}) },
-		applied: func(e *audit.Entry) {
+		send: func(c context.Context) error { return m.sendGrants(c, g.kind, false, []grantRec{g}) },
+		audit: func(e *audit.Entry, err error) {
+			if err != nil {
+				return
+			}
 			e.Permissions = []audit.PermissionChange{g.change(before)}
 		}})
 	L.Push(recordTable(L, g))
@@ -827,8 +833,11 @@ func (m *module) permRevoke(L *lua.LState) int {
 	gone := g
 	gone.level = 0
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + g.kind.route(), items: 1,
-		call: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
-		applied: func(e *audit.Entry) {
+		send: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
+		audit: func(e *audit.Entry, err error) {
+			if err != nil {
+				return
+			}
 			e.Permissions = []audit.PermissionChange{gone.change(before)}
 		}})
 	L.Push(lua.LTrue)

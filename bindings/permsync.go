@@ -161,8 +161,12 @@ func (m *module) permSync(L *lua.LState) int {
 		gone := g
 		gone.level = 0
 		m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + g.kind.route(),
-			call:    func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
-			applied: func(e *audit.Entry) { e.Permissions = []audit.PermissionChange{gone.change(g.level)} }})
+			send: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
+			audit: func(e *audit.Entry, err error) {
+				if err == nil {
+					e.Permissions = []audit.PermissionChange{gone.change(g.level)}
+				}
+			}})
 		removed++
 	}
 	t := L.CreateTable(0, 7)

@@ -59,11 +59,14 @@ func (m *module) userInsert(L *lua.LState) int {
 	}
 	var created *clickapi.User
 	sent := m.write(L, writeCall{op: a.fn, endpoint: "POST " + clickapi.RouteInsertUser, items: 1, body: u,
-		call: func(c context.Context) (err error) {
+		send: func(c context.Context) (err error) {
 			created, err = m.client.InsertUser(c, u)
 			return err
 		},
-		applied: func(e *audit.Entry) {
+		audit: func(e *audit.Entry, err error) {
+			if err != nil {
+				return
+			}
 			e.User = created.ID
 			e.CreatedUsers = []string{created.Username}
 		}})
@@ -121,11 +124,15 @@ func (m *module) userEdit(L *lua.LState) int {
 	u.MFA = f.boolean("mfa", u.MFA, false)
 	out := &u
 	m.write(L, writeCall{op: a.fn, endpoint: "PUT " + clickapi.RouteEditUser, items: 1, body: u,
-		call: func(c context.Context) (err error) {
+		send: func(c context.Context) (err error) {
 			out, err = m.client.EditUser(c, u)
 			return err
 		},
-		applied: func(e *audit.Entry) { e.User = u.ID }})
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.User = u.ID
+			}
+		}})
 	L.Push(userTable(L, out))
 	return 1
 }
@@ -183,8 +190,12 @@ func (m *module) userDelete(L *lua.LState) int {
 	a := args{L, "user.delete"}
 	id := m.userRef(L, a, 1)
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteDeleteUser, items: 1,
-		call:    func(c context.Context) error { return m.client.DeleteUser(c, id) },
-		applied: func(e *audit.Entry) { e.User = id }})
+		send: func(c context.Context) error { return m.client.DeleteUser(c, id) },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.User = id
+			}
+		}})
 	L.Push(lua.LTrue)
 	return 1
 }
