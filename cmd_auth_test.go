@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/clickapi/cassette"
 )
 
 // fakeAgent answers the session calls exactly as the vendor's
@@ -350,5 +351,18 @@ func TestSessionBanner(t *testing.T) {
 	si, _ = c.Session(t.Context())
 	if si.OK() || si.Banner() != "not signed in: token rejected or expired: log in again; agent not ready (Disposed, state 8)" {
 		t.Errorf("banner %q", si.Banner())
+	}
+}
+
+// The REPL greets with the session's banner line, but not in a replay,
+// whose cassette holds only the script's requests.
+func TestREPLBanner(t *testing.T) {
+	f, url := newFakeAgent(t)
+	c, _ := clickapi.New(clickapi.Options{BaseURL: url, Token: f.issue()})
+	if got := replBanner(t.Context(), &session{client: c}); got != "user@example.com (DesktopAdmin) of Example Org; agent Started" {
+		t.Errorf("banner %q", got)
+	}
+	if got := replBanner(t.Context(), &session{client: c, replayer: cassette.NewReplayer(&cassette.Cassette{})}); got != "" {
+		t.Errorf("replay banner %q, want none", got)
 	}
 }

@@ -100,6 +100,10 @@ func TestLoginThenRun(t *testing.T) {
 			args: []string{"--username", "admin@example.com", "--type", "16"}, prompts: []string{"Password for admin@example.com: ", "TOTP code ("}},
 		{name: "a wrong code, then the right one", mfa: "123456", stdin: "admin\r\n000000\r\n123456\r\n",
 			args: []string{"--username", "admin@example.com"}, prompts: []string{"TOTP code (", "wrong code, try again (2 tries left)", "TOTP code ("}},
+		// maxCodeTries: the third code is still asked for.
+		{name: "two wrong codes, then the right one", mfa: "123456", stdin: "admin\n000000\n111111\n123456\n",
+			args: []string{"--username", "admin@example.com"}, prompts: []string{"TOTP code (", "wrong code, try again (2 tries left)",
+				"TOTP code (", "wrong code, try again (1 try left)", "TOTP code ("}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -283,3 +283,40 @@ func TestImportCSVEmailAndUserType(t *testing.T) {
 		t.Errorf("bad userType: %s", msg)
 	}
 }
+
+// An insert whose outcome is unknown is resent only after a look-up shows
+// the group is not there; when the look-up fails too, it is not resent.
+func TestInsertNotResentBlind(t *testing.T) {
+	var mu sync.Mutex
+	inserts, lookups := 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.URL.Path {
+		case clickapi.RouteInsertGroup:
+			inserts++
+			w.WriteHeader(http.StatusInternalServerError)
+		case clickapi.RouteGroups:
+			lookups++
+			w.Header().Set(clickapi.ErrorCodeHeader, clickapi.CodeAccess)
+			w.WriteHeader(clickapi.StatusValidation)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	client, _ := clickapi.New(clickapi.Options{BaseURL: srv.URL, Token: "tok-blind", Retry: clickapi.RetryPolicy{MaxAttempts: 2, BaseDelay: 1, MaxDelay: 1}})
+	L := lua.NewState()
+	defer L.Close()
+	L.SetContext(context.Background())
+	Open(L, Options{Client: client, Logger: slog.New(slog.DiscardHandler)})
+	err := L.DoString(`usergroup.insert{name = "Blind"}`)
+	ae, ok := err.(*lua.ApiError)
+	if !ok {
+		t.Fatalf("err = %v", err)
+	}
+	if msg := L.ToStringMeta(ae.Object).String(); !strings.Contains(msg, "500 Internal Server Error") || !strings.Contains(msg, "whether the group was created is unknown") {
+		t.Fatalf("error %s", msg)
+	}
+	if inserts != 1 || lookups != 1 {
+		t.Errorf("%d inserts, %d look-ups; want 1 and 1", inserts, lookups)
+	}
+}

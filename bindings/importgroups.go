@@ -56,13 +56,10 @@ func (m *module) createPlannedGroups(L *lua.LState, op string, plan *groupPlan, 
 	if plan == nil || len(plan.order) == 0 {
 		return nil
 	}
-	level := slog.LevelInfo
-	m.log.LogAttrs(ctx(L), level, "plan", slog.String("op", op), slog.Int("create_groups", len(plan.order)))
-	for _, g := range plan.order {
-		m.log.LogAttrs(ctx(L), level, "  + create group", slog.String("group", g.Name))
-	}
 	if m.dryRun {
+		m.log.LogAttrs(ctx(L), slog.LevelInfo, "plan", slog.String("op", op), slog.Int("create_groups", len(plan.order)))
 		for _, g := range plan.order {
+			m.log.LogAttrs(ctx(L), slog.LevelInfo, "  + create group", slog.String("group", g.Name))
 			m.logWrite(L, op, "POST "+clickapi.RouteInsertGroup, 1, clickapi.NewUserGroup{Name: g.Name, Active: true})
 		}
 		return nil
@@ -72,6 +69,7 @@ func (m *module) createPlannedGroups(L *lua.LState, op string, plan *groupPlan, 
 		if err != nil {
 			return fmt.Errorf("create group %q (create_groups): %w", g.Name, err)
 		}
+		m.log.LogAttrs(ctx(L), slog.LevelInfo, "created group", slog.String("op", op), slog.String("group", created.Name), slog.String("id", created.ID))
 		*g = *created
 	}
 	for _, r := range rows {

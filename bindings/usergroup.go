@@ -3,6 +3,7 @@ package bindings
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -218,15 +219,17 @@ func (m *module) insertAudited(L *lua.LState, op string, g clickapi.NewUserGroup
 }
 
 // insertAttempts bounds how often insertOnce sends an insert whose
-// outcome stayed unknown.
-const insertAttempts = 3
+// outcome stayed unknown. Every resend follows a look-up that showed the
+// group is not there, so the bound is about patience, not safety.
+const insertAttempts = 6
 
 // insertOnce inserts g so that a retry never creates it twice. The client
 // resends an insert only when it provably never left; when an attempt may
 // have landed (the connection broke after sending, a 5xx or a 429), the
 // group is looked up by its exact name, which live groups never share: if
 // it is there, the insert landed and the group is returned; if not, it is
-// sent again.
+// sent again. When the look-up itself fails, the insert is not resent: its
+// outcome is unknown, and the error says so.
 func (m *module) insertOnce(L *lua.LState, g clickapi.NewUserGroup) (*clickapi.UserGroup, error) {
 	c := ctx(L)
 	created, err := m.client.InsertUserGroup(c, g)
@@ -237,7 +240,10 @@ func (m *module) insertOnce(L *lua.LState, g clickapi.NewUserGroup) (*clickapi.U
 		}
 		unknown = true
 		found, ferr := m.findGroup(L, g.Name)
-		if ferr == nil && found != nil {
+		if ferr != nil {
+			return nil, fmt.Errorf("%w; whether the group was created is unknown: looking it up failed too: %v", err, ferr)
+		}
+		if found != nil {
 			m.log.Warn("insert answered with an error, but the group is there: it landed", "op", "usergroup.insert", "group", g.Name, "error", err.Error())
 			return found, nil
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Bucket names of the bbolt file. Records are JSON values keyed by the
@@ -175,7 +176,7 @@ func loadBucket[R any](tx *bolt.Tx, name string, fn func(R) error) error {
 func resetDB(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
 		for _, name := range bucketNames() {
-			if err := tx.DeleteBucket([]byte(name)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+			if err := tx.DeleteBucket([]byte(name)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return fmt.Errorf("reset bucket %s: %w", name, err)
 			}
 			if _, err := tx.CreateBucket([]byte(name)); err != nil {

@@ -20,7 +20,8 @@ type policy struct {
 	// os.rename, os.tmpname, csv.write), no os.exit or os.setenv.
 	// Reading files stays exactly as it is without the sandbox.
 	sandbox bool
-	stdout  io.Writer // where print and io.write go
+	stdout  io.Writer         // where print and io.write go
+	wrote   func(path string) // told of each file about to be written (see reportWrites); nil: nobody
 }
 
 // stdLibs are Lua's standard libraries in the order lua.OpenLibs opens
@@ -128,6 +129,7 @@ func (p policy) ioModule(L *lua.LState, full *lua.LTable) *lua.LTable {
 			}
 		}
 	})
+	p.reportWrites(L, t, ioWriters())
 	return t
 }
 
@@ -150,6 +152,7 @@ func checkReadMode(L *lua.LState) {
 // sandbox only the functions of osAllowed stay.
 func (p policy) osModule(L *lua.LState, full *lua.LTable) *lua.LTable {
 	if !p.sandbox {
+		p.reportWrites(L, full, osWriters())
 		return full
 	}
 	t := L.CreateTable(0, 16)

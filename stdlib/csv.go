@@ -8,18 +8,20 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/internal/atomicfile"
 )
 
 // csvModule is the state of one state's csv module.
 type csvModule struct {
-	sandbox bool // csv.write is disabled
+	sandbox bool              // csv.write is disabled
+	wrote   func(path string) // called before csv.write writes a file; nil: nothing
 }
 
 func csvSpecs() []funcSpec[*csvModule] {
@@ -260,6 +262,9 @@ func (m *csvModule) write(L *lua.LState) int {
 	if err := w.WriteAll(records); err != nil {
 		L.RaiseError("csv.write: %s: %v", path, err)
 	}
+	if m.wrote != nil {
+		m.wrote(path)
+	}
 	if err := writeFileAtomic(path, func(f io.Writer) error {
 		_, err := f.Write(buf.Bytes())
 		return err
@@ -392,11 +397,10 @@ func csvCell(v lua.LValue) (string, string) {
 	return "", "cannot write " + describeValue(v)
 }
 
-// writeFileAtomic writes path through write, via a temporary file in the
-// same directory that is renamed over path only once it is complete and
-// synced, so that path always holds either its old or its new content. A
-// file being replaced keeps its permissions; a new one gets 0644.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+// writeFileAtomic writes path through write, atomically (see
+// atomicfile.Write): path always holds either its old or its new content.
+// A file being replaced keeps its permissions; a new one gets 0644.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
 	perm := fs.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		if !fi.Mode().IsRegular() {
@@ -404,38 +408,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		}
 		perm = fi.Mode().Perm()
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	closed := false
-	defer func() {
-		if err != nil {
-			if !closed {
-				f.Close()
-			}
-			os.Remove(tmp)
-		}
-	}()
-	if err = write(f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	closed = true
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, perm, write); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
