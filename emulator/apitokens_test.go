@@ -122,8 +122,8 @@ func TestAPITokensPersist(t *testing.T) {
 		t.Fatalf("token values %q %q", a.Token, b.Token)
 	}
 	// I26: on the wall clock too, answers carry whole seconds in UTC.
-	if _, err := time.Parse("2006-01-02T15:04:05Z", a.CreateDate); err != nil {
-		t.Fatalf("createDate %q: %v", a.CreateDate, err)
+	if ts, err := time.Parse(time.RFC3339, a.CreateDate); err != nil || ts.Format(time.RFC3339) != a.CreateDate || ts.Location() != time.UTC {
+		t.Fatalf("createDate %q is not whole seconds in UTC: %v", a.CreateDate, err)
 	}
 	wantOK(t, call(t, e, "DELETE", routeDeleteAPIToken+"?id="+a.ID, ""))
 	if err := e.Close(); err != nil {
