@@ -124,6 +124,7 @@ func superviseChild(ctx context.Context, s streams, args, env []string, deadline
 		timer = t.C
 	}
 	var waitErr, killedFor error
+	interrupted := false
 	select {
 	case waitErr = <-ended:
 	case <-timer:
@@ -131,6 +132,7 @@ func superviseChild(ctx context.Context, s streams, args, env []string, deadline
 		waitErr, killedFor = <-ended, timeoutErr
 		fmt.Fprintln(s.stderr, "clickscript: the script did not stop at its --timeout: its process was killed")
 	case <-ctx.Done():
+		interrupted = true
 		interruptProcess(cmd.Process)
 		t := time.NewTimer(childGrace)
 		select {
@@ -151,7 +153,8 @@ func superviseChild(ctx context.Context, s streams, args, env []string, deadline
 	switch {
 	case killedFor == timeoutErr && killedFor != nil:
 		return timeoutErr
-	case killedFor != nil:
+	case killedFor != nil || interrupted:
+		// Killed, or ended by the interrupt before it could say so.
 		return context.Canceled
 	}
 	state := "exit status unknown"
