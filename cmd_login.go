@@ -51,11 +51,12 @@ func loginCommand() *command {
 func logoutCommand() *command {
 	return &command{
 		name:    "logout",
-		args:    "[--profile NAME]",
-		summary: "forget the token that login saved",
+		args:    "[--profile NAME] [--url URL]",
+		summary: "end the saved session on the agent and forget its token",
 		example: "clickscript logout\nclickscript logout --profile work",
 		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			profileName := fs.String("profile", "", "forget this profile's token (env CLICK_PROFILE; default: the file's default)")
+			url := fs.String("url", "", "agent base URL (env CLICK_URL; else the profile's; default "+clickapi.DefaultBaseURL+")")
 			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q", args[0])
@@ -64,7 +65,7 @@ func logoutCommand() *command {
 				if err != nil {
 					return err
 				}
-				return logout(p, s)
+				return logout(ctx, p, cmp.Or(*url, os.Getenv("CLICK_URL"), p.URL), s)
 			}
 		},
 	}
@@ -110,6 +111,11 @@ func login(ctx context.Context, o loginOptions, s streams) error {
 		return err
 	}
 	resp, err := client.Login(ctx, req)
+	if errors.Is(err, clickapi.ErrLoginRefused) {
+		// Bad credentials or a type the user does not have: say so, not
+		// "token rejected" [click:errors.md].
+		return fmt.Errorf("%w (as %s with --type %d, %s)", clickapi.ErrLoginRefused, req.Username, req.Type, loginTypeName(req.Type))
+	}
 	if err != nil {
 		return err
 	}
@@ -122,10 +128,22 @@ func login(ctx context.Context, o loginOptions, s streams) error {
 	if token == "" {
 		return fmt.Errorf("POST %s: %w: no token in the answer", clickapi.RouteLogin, clickapi.ErrBadResponse)
 	}
+	// Confirm the token with GET /authentication/user before saving it.
+	client.SetToken(token)
+	who, err := client.WhoAmI(ctx)
+	if errors.Is(err, clickapi.ErrUnauthorized) {
+		return fmt.Errorf("the agent refused the token it just gave (%w): nothing saved", err)
+	}
 	if err := writeFileAtomic(path, []byte(token+"\n")); err != nil {
 		return fmt.Errorf("save the token: %w", err)
 	}
-	fmt.Fprintf(s.stderr, "Logged in as %s at %s; token saved to %s\n", req.Username, client.BaseURL(), path)
+	if err != nil {
+		fmt.Fprintf(s.stderr, "Warning: could not confirm who the token belongs to: %v\n", err)
+		fmt.Fprintf(s.stderr, "Logged in as %s at %s; token saved to %s\n", req.Username, client.BaseURL(), path)
+	} else {
+		fmt.Fprintf(s.stderr, "Logged in as %s (%s) of %s at %s; token saved to %s\n",
+			who.Username, who.UserType, cmp.Or(who.AccountName, "an unnamed account"), client.BaseURL(), path)
+	}
 	if os.Getenv("CLICK_TOKEN") != "" {
 		fmt.Fprintln(s.stderr, "Note: CLICK_TOKEN is set, and runs use it before the saved token: unset it to use this login.")
 	}
@@ -133,19 +151,25 @@ func login(ctx context.Context, o loginOptions, s streams) error {
 }
 
 // answerChallenge asks for the code of a TOTP or SMS challenge and answers
-// it, asking again after a wrong code, up to maxCodeTries times.
+// it through mfa_respond (both kinds, INFERRED I15), asking again after a
+// wrong code (499 TOTP), up to maxCodeTries times.
 func answerChallenge(ctx context.Context, client *clickapi.Client, in *prompter, resp *clickapi.LoginResponse) (string, error) {
-	prompt := resp.Challenge.String() + " code: "
+	prompt := fmt.Sprintf("%s code (%s): ", resp.Challenge, clickapi.TOTPPrompt)
+	if resp.Challenge == clickapi.ChallengeSMS {
+		prompt = fmt.Sprintf("%s code (%s): ", resp.Challenge, clickapi.SMSPrompt)
+	}
 	for try := 1; ; try++ {
 		code, err := in.ask(ctx, prompt, false)
 		if err != nil {
 			return "", err
 		}
-		ans, err := client.MFARespond(ctx, clickapi.MFARequest{Session: resp.Session, Code: strings.TrimSpace(code)})
-		var apiErr *clickapi.APIError
-		if err != nil && errors.As(err, &apiErr) && apiErr.Type == clickapi.CodeAuth && try < maxCodeTries {
-			fmt.Fprintf(in.out, "Wrong code (%s); try again.\n", strings.Join(apiErr.Messages, "; "))
-			continue
+		ans, err := client.MFARespond(ctx, clickapi.MFARequest{UserCode: strings.TrimSpace(code), Session: resp.Session})
+		if errors.Is(err, clickapi.ErrWrongCode) {
+			if left := maxCodeTries - try; left > 0 {
+				fmt.Fprintf(in.out, "wrong code, try again (%d %s left)\n", left, plural(left, "try", "tries"))
+				continue
+			}
+			return "", fmt.Errorf("%w %d times: log in again (%v)", clickapi.ErrWrongCode, maxCodeTries, err)
 		}
 		if err != nil {
 			return "", err
@@ -154,20 +178,52 @@ func answerChallenge(ctx context.Context, client *clickapi.Client, in *prompter,
 	}
 }
 
-// logout removes the saved token, saying so; a missing one is no error.
-// The agent has no call that ends a session: the token stays valid there
-// until it expires.
-func logout(p profile, s streams) error {
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// loginTypeName names a login type: "DesktopAdmin".
+func loginTypeName(t clickapi.LoginType) string { return clickapi.UserType(t).String() }
+
+// logout ends the saved token's session on the agent at base (POST
+// /authentication/logout), then removes the token file whatever the
+// agent answered: a 401 means the session had ended already, and an
+// unreachable agent cannot be helped. A missing token file is no error.
+func logout(ctx context.Context, p profile, base string, s streams) error {
 	path, err := p.tokenFile()
 	if err != nil {
 		return err
 	}
-	err = os.Remove(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		fmt.Fprintf(s.stderr, "No saved token at %s: nothing to forget.\n", path)
-		return nil
-	case err != nil:
+	token, err := readTokenFile(path)
+	if err != nil {
+		// Unreadable or too open: it is forgotten all the same.
+		fmt.Fprintf(s.stderr, "Warning: %v\n", err)
+	}
+	if token == "" {
+		if _, statErr := os.Stat(path); errors.Is(statErr, os.ErrNotExist) {
+			fmt.Fprintf(s.stderr, "No saved token at %s: nothing to forget.\n", path)
+			return nil
+		}
+	} else {
+		client, err := clickapi.New(clickapi.Options{BaseURL: base, Retry: clickapi.RetryPolicy{MaxAttempts: 1}})
+		if err != nil {
+			return err
+		}
+		switch err := client.Logout(ctx, token); {
+		case err == nil:
+			fmt.Fprintf(s.stderr, "Ended the session on the agent at %s.\n", client.BaseURL())
+		case errors.Is(err, clickapi.ErrUnauthorized):
+			fmt.Fprintf(s.stderr, "The agent at %s had already ended the session.\n", client.BaseURL())
+		case ctx.Err() != nil:
+			return err
+		default:
+			fmt.Fprintf(s.stderr, "Warning: the agent did not end the session (%v); forgetting the token anyway.\n", err)
+		}
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	fmt.Fprintf(s.stderr, "Removed the saved token %s.\n", path)

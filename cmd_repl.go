@@ -13,12 +13,14 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/chzyer/readline"
 	"github.com/spf13/pflag"
 
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/internal/atomicfile"
 	"github.com/clickscript/clickscript/repl"
 )
 
@@ -134,6 +136,9 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 	var err error
 	if term {
 		fmt.Fprintf(stdout, "clickscript REPL on %s: :help for the Lua API, Ctrl-D to leave\n", clickapi.Redact(sess.client.BaseURL()))
+		if line := replBanner(ctx, sess); line != "" {
+			fmt.Fprintln(stdout, line)
+		}
 		err = session.RunInteractive(sessCtx, ed, stdout)
 	} else {
 		err = session.Run(sessCtx, s.stdin, stdout)
@@ -144,6 +149,24 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 		return errSignal
 	}
 	return err
+}
+
+// bannerTimeout bounds the two small requests of the REPL's greeting, so
+// that an agent that does not answer does not hold the prompt back.
+const bannerTimeout = 5 * time.Second
+
+// replBanner is the REPL's second greeting line: who the token belongs to
+// and the agent's state (GET /authentication/user and agent_status, as
+// whoami asks them). It is "" for a replayed session, whose cassette holds
+// only the script's requests.
+func replBanner(ctx context.Context, sess *session) string {
+	if sess.replayer != nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, bannerTimeout)
+	defer cancel()
+	si, _ := sess.client.Session(ctx)
+	return si.Banner()
 }
 
 // errSignal is the cause of a session ended by a signal: an interruption.
@@ -291,21 +314,10 @@ func openHistory(path string, limit int) (*history, []string, error) {
 	return &history{f: f}, lines, nil
 }
 
-// rewriteHistory replaces the file at path with lines, atomically.
+// rewriteHistory replaces the file at path with lines, atomically,
+// readable by the user only.
 func rewriteHistory(path string, lines []string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".history-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.WriteString(tmp, strings.Join(lines, "\n")+"\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
 }
 
 // add appends line, which must already be scrubbed of the token. A

@@ -34,6 +34,7 @@ func commands() []*command {
 		emulatorCommand(),
 		loginCommand(),
 		logoutCommand(),
+		whoamiCommand(),
 		typesCommand(),
 		versionCommand(),
 	}

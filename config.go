@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/atomicfile"
 )
 
 // This file holds where clickscript keeps its files and the optional
@@ -346,36 +347,12 @@ func (p profile) credentials() (req clickapi.LoginRequest, ok bool) {
 	return req, req.Username != "" && req.Password != ""
 }
 
-// writeFileAtomic replaces path with data, readable by the owner only: it
-// writes a temporary file in the same folder and renames it over path, so
-// that a crash leaves the old file or the new one, never half of one. The
-// folder is created (mode 0700) when missing.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// writeFileAtomic replaces path with data, readable by the owner only
+// (see atomicfile.Write): a crash leaves the old file or the new one,
+// never half of one. The folder is created (mode 0700) when missing.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.WriteFile(path, data, 0o600)
 }

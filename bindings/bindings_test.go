@@ -26,6 +26,11 @@ type harness struct {
 	mu   sync.Mutex
 	reqs map[string]int // "GET /usergroup/get_all" -> count
 	url  string
+	em   *emulator.Emulator
+	// intercept, if set, sees each request first (with its count so far,
+	// itself included) and answers it instead of the emulator when it
+	// returns true.
+	intercept func(w http.ResponseWriter, r *http.Request, n int) bool
 }
 
 func (h *harness) count(endpoint string) int {
@@ -55,17 +60,28 @@ func (h *harness) reset() {
 
 func newHarness(t *testing.T, emOpts emulator.Options, dryRun bool) *harness {
 	t.Helper()
+	return newHarnessWith(t, emOpts, Options{DryRun: dryRun, Concurrency: 3, BatchSize: 7})
+}
+
+// newHarnessWith is newHarness with the modules' options opts (the client
+// and the logger are the harness's).
+func newHarnessWith(t *testing.T, emOpts emulator.Options, opts Options) *harness {
+	t.Helper()
 	emOpts.Deterministic = true
 	emOpts.Token = "tok-bindings-test"
 	em, err := emulator.New(emOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{out: &bytes.Buffer{}, logs: &bytes.Buffer{}, reqs: map[string]int{}}
+	h := &harness{out: &bytes.Buffer{}, logs: &bytes.Buffer{}, reqs: map[string]int{}, em: em}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.mu.Lock()
 		h.reqs[r.Method+" "+r.URL.Path]++
+		n, intercept := h.reqs[r.Method+" "+r.URL.Path], h.intercept
 		h.mu.Unlock()
+		if intercept != nil && intercept(w, r, n) {
+			return
+		}
 		em.ServeHTTP(w, r)
 	}))
 	h.url = srv.URL
@@ -77,7 +93,8 @@ func newHarness(t *testing.T, emOpts emulator.Options, dryRun bool) *harness {
 	L.SetContext(context.Background())
 	logger := slog.New(slog.NewTextHandler(h.logs, nil))
 	stdlib.Open(L, stdlib.Options{Logger: logger})
-	Open(L, Options{Client: client, Logger: logger, DryRun: dryRun, Concurrency: 3, BatchSize: 7})
+	opts.Client, opts.Logger = client, logger
+	Open(L, opts)
 	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
 		var parts []string
 		for i := 1; i <= L.GetTop(); i++ {
@@ -190,7 +207,7 @@ func TestArgumentErrors(t *testing.T) {
 		`usergroup.list("x")`:                                                       "usergroup.list: bad argument #1 (table expected, got string)",
 		`usergroup.list{nmae = "x"}`:                                                `usergroup.list: unknown option "nmae" (known: name, sortfield, descending, pagesize)`,
 		`usergroup.list{pagesize = 0.5}`:                                            `usergroup.list: option "pagesize": integer expected, got 0.5`,
-		`usergroup.list{pagesize = 100000}`:                                         `usergroup.list: option "pagesize": 100000 is not between 1 and 1000`,
+		`usergroup.list{pagesize = 100000}`:                                         `usergroup.list: option "pagesize": 100000 is not between 1 and 500`,
 		`usergroup.list{descending = "yes"}`:                                        `usergroup.list: option "descending": boolean expected, got string`,
 		`usergroup.list_details(1)`:                                                 "usergroup.list_details: bad argument #1 (table expected, got number)",
 		`usergroup.find()`:                                                          "usergroup.find: bad argument #1 (non-empty string expected, got no value)",
@@ -221,7 +238,7 @@ func TestArgumentErrors(t *testing.T) {
 		`usergroup.sync("Design Team", {"a@x", "A@x"})`:                            "desired[2]: A@x repeats desired[1]",
 		`usergroup.sync("Design Team", {}, {add_only = true, remove_only = true})`: `options "add_only" and "remove_only" exclude each other`,
 		`usergroup.sync("Design Team", {}, {max_remove = "lots"})`:                 `option "max_remove": "lots" is neither a count nor a percentage`,
-		`user.list{name = "x"}`:                                                    `user.list: unknown option "name" (known: username, sortfield, descending, pagesize)`,
+		`user.list{name = "x"}`:                                                    `user.list: unknown option "name" (known: username, sortfield, descending, pagesize, userStatus, userType, status, type)`,
 		`local it = usergroup.list{} it.count()`:                                   "count: call it as a method, with a colon: it:count()",
 	}
 	for src, want := range tests {

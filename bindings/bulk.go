@@ -121,7 +121,9 @@ func (k bulkKind) endpoint() string {
 // assign, that every user exists; then it reads the current members of
 // each group named, so that existing memberships are known. Problems name
 // the row and the field.
-func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *problems) error {
+// With plan set (create_groups), a group named but not found is planned
+// for creation instead of being a problem.
+func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *problems, plan *groupPlan) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -143,8 +145,10 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 			if g = groups.byID[r.ref.ID]; g == nil {
 				bad.add(r.n, "%s: group: no group with id %s", r.where, r.ref.ID)
 			}
-		} else if g = groups.byName[strings.ToLower(r.ref.Name)]; g == nil {
-			bad.add(r.n, "%s: group: no group named %q", r.where, r.ref.Name)
+		} else if g = groups.byName[strings.ToLower(r.ref.Name)]; g == nil && plan != nil {
+			g = plan.add(r.ref.Name)
+		} else if g == nil {
+			bad.add(r.n, "%s: group: no group named %q (create_groups = true creates the missing groups)", r.where, r.ref.Name)
 		}
 		if g != nil {
 			r.groupID, r.groupName = g.ID, g.Name
@@ -170,7 +174,7 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 	for _, r := range rows {
 		if _, ok := members[r.groupID]; !ok {
 			members[r.groupID] = map[string]bool{}
-			if r.groupID != DryRunID {
+			if r.groupID != DryRunID && r.groupID != "" { // "": a group to create
 				ids = append(ids, r.groupID)
 			}
 		}
@@ -379,7 +383,7 @@ func payload(kind bulkKind, rows []*row) any {
 	}
 	rels := make([]clickapi.UserUserGroupRelation, len(rows))
 	for i, r := range rows {
-		rels[i] = clickapi.UserUserGroupRelation{User: r.user, UserGroups: []clickapi.GroupRef{{ID: r.groupID}}}
+		rels[i] = clickapi.UserUserGroupRelation{User: r.user, UserGroups: []clickapi.GroupRef{{ID: r.groupID, Name: r.groupName}}}
 	}
 	return rels
 }
@@ -553,27 +557,35 @@ func (m *module) assign(L *lua.LState) int {
 		seen[key] = where
 		rows = append(rows, r)
 	}
-	m.validateAndApply(L, a, kindAssign, rows, &bad, size)
+	m.validateAndApply(L, a, kindAssign, rows, &bad, size, false)
 	return 1
 }
 
 func (m *module) importUsers(L *lua.LState) int {
 	a := args{L, "usergroup.import"}
 	items := a.list(1, a.table(1, false))
-	size := m.bulkOptions(a, 2)
+	size, create := m.importOptions(a, 2)
 	rows, bad := parseRelations(items)
-	m.validateAndApply(L, a, kindImport, rows, bad, size)
+	m.validateAndApply(L, a, kindImport, rows, bad, size, create)
 	return 1
 }
 
 // validateAndApply is the common end of assign, import and import_csv:
 // format problems, then resolution problems, are raised before any write;
-// then the rows are applied and the result pushed.
-func (m *module) validateAndApply(L *lua.LState, a args, kind bulkKind, rows []*row, bad *problems, size int) {
-	if err := m.resolve(ctx(L), kind, rows, bad); err != nil {
+// then the groups to create (createGroups) are created; then the rows are
+// applied and the result pushed.
+func (m *module) validateAndApply(L *lua.LState, a args, kind bulkKind, rows []*row, bad *problems, size int, createGroups bool) {
+	var plan *groupPlan
+	if createGroups {
+		plan = newGroupPlan()
+	}
+	if err := m.resolve(ctx(L), kind, rows, bad, plan); err != nil {
 		raise(L, a.fn, err)
 	}
 	bad.raiseIfAny(a, "rows")
+	if err := m.createPlannedGroups(L, a.fn, plan, rows); err != nil {
+		raise(L, a.fn, err)
+	}
 	st, err := m.applyBulk(L, a.fn, kind, rows, size)
 	if err != nil {
 		raise(L, a.fn, err)
@@ -611,11 +623,17 @@ func parseRelations(items []lua.LValue) ([]*row, *problems) {
 		}
 		user := clickapi.ImportUser{
 			Username:  strings.TrimSpace(stringField(ut, "username")),
+			Email:     strings.TrimSpace(stringField(ut, "email")),
 			FirstName: firstString(ut, "firstName", "firstname"),
 			LastName:  firstString(ut, "lastName", "lastname"),
 		}
 		if user.Username == "" {
 			bad.add(n, "%s: user.username: empty", where)
+			continue
+		}
+		var msg string
+		if user.UserType, msg = importUserType(ut.RawGetString("userType")); msg != "" {
+			bad.add(n, "%s (%s): user.userType: %s", where, user.Username, msg)
 			continue
 		}
 		gt, ok := t.RawGetString("userGroups").(*lua.LTable)

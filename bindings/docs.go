@@ -46,7 +46,7 @@ func modelDocs() []modelDoc {
 	return []modelDoc{
 		{reflect.TypeFor[clickapi.UserGroup](), "A user group, as listings return it and update takes it."},
 		{reflect.TypeFor[clickapi.NewUserGroup](), "The fields of a group to create; active defaults to true."},
-		{reflect.TypeFor[clickapi.User](), "An account user. Note the all-lowercase firstname and lastname; status flags: 1 active, 2 inactive, 4 pending."},
+		{reflect.TypeFor[clickapi.User](), "An account user. Note the all-lowercase firstname and lastname; status flags: 1 active, 2 inactive, 4 pending; userType: " + flagList(clickapi.UserTypeNames()) + "."},
 		{reflect.TypeFor[clickapi.UserUserGroup](), "One user-to-group assignment; id is the assignment id that usergroup.unassign takes (not needed by assign)."},
 		{reflect.TypeFor[clickapi.UserUserGroupDTO](), "A row of usergroup.members and usergroup.groups_of: the user, the group and the assignment linking them; absent parts are nil."},
 		{reflect.TypeFor[clickapi.UserGroupWithDetails](), "A row of usergroup.list_details: a group with its members, projects and drives inlined."},
@@ -55,10 +55,10 @@ func modelDocs() []modelDoc {
 		{reflect.TypeFor[clickapi.DrivePermission](), "A shared cloud drive a group can reach, with the group's permission."},
 		{reflect.TypeFor[clickapi.Project](), "An Amove project."},
 		{reflect.TypeFor[clickapi.SharedCloudDrive](), "A cloud drive shared with groups."},
-		{reflect.TypeFor[clickapi.Permission](), "A group's access level on a project or drive."},
-		{reflect.TypeFor[clickapi.UserUserGroupRelation](), "One item of usergroup.import: a user, matched or created by username, and the groups to put them in."},
-		{reflect.TypeFor[clickapi.ImportUser](), "The user of an import item or a sync's desired member (firstname and lastname are accepted too)."},
-		{reflect.TypeFor[clickapi.GroupRef](), "A group in an import item: by id, or by exact name when id is absent."},
+		{reflect.TypeFor[clickapi.Permission](), "A permission record: permissionType 1 read, 2 read-write; only the ids of its kind (user or group, project or drive) are set."},
+		{reflect.TypeFor[clickapi.UserUserGroupRelation](), "One item of usergroup.import: a user, reused or created by username (skipped by the agent when the username belongs to another account), and the groups to put them in."},
+		{reflect.TypeFor[clickapi.ImportUser](), "The user of an import item or a sync's desired member (firstname and lastname are accepted too); email defaults to the username, userType (a name such as \"desktop_standard_user\", or a number) to 64."},
+		{reflect.TypeFor[clickapi.GroupRef](), "A group in an import item: by id, or by exact name (any case) when id is absent; the agent is sent the name, and the id once known."},
 	}
 }
 
@@ -88,10 +88,19 @@ func luaClasses() []ClassDoc {
 			Fields: listOptionFields("name", "case-insensitive substring of the group name")},
 		{Name: "MemberListOptions", Summary: "Options of usergroup.members. A misspelt option is an error.",
 			Fields: listOptionFields("username", "case-insensitive substring of the username")},
-		{Name: "UserListOptions", Summary: "Options of user.list. A misspelt option is an error.",
-			Fields: listOptionFields("username", "case-insensitive substring of the username")},
-		{Name: "BulkOptions", Summary: "Options of usergroup.assign, usergroup.import and usergroup.import_csv.",
+		{Name: "UserListOptions", Summary: "Options of user.list. A misspelt option is an error. Without sortfield the agent lists the newest users first (CreateDate, descending).",
+			Fields: append(listOptionFields("username", "case-insensitive substring of the username"),
+				FieldDoc{"userStatus", "(string|integer|(string|integer)[])?", "status filter: " + flagList(clickapi.UserStatusNames()) +
+					", or \"all\"; several as a list or joined by \"|\" (default: every status)"},
+				FieldDoc{"userType", "(string|integer|(string|integer)[])?", "type filter: " + flagList(clickapi.UserTypeNames()) +
+					", or \"all\"; several as a list or joined by \"|\" (default: every type)"},
+				FieldDoc{"status", "(string|integer|(string|integer)[])?", "short for userStatus"},
+				FieldDoc{"type", "(string|integer|(string|integer)[])?", "short for userType"})},
+		{Name: "BulkOptions", Summary: "Options of usergroup.assign.",
 			Fields: []FieldDoc{{"batch", "integer?", fmt.Sprintf("items per request, 1 to 10000 (default %d)", DefaultBatchSize)}}},
+		{Name: "ImportOptions", Summary: "Options of usergroup.import and usergroup.import_csv.",
+			Fields: []FieldDoc{{"batch", "integer?", fmt.Sprintf("items per request, 1 to 10000 (default %d)", DefaultBatchSize)},
+				{"create_groups", "boolean?", "create the groups that do not exist, one at a time before the first batch (listed in a --dry-run plan); without it a group that is not found is an error"}}},
 		{Name: "SyncOptions", Summary: "Options of usergroup.sync.",
 			Fields: []FieldDoc{
 				{"add_only", "boolean?", "only add the missing members"},
@@ -121,8 +130,8 @@ func luaClasses() []ClassDoc {
 			}},
 		{Name: "ApiError", Summary: "The error value of a failed API call (catch it with pcall); tostring gives message.",
 			Fields: []FieldDoc{
-				{"status", "integer", "the HTTP status: 499 for the agent's validation errors, 401 for an expired token"},
-				{"type", "string", "the problem type: \"DUPLICATE\", \"NOT_FOUND\", \"VALIDATION\", ..."},
+				{"status", "integer", "the HTTP status: 499 for the agent's validation errors, 401 for an expired token (or refused credentials at login), 402 when import finds no active subscription, 500 for a server failure"},
+				{"type", "string", "the vendor's error code, \"\" when the status has none: " + errorCodeList()},
 				{"messages", "string[]", "the agent's messages"},
 				{"op", "string", "the function that failed: \"usergroup.insert\""},
 				{"endpoint", "string", "the request: \"POST /usergroup/insert\""},
@@ -186,4 +195,23 @@ func luaType(t reflect.Type) string {
 		return t.Name()
 	}
 	return "any"
+}
+
+// flagList spells flag names and values for docs: "active (1), inactive (2)".
+func flagList(names []clickapi.FlagName) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%q (%d)", n.Name, n.Value)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// errorCodeList spells every error code the vendor documents, with its meaning.
+func errorCodeList() string {
+	codes := clickapi.ErrorCodes()
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = fmt.Sprintf("%q %s", c.Code, c.Meaning)
+	}
+	return strings.Join(parts, "; ")
 }

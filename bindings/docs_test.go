@@ -60,7 +60,9 @@ func TestClassesMatchModelTables(t *testing.T) {
 	user := &clickapi.User{}
 	group := &clickapi.UserGroup{}
 	uug := &clickapi.UserUserGroup{ID: "a"}
-	perm := &clickapi.Permission{}
+	// Every id set, so that every documented key shows (a real record has
+	// two of the four).
+	perm := &clickapi.Permission{UserID: "u", UserGroupID: "g", ProjectID: "p", SharedCloudDriveID: "d"}
 	wantKeys(t, "UserGroup", tableKeys(t, groupTable(L, group)))
 	wantKeys(t, "User", tableKeys(t, userTable(L, user)))
 	wantKeys(t, "UserUserGroup", tableKeys(t, assignmentTable(L, uug)))
@@ -90,8 +92,8 @@ func TestClassesFollowModelStructs(t *testing.T) {
 	if f := classByName(t, "UserGroupWithDetails").Fields; f[len(f)-1] != (FieldDoc{"drivesData", "DrivePermission[]", ""}) {
 		t.Errorf("UserGroupWithDetails.drivesData: %v", f[len(f)-1])
 	}
-	if f := classByName(t, "ImportUser").Fields; f[1] != (FieldDoc{"firstName", "string?", ""}) {
-		t.Errorf("ImportUser.firstName (omitempty): %v", f[1])
+	if f := classByName(t, "ImportUser").Fields; f[3] != (FieldDoc{"firstName", "string?", ""}) || f[1] != (FieldDoc{"email", "string?", ""}) {
+		t.Errorf("ImportUser.email and firstName (omitempty): %v", f)
 	}
 }
 
@@ -119,7 +121,7 @@ func TestOptionClassesMatchBindings(t *testing.T) {
 		{"MemberListOptions", `usergroup.members("` + gid + `", OPTS)`},
 		{"UserListOptions", "user.list(OPTS)"},
 		{"BulkOptions", "usergroup.assign({}, OPTS)"},
-		{"BulkOptions", "usergroup.import({}, OPTS)"},
+		{"ImportOptions", "usergroup.import({}, OPTS)"},
 		{"SyncOptions", `usergroup.sync("` + gid + `", {}, OPTS)`},
 	}
 	for _, c := range calls {

@@ -18,7 +18,7 @@ import (
 // importColumns returns the CSV columns of import_csv. Header names match
 // ignoring case; username and group are required, the others optional.
 func importColumns() []string {
-	return []string{"username", "firstName", "lastName", "group"}
+	return []string{"username", "email", "userType", "firstName", "lastName", "group"}
 }
 
 func (m *module) importCSV(L *lua.LState) int {
@@ -27,17 +27,19 @@ func (m *module) importCSV(L *lua.LState) int {
 	if !ok || path == "" {
 		a.badArg(1, "CSV file path", L.Get(1))
 	}
-	size := m.bulkOptions(a, 2)
+	size, create := m.importOptions(a, 2)
 	rows, bad, err := readImportCSV(string(path))
 	if err != nil {
 		a.errorf("%v", err)
 	}
-	m.validateAndApply(L, a, kindImport, rows, bad, size)
+	m.validateAndApply(L, a, kindImport, rows, bad, size, create)
 	return 1
 }
 
 // readImportCSV reads an import file: a header row naming the columns
-// username, firstName, lastName and group (a group name or id), then one
+// username and group (a group name or id), and optionally email, userType
+// (a name such as desktop_standard_user, or a number), firstName and
+// lastName, then one
 // membership per row. Every row is checked; problems name the file, the
 // line and the field. err is for a file that cannot be read at all.
 func readImportCSV(path string) ([]*row, *problems, error) {
@@ -101,9 +103,15 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 			bad.add(line, "%s: expected %d fields, got %d", where, len(header), len(rec))
 			continue
 		}
-		user := clickapi.ImportUser{Username: get(rec, "username"), FirstName: get(rec, "firstName"), LastName: get(rec, "lastName")}
+		user := clickapi.ImportUser{Username: get(rec, "username"), Email: get(rec, "email"),
+			FirstName: get(rec, "firstName"), LastName: get(rec, "lastName")}
 		if user.Username == "" {
 			bad.add(line, "%s: username: empty", where)
+			continue
+		}
+		var msg string
+		if user.UserType, msg = parseUserType(get(rec, "userType")); msg != "" {
+			bad.add(line, "%s: userType: %s", where, msg)
 			continue
 		}
 		group := get(rec, "group")

@@ -108,11 +108,17 @@ func detailsTable(L *lua.LState, g *clickapi.UserGroupWithDetails) *lua.LTable {
 	return t
 }
 
+// permissionTable converts a permission record; the ids that do not apply
+// to its kind are left out.
 func permissionTable(L *lua.LState, p *clickapi.Permission) *lua.LTable {
 	t := L.CreateTable(0, 4)
 	t.RawSetString("id", lua.LString(p.ID))
-	t.RawSetString("read", lua.LBool(p.Read))
-	t.RawSetString("write", lua.LBool(p.Write))
-	t.RawSetString("admin", lua.LBool(p.Admin))
+	for _, kv := range [][2]string{{"userId", p.UserID}, {"userGroupId", p.UserGroupID},
+		{"projectId", p.ProjectID}, {"sharedCloudDriveId", p.SharedCloudDriveID}} {
+		if kv[1] != "" {
+			t.RawSetString(kv[0], lua.LString(kv[1]))
+		}
+	}
+	t.RawSetString("permissionType", lua.LNumber(p.PermissionType))
 	return t
 }

@@ -3,6 +3,7 @@ package bindings
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -58,13 +59,13 @@ func usergroupFuncs() []Func {
 			Returns: "boolean",
 			Summary: "Removes one user-to-group assignment."},
 		{Module: "usergroup", Name: "import", impl: (*module).importUsers,
-			Params: []Param{{"relations", "UserUserGroupRelation[]", "{{user={username=, firstName=, lastName=}, userGroups={{id=}|{name=}}}, ...}"},
-				{"opts", "BulkOptions?", "{batch=}"}},
+			Params: []Param{{"relations", "UserUserGroupRelation[]", "{{user={username=, email=, userType=, firstName=, lastName=}, userGroups={{id=}|{name=}}}, ...}"},
+				{"opts", "ImportOptions?", "{batch=, create_groups=}"}},
 			Returns: "BulkResult",
 			Summary: "Maps users, created when missing, to groups in concurrent batches; validated whole before the first write."},
 		{Module: "usergroup", Name: "import_csv", impl: (*module).importCSV,
-			Params: []Param{{"path", "string", "CSV with a header row: username, firstName, lastName, group (a group name or id)"},
-				{"opts", "BulkOptions?", "{batch=}"}},
+			Params: []Param{{"path", "string", "CSV with a header row: username and group (a group name or id), optionally email, userType, firstName, lastName"},
+				{"opts", "ImportOptions?", "{batch=, create_groups=}"}},
 			Returns: "BulkResult",
 			Summary: "Imports memberships from a CSV file; every row is checked first and bad rows are named by file and line."},
 		{Module: "usergroup", Name: "sync", impl: (*module).sync,
@@ -79,14 +80,19 @@ func usergroupFuncs() []Func {
 // listOptions reads a list's options table (argument n); filter is the
 // endpoint's filter key, "name" or "username".
 func (m *module) listOptions(a args, n int, filter string) clickapi.ListOptions {
-	f := a.fields(a.table(n, true), "option", filter, "sortfield", "descending", "pagesize")
+	return m.listOptionsFrom(a, a.fields(a.table(n, true), "option", filter, "sortfield", "descending", "pagesize"), filter)
+}
+
+// listOptionsFrom reads the paging, sort and filter options of f, whose
+// keys the caller checked.
+func (m *module) listOptionsFrom(a args, f fields, filter string) clickapi.ListOptions {
 	o := clickapi.ListOptions{
 		SortField:  f.str("sortfield", false),
 		Descending: f.boolean("descending", false, false),
 		PageSize:   f.integer("pagesize", 0),
 	}
-	if o.PageSize < 0 || o.PageSize > clickapi.MaxPageSize {
-		a.errorf("option \"pagesize\": %d is not between 1 and %d", o.PageSize, clickapi.MaxPageSize)
+	if o.PageSize < 0 || o.PageSize > clickapi.MaxRequestPageSize {
+		a.errorf("option \"pagesize\": %d is not between 1 and %d", o.PageSize, clickapi.MaxRequestPageSize)
 	}
 	if o.PageSize == 0 {
 		o.PageSize = m.pageSize
@@ -192,13 +198,7 @@ func (m *module) insert(L *lua.LState) int {
 		L.Push(groupTable(L, &clickapi.UserGroup{ID: DryRunID, Name: g.Name, Description: g.Description, Active: g.Active}))
 		return 1
 	}
-	start := time.Now()
-	created, err := m.insertOnce(L, g)
-	e := m.auditEntry(a.fn, "POST "+clickapi.RouteInsertGroup, 1, start, err)
-	if err == nil {
-		e.Group = created.ID
-	}
-	m.appendAudit(e)
+	created, err := m.insertAudited(L, a.fn, g)
 	if err != nil {
 		raise(L, a.fn, err)
 	}
@@ -206,16 +206,30 @@ func (m *module) insert(L *lua.LState) int {
 	return 1
 }
 
+// insertAudited inserts g with insertOnce and appends the audit entry of op.
+func (m *module) insertAudited(L *lua.LState, op string, g clickapi.NewUserGroup) (*clickapi.UserGroup, error) {
+	start := time.Now()
+	created, err := m.insertOnce(L, g)
+	e := m.auditEntry(op, "POST "+clickapi.RouteInsertGroup, 1, start, err)
+	if err == nil {
+		e.Group = created.ID
+	}
+	m.appendAudit(e)
+	return created, err
+}
+
 // insertAttempts bounds how often insertOnce sends an insert whose
-// outcome stayed unknown.
-const insertAttempts = 3
+// outcome stayed unknown. Every resend follows a look-up that showed the
+// group is not there, so the bound is about patience, not safety.
+const insertAttempts = 6
 
 // insertOnce inserts g so that a retry never creates it twice. The client
 // resends an insert only when it provably never left; when an attempt may
 // have landed (the connection broke after sending, a 5xx or a 429), the
 // group is looked up by its exact name, which live groups never share: if
 // it is there, the insert landed and the group is returned; if not, it is
-// sent again.
+// sent again. When the look-up itself fails, the insert is not resent: its
+// outcome is unknown, and the error says so.
 func (m *module) insertOnce(L *lua.LState, g clickapi.NewUserGroup) (*clickapi.UserGroup, error) {
 	c := ctx(L)
 	created, err := m.client.InsertUserGroup(c, g)
@@ -226,7 +240,10 @@ func (m *module) insertOnce(L *lua.LState, g clickapi.NewUserGroup) (*clickapi.U
 		}
 		unknown = true
 		found, ferr := m.findGroup(L, g.Name)
-		if ferr == nil && found != nil {
+		if ferr != nil {
+			return nil, fmt.Errorf("%w; whether the group was created is unknown: looking it up failed too: %v", err, ferr)
+		}
+		if found != nil {
 			m.log.Warn("insert answered with an error, but the group is there: it landed", "op", "usergroup.insert", "group", g.Name, "error", err.Error())
 			return found, nil
 		}

@@ -24,7 +24,7 @@ type Options struct {
 	Token      string        // the session or API token; sent as the token query parameter
 	HTTPClient *http.Client  // nil: a client with keep-alive sized for concurrent batches
 	Retry      RetryPolicy   // zero value: DefaultRetryPolicy
-	Timeout    time.Duration // per attempt; 0: 60s
+	Timeout    time.Duration // per attempt; 0: DefaultTimeout (import: 4 times as long)
 	Logger     *slog.Logger  // nil: no logging; request lines are logged at debug level, scrubbed
 	// Relogin, when set, is called after a 401 to get a new token (see
 	// relogin.go): the client then uses it and resends the request once.
@@ -67,7 +67,7 @@ func New(opts Options) (*Client, error) {
 		c.http = &http.Client{Transport: NewTransport()}
 	}
 	if c.timeout <= 0 {
-		c.timeout = 60 * time.Second
+		c.timeout = DefaultTimeout
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -106,6 +106,7 @@ type call struct {
 	// deletes: a NOT_FOUND answer to a resend, after an earlier attempt
 	// may have landed, means that attempt did the job (I11).
 	deletes bool
+	slow    bool // may take long (import): the timeout is ImportTimeout/DefaultTimeout times longer
 }
 
 func (r call) endpoint() string { return r.method + " " + r.route }
@@ -171,7 +172,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
 				return nil
 			}
-			if r.idempotent && retryableStatus(r.method, e.Status) && attempt < c.retry.MaxAttempts {
+			if r.idempotent && retryableStatus(e.Status) && attempt < c.retry.MaxAttempts {
 				maybeApplied = true
 				if err := c.retry.sleep(ctx, attempt, e.RetryAfter); err != nil {
 					return fmt.Errorf("%s: %w", r.endpoint(), err)
@@ -185,6 +186,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		if err != nil {
 			// A body cut short or garbled on the way (a dropped connection,
 			// a proxy) is worth another try when resending is safe.
+			maybeApplied = true
 			if r.idempotent && attempt < c.retry.MaxAttempts {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "bad response body", slog.String("endpoint", r.endpoint()),
 					slog.Int("attempt", attempt), slog.String("error", RedactToken(err.Error(), token)))
@@ -203,7 +205,11 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 // reached the agent: false only when the request headers were never
 // written, which is what makes a non-idempotent retry safe.
 func (c *Client) attempt(ctx context.Context, r call, target string, payload []byte) (resp *http.Response, sent bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	timeout := c.timeout
+	if r.slow {
+		timeout = c.timeout * (ImportTimeout / DefaultTimeout)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	var wrote atomic.Bool
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
 	var body io.Reader
@@ -223,7 +229,7 @@ func (c *Client) attempt(ctx context.Context, r call, target string, payload []b
 	if err != nil {
 		cancel()
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
-			err = fmt.Errorf("no answer within %s: %w", c.timeout, err)
+			err = fmt.Errorf("no answer within %s: %w", timeout, err)
 		}
 		return nil, wrote.Load(), err
 	}

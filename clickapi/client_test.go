@@ -262,21 +262,39 @@ func TestRetriesReadsAndIdempotentWrites(t *testing.T) {
 			t.Fatalf("err = %v after %d calls; want 503 after 3", err, calls.Load())
 		}
 	})
-	t.Run("reads retry a 500, writes do not", func(t *testing.T) {
+	// The vendor's semantics make reads, update (the whole object),
+	// assign_users and import_users (additive) and delete/unassign safe to
+	// resend after a 500 ("unexpected server error", no body
+	// [click:errors.md]); insert is not (it would duplicate). This test
+	// encoded the earlier rule (writes never retried after a 500) and now
+	// checks the new one.
+	t.Run("a 500 is retried for reads and idempotent writes, not insert", func(t *testing.T) {
 		c, mux := setup(t)
-		var reads, writes atomic.Int32
-		mux.HandleFunc("/usergroup/get_all", func(w http.ResponseWriter, r *http.Request) {
-			reads.Add(1)
-			w.WriteHeader(500)
-		})
-		mux.HandleFunc("/usergroup/update", func(w http.ResponseWriter, r *http.Request) {
-			writes.Add(1)
-			w.WriteHeader(500)
-		})
-		c.ListUserGroups(context.Background(), ListOptions{})
-		c.UpdateUserGroup(context.Background(), UserGroupUpdate{ID: "x", Name: "n"})
-		if reads.Load() != 3 || writes.Load() != 1 {
-			t.Errorf("500: %d reads, %d writes; want 3 and 1", reads.Load(), writes.Load())
+		counts := map[string]*atomic.Int32{}
+		for _, route := range []string{RouteGroups, RouteUpdateGroup, RouteAssignUsers, RouteImportUsers, RouteDeleteGroup, RouteUnassignUser, RouteInsertGroup} {
+			n := &atomic.Int32{}
+			counts[route] = n
+			mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				w.WriteHeader(500)
+			})
+		}
+		ctx := context.Background()
+		c.ListUserGroups(ctx, ListOptions{})
+		c.UpdateUserGroup(ctx, UserGroupUpdate{ID: "x", Name: "n"})
+		c.AssignUsers(ctx, []UserUserGroup{{UserID: "u", UserGroupID: "g"}})
+		c.ImportUsers(ctx, []UserUserGroupRelation{{User: ImportUser{Username: "a@x"}, UserGroups: []GroupRef{{Name: "G"}}}})
+		c.DeleteUserGroup(ctx, "x")
+		c.UnassignUser(ctx, "x")
+		c.InsertUserGroup(ctx, NewUserGroup{Name: "n"})
+		for route, n := range counts {
+			want := int32(3)
+			if route == RouteInsertGroup {
+				want = 1
+			}
+			if n.Load() != want {
+				t.Errorf("%s answered 500: %d attempts, want %d", route, n.Load(), want)
+			}
 		}
 	})
 	t.Run("no retry of 499 or 401", func(t *testing.T) {

@@ -1,83 +1,230 @@
 package clickapi
 
-// This file keeps the wire-contract facts in one place: what the vendor
-// documents (FOUND) and our reading where it is silent (INFERRED). Change
-// an INFERRED value here when a real agent shows otherwise; the client and
-// the emulator both read it.
+import "time"
 
-// DefaultBaseURL is where the agent listens unless its port was changed (FOUND).
+// This file keeps the wire-contract facts in one place (../shared/api/click-api.md,
+// written from the vendor's Click and Web API docs). A FOUND fact names the
+// vendor page it comes from, as [click:FILE] or [web:FILE]. An INFERRED
+// choice, one that no vendor page states, names its number In in the
+// contract's section 12: change it here, in one line, when a trace from a
+// real agent shows otherwise. The emulator keeps its own INFERRED choices in
+// emulator/rules.go.
+
+// DefaultBaseURL is where the agent listens unless its appsettings.HostUrl
+// says otherwise [click:index.md].
 const DefaultBaseURL = "http://localhost:29123"
 
-// StatusValidation is the agent's status code for application errors (FOUND).
+// StatusValidation is the agent's status code for application errors [click:errors.md].
 const StatusValidation = 499
 
-// ErrorCodeHeader repeats the problem type of a 499 answer (FOUND).
+// StatusPaymentRequired is what usergroup/import_users answers, before any
+// work, when the account has no active billing subscription [web:usergroup.md].
+const StatusPaymentRequired = 402
+
+// ErrorCodeHeader repeats the problem type of a 499 answer [click:errors.md].
 const ErrorCodeHeader = "error-code"
 
-// TokenParam is the query parameter that carries the session token on every
-// protected call (FOUND: never an Authorization header).
+// TokenParam is the query parameter that carries the session or API token
+// on every protected call, never an Authorization header [click:index.md].
+// API tokens travel the same way as session tokens (INFERRED I2).
 const TokenParam = "token"
 
-// Problem types of 499 answers. AUTH through INTERNAL_ERROR are FOUND;
-// VALIDATION, for malformed bodies, bad uuids, bad names and unknown sort
-// fields, is INFERRED.
+// Problem types (the `type` of a 499 body and its error-code header): the
+// whole list of [web:errors.md], which the agent shares [click:errors.md].
+// The client branches only on the status and these codes, never on a
+// message's text (INFERRED I11).
 const (
-	CodeAuth          = "AUTH"
-	CodeToken         = "TOKEN"
-	CodeSession       = "SESSION"
-	CodeNotFound      = "NOT_FOUND"
-	CodeDuplicate     = "DUPLICATE"
-	CodeAccess        = "ACCESS"
-	CodeDBInsert      = "DB_INSERT"
-	CodeDBUpdate      = "DB_UPDATE"
-	CodeDBDelete      = "DB_DELETE"
-	CodeInternalError = "INTERNAL_ERROR"
-	CodeValidation    = "VALIDATION"
+	CodeDefault               = "DEFAULT" // generic validation failure
+	CodeAuth                  = "AUTH"    // authentication failed; the agent answers 401 instead [click:errors.md]
+	CodeInactiveUser          = "INACTIVE_USER"
+	CodeToken                 = "TOKEN" // token invalid, expired or already used
+	CodeSession               = "SESSION"
+	CodeSessionMaxout         = "SESSION_MAXOUT"
+	CodeSecurity              = "SECURITY"
+	CodeAccess                = "ACCESS"
+	CodeNotFound              = "NOT_FOUND"
+	CodeCognito               = "COGNITO"
+	CodeTOTP                  = "TOTP" // a wrong MFA code or a stale MFA session [web:authentication.md]
+	CodeTransfer              = "TRANSFER"
+	CodeTransferC2C           = "TRANSFER_C2C"
+	CodeSync                  = "SYNC"
+	CodeCost                  = "COST"
+	CodeDuplicate             = "DUPLICATE"
+	CodePending               = "PENDING"
+	CodeDBDelete              = "DB_DELETE"
+	CodeDBInsert              = "DB_INSERT"
+	CodeDBUpdate              = "DB_UPDATE"
+	CodeDownloadObject        = "DOWNLOAD_OBJECT"
+	CodeInvalidEmail          = "INVALID_EMAIL"
+	CodeInternalError         = "INTERNAL_ERROR"
+	CodeChecksumMismatch      = "CHECKSUM_MISMATCH"
+	CodeFilesystemAccess      = "FILESYSTEM_ACCESS"
+	CodeBucketLoggingSet      = "BUCKET_LOGGING_SET"
+	CodeBucketLoggingDisabled = "BUCKET_LOGGING_DISABLED"
+	CodeDisposed              = "DISPOSED"
 )
 
-// DefaultPageSize is the page size the agent uses when none is given (FOUND).
+// CodeValidation is the generic code the earlier contract guessed; the
+// vendor's is CodeDefault [web:errors.md].
+//
+// Deprecated: use CodeDefault. It remains until the emulator stops
+// emitting it.
+const CodeValidation = "VALIDATION"
+
+// ErrorCode documents one problem type for scripts (err.type in Lua).
+type ErrorCode struct {
+	Code    string
+	Meaning string
+}
+
+// ErrorCodes returns every problem type the vendor documents, in the order
+// of [web:errors.md], with its meaning. A fresh slice each call.
+func ErrorCodes() []ErrorCode {
+	return []ErrorCode{
+		{CodeDefault, "generic validation failure: a bad name, id, paging value or body"},
+		{CodeAuth, "authentication failed (the agent answers HTTP 401 instead)"},
+		{CodeInactiveUser, "the user account is not active"},
+		{CodeToken, "a token is invalid, expired or already used"},
+		{CodeSession, "the session is invalid or expired"},
+		{CodeSessionMaxout, "too many concurrent sessions for this user"},
+		{CodeSecurity, "a security policy refused the request"},
+		{CodeAccess, "no access to the resource"},
+		{CodeNotFound, "no such resource (an unknown or deleted id)"},
+		{CodeCognito, "the identity provider answered with an error"},
+		{CodeTOTP, "the MFA code was wrong or its session stale"},
+		{CodeTransfer, "a transfer failed"},
+		{CodeTransferC2C, "the cloud-to-cloud transfer dispatcher failed"},
+		{CodeSync, "a sync failed"},
+		{CodeCost, "a billing or cost calculation failed"},
+		{CodeDuplicate, "another record has the same unique value (a group name in use)"},
+		{CodePending, "the operation is still pending"},
+		{CodeDBDelete, "a database delete failed"},
+		{CodeDBInsert, "a database insert failed"},
+		{CodeDBUpdate, "a database update failed"},
+		{CodeDownloadObject, "an object download failed"},
+		{CodeInvalidEmail, "the email address was rejected"},
+		{CodeInternalError, "an internal failure reported as a validation error"},
+		{CodeChecksumMismatch, "a file checksum did not match"},
+		{CodeFilesystemAccess, "local file system access was denied"},
+		{CodeBucketLoggingSet, "bucket logging could not be enabled"},
+		{CodeBucketLoggingDisabled, "bucket logging is disabled"},
+		{CodeDisposed, "the underlying resource was disposed"},
+	}
+}
+
+// DefaultPageSize is the page size every list uses when none is given
+// [click:usergroup.md] [web:index.md].
 const DefaultPageSize = 50
 
-// MaxPageSize is the largest page the emulator serves and the client asks
-// for (INFERRED: the vendor publishes no cap; bigger requests are clamped).
+// MaxRequestPageSize is the largest page the client asks for (INFERRED I5:
+// the vendor publishes no cap). The client never trusts that it got the rows
+// it asked for: the pager stops at an empty page or once it has seen
+// `total` rows.
+const MaxRequestPageSize = 500
+
+// MaxPageSize is the largest page the emulator serves; bigger requests are
+// clamped (INFERRED I5, the emulator's side: see emulator/rules.go). Clients
+// ask for at most MaxRequestPageSize.
 const MaxPageSize = 1000
 
-// Sort fields (FOUND: PascalCase property paths) and each list's default.
-// The fields beyond the documented defaults are INFERRED; an unknown sort
-// field answers 499 VALIDATION (INFERRED). The functions return fresh
-// slices, so callers cannot change the contract for everyone.
+// Timeouts per attempt (INFERRED I9: a real agent proxies most calls to the
+// Amove cloud, so answers take tens of milliseconds to seconds).
 const (
-	DefaultGroupSort     = "Name"
-	DefaultMemberSort    = "User.Username"
-	DefaultUserGroupSort = "UserGroup.Name"
-	DefaultUserSort      = "Username"
+	DefaultTimeout = 30 * time.Second  // every request but import
+	ImportTimeout  = 120 * time.Second // usergroup/import_users, which may create users and groups
 )
 
-// GroupSortFields are the sort fields of the group lists.
+// DefaultImportUserType is the userType the client sends for an imported
+// user whose script gave none: DesktopStandardUser, as in the vendor's
+// import sample [web:usergroup.md]; what the agent does without one is not
+// documented (INFERRED I19).
+const DefaultImportUserType = UserTypeDesktopStandardUser
+
+// Sort fields are PascalCase property paths (FOUND: the documented defaults
+// [click:usergroup.md] [click:user.md]); the fields beyond the defaults are
+// INFERRED I8, and so is the emulator's 499 for an unknown one. The client
+// passes a script's sort field through unchanged. The functions return
+// fresh slices, so callers cannot change the contract for everyone.
+const (
+	DefaultGroupSort     = "Name"           // [click:usergroup.md]
+	DefaultMemberSort    = "User.Username"  // [click:usergroup.md]
+	DefaultUserGroupSort = "UserGroup.Name" // [click:usergroup.md]
+	// DefaultUserSort is the emulator's sort field of the user list until
+	// it follows [click:user.md]: CreateDate, descending (UserListSort).
+	DefaultUserSort = "Username"
+	// UserListSort and UserListDescending are the user list's documented
+	// defaults [click:user.md]: the newest users first.
+	UserListSort       = "CreateDate"
+	UserListDescending = true
+)
+
+// GroupSortFields are the sort fields of the group lists (I8).
 func GroupSortFields() []string { return []string{"Name", "CreateDate", "Description"} }
 
-// MemberSortFields are the sort fields of a group's member list.
+// MemberSortFields are the sort fields of a group's member list (I8).
 func MemberSortFields() []string {
 	return []string{"User.Username", "User.Email", "User.CreateDate", "CreateDate"}
 }
 
-// UserGroupSortFields are the sort fields of a user's group list.
+// UserGroupSortFields are the sort fields of a user's group list (I8).
 func UserGroupSortFields() []string {
 	return []string{"UserGroup.Name", "UserGroup.CreateDate", "CreateDate"}
 }
 
-// UserSortFields are the sort fields of the user list.
+// UserSortFields are the sort fields of the user list (I8).
 func UserSortFields() []string {
 	return []string{"Username", "Email", "CreateDate", "Firstname", "Lastname"}
 }
 
-// Routes of the Click API (FOUND).
+// UserStatusAll is the user list's default status filter, Active | Inactive
+// | Pending [click:user.md]. The client sends userStatus only when a script
+// filters.
+const UserStatusAll = UserActive | UserInactive | UserPending
+
+// UserTypeAll stands for the user list's default type filter "All", whose
+// number is not documented: the client omits the userType parameter for it
+// (INFERRED I21).
+const UserTypeAll UserType = 0
+
+// INFERRED choices the client's code reads (contract section 12).
 const (
-	RouteAgentStatus        = "/management/agent_status"
-	RouteLogin              = "/authentication/login"
-	RouteMFARespond         = "/authentication/mfa_respond"
-	RouteUsers              = "/user/get_all_users"
-	RouteGroups             = "/usergroup/get_all"
+	// AuthCodeMeansLoginRefused (section 11): a 499 AUTH to login is read
+	// like the agent's 401 [click:errors.md] [web:authentication.md].
+	AuthCodeMeansLoginRefused = true
+	// SMSPrompt (I15): challenge 2 (SMS) is answered through mfa_respond
+	// with userCode, like TOTP, the only documented way.
+	SMSPrompt = "the code sent by SMS"
+	// TOTPPrompt is what login asks for a TOTP challenge [click:authentication.md].
+	TOTPPrompt = "the code of your authenticator app"
+	// SendRequestToken (I16): the newest Click page shows no requestToken;
+	// the client sends none. If a real agent answers 499 TOKEN, revisit.
+	SendRequestToken = false
+)
+
+// Other INFERRED choices and where they live:
+//   - I3 key casing: responses decode case-insensitively (encoding/json's rule).
+//   - I4/I5/I7 total, silent caps, pages past the end: the pager (collection.go).
+//   - I10 401/402 without a body: APIError.Error and the sentinels ErrUnauthorized,
+//     ErrPaymentRequired (errors.go).
+//   - I14 agent_status shapes: AgentStatus.UnmarshalJSON (models.go).
+//   - I17 no retry of a 401 with the same token: Client.do (client.go).
+//   - I19 imported users: DefaultImportUserType, and email = username (ImportUsers).
+//   - I20 import groups: GroupRef always carries name, and id when known.
+//   - I24 404/405: APIError.Error says the agent does not know the route.
+//   - I25 429 and Retry-After: RetryPolicy (retry.go).
+//   - I26 dates: ParseDate (models.go).
+
+// Routes of the Click API: /<controller>/<action>, no /api/v1 prefix, in
+// the spelling of the newest pages [click:index.md]; the agent's routing is
+// taken to be case-insensitive (INFERRED I1).
+const (
+	RouteAgentStatus        = "/management/agent_status"    // [click:management.md]
+	RouteLogin              = "/authentication/login"       // [click:authentication.md]
+	RouteMFARespond         = "/authentication/mfa_respond" // [click:authentication.md]
+	RouteLogout             = "/authentication/logout"      // [click:authentication.md]
+	RouteWhoAmI             = "/authentication/user"        // [click:authentication.md]
+	RouteUsers              = "/user/get_all_users"         // [click:user.md]
+	RouteGroups             = "/usergroup/get_all"          // [click:usergroup.md], and below
 	RouteGroupsWithDetails  = "/usergroup/get_all_with_details"
 	RouteInsertGroup        = "/usergroup/insert"
 	RouteUpdateGroup        = "/usergroup/update"

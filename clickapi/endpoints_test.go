@@ -215,10 +215,10 @@ func TestLoginAgainstTheEmulator(t *testing.T) {
 		if err != nil || res.JWTToken != "" || res.Challenge != clickapi.ChallengeTOTP || res.Session == "" {
 			t.Fatalf("login: %+v, %v", res, err)
 		}
-		if _, err := c.MFARespond(ctx, clickapi.MFARequest{Session: res.Session, Code: "000000"}); err == nil {
+		if _, err := c.MFARespond(ctx, clickapi.MFARequest{Session: res.Session, UserCode: "000000"}); err == nil {
 			t.Fatal("wrong code accepted")
 		}
-		done, err := c.MFARespond(ctx, clickapi.MFARequest{Session: res.Session, Code: "123456"})
+		done, err := c.MFARespond(ctx, clickapi.MFARequest{Session: res.Session, UserCode: "123456"})
 		if err != nil || done.JWTToken == "" {
 			t.Fatalf("mfa_respond: %+v, %v", done, err)
 		}

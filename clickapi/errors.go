@@ -1,6 +1,7 @@
 package clickapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +18,19 @@ import (
 // Sentinel errors, matched with errors.Is against an *APIError.
 var (
 	// ErrUnauthorized: the agent answered 401; the token is missing, wrong
-	// or expired, and the caller must log in again.
+	// or expired, and the caller must log in again [click:errors.md]. The
+	// client never resends a 401 with the same token (INFERRED I17).
 	ErrUnauthorized = errors.New("token rejected or expired: log in again")
+	// ErrLoginRefused: login answered 401 (or the Web twin's 499 AUTH): bad
+	// credentials or a login type the user does not have
+	// [click:errors.md] [web:authentication.md].
+	ErrLoginRefused = errors.New("login refused: check the username, password and --type")
+	// ErrPaymentRequired: import_users answered 402, before doing any work:
+	// the account has no active billing subscription [web:usergroup.md].
+	ErrPaymentRequired = errors.New("no active subscription: the account's billing subscription must be active to import users; nothing was imported")
+	// ErrWrongCode: mfa_respond answered 499 TOTP: a wrong code or a stale
+	// session [web:authentication.md].
+	ErrWrongCode = errors.New("wrong code")
 	// ErrNotFound: a 499 NOT_FOUND answer (an unknown or deleted id).
 	ErrNotFound = errors.New("not found")
 	// ErrDuplicate: a 499 DUPLICATE answer (a name already in use).
@@ -31,7 +43,7 @@ var (
 // /route", never a URL, so the error cannot carry the token.
 type APIError struct {
 	Status     int
-	Type       string   // the 499 problem type, or the error-code header
+	Type       string   // the problem type (Code...), or the error-code header; DEFAULT for a 499 with neither
 	Messages   []string // the problem's messages, sorted by key
 	Endpoint   string
 	Body       string        // a short, scrubbed excerpt of a body that is not a problem document
@@ -46,9 +58,22 @@ func (e *APIError) Error() string {
 	b.WriteString(": ")
 	b.WriteString(strconv.Itoa(e.Status))
 	switch {
+	case e.loginRefused():
+		b.WriteString(" ")
+		b.WriteString(cmp.Or(e.Type, http.StatusText(e.Status)))
+		b.WriteString(": ")
+		b.WriteString(ErrLoginRefused.Error())
+		return b.String()
 	case e.Status == http.StatusUnauthorized:
 		b.WriteString(" Unauthorized: ")
 		b.WriteString(ErrUnauthorized.Error())
+		return b.String()
+	case e.Status == StatusPaymentRequired:
+		b.WriteString(" Payment Required: ")
+		b.WriteString(ErrPaymentRequired.Error())
+		if len(e.Messages) > 0 {
+			fmt.Fprintf(&b, " (%s: %s)", cmp.Or(e.Type, "no code"), strings.Join(e.Messages, "; "))
+		}
 		return b.String()
 	case e.Type != "":
 		b.WriteString(" ")
@@ -69,14 +94,34 @@ func (e *APIError) Error() string {
 	case e.Status == StatusValidation || e.Status >= 500:
 		b.WriteString(" (no body)")
 	}
+	if (e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed) && e.Type == "" {
+		// INFERRED I24: the framework's answer to a route or method it
+		// does not know.
+		b.WriteString(" (the agent does not serve this route: is it an older or newer agent than the contract?)")
+	}
 	return b.String()
 }
 
-// Is makes errors.Is(err, ErrUnauthorized), ErrNotFound and ErrDuplicate work.
+// loginRefused reports whether e is login's answer to bad credentials.
+func (e *APIError) loginRefused() bool {
+	if e.Endpoint != http.MethodPost+" "+RouteLogin {
+		return false
+	}
+	return e.Status == http.StatusUnauthorized || (AuthCodeMeansLoginRefused && e.Status == StatusValidation && e.Type == CodeAuth)
+}
+
+// Is makes errors.Is work with ErrUnauthorized, ErrLoginRefused,
+// ErrPaymentRequired, ErrWrongCode, ErrNotFound and ErrDuplicate.
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
-		return e.Status == http.StatusUnauthorized
+		return e.Status == http.StatusUnauthorized && !e.loginRefused()
+	case ErrLoginRefused:
+		return e.loginRefused()
+	case ErrPaymentRequired:
+		return e.Status == StatusPaymentRequired
+	case ErrWrongCode:
+		return e.Status == StatusValidation && e.Type == CodeTOTP
 	case ErrNotFound:
 		return e.Type == CodeNotFound
 	case ErrDuplicate:
@@ -102,6 +147,12 @@ func CheckResponse(resp *http.Response, endpoint string) error {
 		Endpoint:   endpoint,
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 	}
+	defer func() {
+		if e.Status == StatusValidation && e.Type == "" {
+			// A 499 is a validation error whatever its body says [click:errors.md].
+			e.Type = CodeDefault
+		}
+	}()
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if len(strings.TrimSpace(string(data))) == 0 {
 		return e
@@ -112,6 +163,9 @@ func CheckResponse(resp *http.Response, endpoint string) error {
 			e.Type = p.Type
 		}
 		e.Messages = problemMessages(p)
+		for i, m := range e.Messages {
+			e.Messages[i] = Redact(m)
+		}
 		return e
 	}
 	e.Body = excerpt(resp.Header.Get("Content-Type"), data)

@@ -176,7 +176,9 @@ func TestReloginNotForPublicCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Login(t.Context(), LoginRequest{Username: "u", Password: "p"}); !errors.Is(err, ErrUnauthorized) {
+	// A 401 to login is refused credentials, not an expired token
+	// [click:errors.md] (this test expected ErrUnauthorized before).
+	if _, err := c.Login(t.Context(), LoginRequest{Username: "u", Password: "p"}); !errors.Is(err, ErrLoginRefused) || errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("login: %v", err)
 	}
 	if logins.Load() != 0 {

@@ -8,10 +8,14 @@ import (
 )
 
 // RetryPolicy says how often and how patiently a request is resent. Reads
-// and idempotent writes (update, delete, assign, unassign, import) are
-// resent after connection errors, 429 and 502/503/504, and reads after a
-// 500 and a body cut short too; insert only when the request provably
-// never left (its headers were never written).
+// and the writes the vendor makes safe to repeat are resent after
+// connection errors, a body cut short, 429 (honouring Retry-After, I25),
+// 500 and 502/503/504: assign_users and import_users are additive (existing
+// pairs skipped, users reused [web:usergroup.md]), update sends the whole
+// object [click:usergroup.md], and a resent delete or unassign answered
+// NOT_FOUND counts as done (I11). Insert is resent only when the request
+// provably never left (its headers were never written); the bindings look
+// the name up before sending it again.
 type RetryPolicy struct {
 	MaxAttempts   int           // including the first; 0: 5; 1: never retry
 	BaseDelay     time.Duration // first backoff; 0: 100ms
@@ -42,17 +46,14 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return d
 }
 
-// retryableStatus reports whether an answer with this status may succeed
-// when the request is resent: 429 and 502/503/504 for every idempotent
-// request, and 500 too for reads (a read changes nothing, so a transient
-// internal error costs only another try; a write that failed with 500 is
-// left for the caller to look at).
-func retryableStatus(method string, status int) bool {
+// retryableStatus reports whether an idempotent request answered with this
+// status may succeed when resent: 429, 500 ("unexpected server error", no
+// body [click:errors.md]) and 502/503/504.
+func retryableStatus(status int) bool {
 	switch status {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
-	case http.StatusInternalServerError:
-		return method == http.MethodGet
 	}
 	return false
 }

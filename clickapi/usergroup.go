@@ -2,7 +2,6 @@ package clickapi
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strconv"
 )
@@ -17,10 +16,16 @@ type ListOptions struct {
 	Descending bool
 	Name       string // case-insensitive substring filter on the group name (group lists)
 	Username   string // case-insensitive substring filter on the username (member and user lists)
+	// UserStatus filters the user lists by status flags; 0 sends nothing,
+	// so the agent's default, UserStatusAll, applies [click:user.md].
+	UserStatus UserStatus
+	// UserType filters the user lists by type flags; 0 (UserTypeAll) sends
+	// nothing: "All" has no documented number (INFERRED I21).
+	UserType UserType
 }
 
-// query encodes the options; filter names the one filter the endpoint
-// takes ("name" or "username").
+// query encodes the options; filter names the filters the endpoint takes:
+// "name", "username", or "user" (username, userStatus and userType).
 func (o ListOptions) query(filter string) url.Values {
 	q := url.Values{}
 	if o.Page > 0 {
@@ -40,9 +45,17 @@ func (o ListOptions) query(filter string) url.Values {
 		if o.Name != "" {
 			q.Set("name", o.Name)
 		}
-	case "username":
+	case "username", "user":
 		if o.Username != "" {
 			q.Set("username", o.Username)
+		}
+	}
+	if filter == "user" {
+		if o.UserStatus != 0 {
+			q.Set("userStatus", strconv.Itoa(int(o.UserStatus)))
+		}
+		if o.UserType != UserTypeAll {
+			q.Set("userType", strconv.Itoa(int(o.UserType)))
 		}
 	}
 	return q
@@ -117,9 +130,11 @@ func (c *Client) UpdateUserGroup(ctx context.Context, g UserGroupUpdate) (*UserG
 	return &out, nil
 }
 
-// DeleteUserGroup soft-deletes a group (DELETE /usergroup/delete).
+// DeleteUserGroup soft-deletes a group (DELETE /usergroup/delete)
+// [click:usergroup.md]. It is resent after an ambiguous failure; a resend
+// answered NOT_FOUND counts as done (INFERRED I11).
 func (c *Client) DeleteUserGroup(ctx context.Context, id string) error {
-	return c.do(ctx, call{method: "DELETE", route: RouteDeleteGroup, query: url.Values{"id": {id}}, idempotent: true}, nil)
+	return c.do(ctx, call{method: "DELETE", route: RouteDeleteGroup, query: url.Values{"id": {id}}, idempotent: true, deletes: true}, nil)
 }
 
 // ListAssignedUsers returns one page of a group's members
@@ -165,61 +180,33 @@ func (c *Client) AssignUsers(ctx context.Context, pairs []UserUserGroup) error {
 }
 
 // UnassignUser removes one assignment, by its id (the UserUserGroup id, not
-// the user id) (DELETE /usergroup/unassign_user).
+// the user id) (DELETE /usergroup/unassign_user) [click:usergroup.md]. A
+// resend answered NOT_FOUND counts as done (INFERRED I11).
 func (c *Client) UnassignUser(ctx context.Context, assignmentID string) error {
-	return c.do(ctx, call{method: "DELETE", route: RouteUnassignUser, query: url.Values{"id": {assignmentID}}, idempotent: true}, nil)
+	return c.do(ctx, call{method: "DELETE", route: RouteUnassignUser, query: url.Values{"id": {assignmentID}}, idempotent: true, deletes: true}, nil)
 }
 
-// ImportUsers maps users, matched or created by username, to groups
-// (POST /usergroup/import_users). Existing assignments are skipped, so it
-// is safe to resend.
+// ImportUsers maps users to groups (POST /usergroup/import_users): each
+// user is reused by username, skipped when the username belongs to another
+// account, or created; each group is matched by name, case-insensitively,
+// and created when missing [web:usergroup.md]. It is additive, so it is
+// resent like a read after an ambiguous failure. An empty Email is sent as
+// the username and a zero UserType as DefaultImportUserType (I19); the
+// caller's slice is not changed. Without an active subscription the agent
+// answers 402 before any work: the error is ErrPaymentRequired.
 func (c *Client) ImportUsers(ctx context.Context, relations []UserUserGroupRelation) error {
-	if relations == nil {
-		relations = []UserUserGroupRelation{}
+	body := make([]UserUserGroupRelation, len(relations))
+	for i, r := range relations {
+		if r.User.Email == "" {
+			r.User.Email = r.User.Username
+		}
+		if r.User.UserType == 0 {
+			r.User.UserType = DefaultImportUserType
+		}
+		if r.UserGroups == nil {
+			r.UserGroups = []GroupRef{}
+		}
+		body[i] = r
 	}
-	return c.do(ctx, call{method: "POST", route: RouteImportUsers, body: relations, idempotent: true}, nil)
-}
-
-// ListUsers returns one page of the account's users (GET /user/get_all_users).
-// It uses opts.Username as the filter.
-func (c *Client) ListUsers(ctx context.Context, opts ListOptions) (*Collection[User], error) {
-	return list[User](ctx, c, RouteUsers, "username", nil, opts)
-}
-
-// Users walks every page of ListUsers.
-func (c *Client) Users(ctx context.Context, opts ListOptions) *Pager[User] {
-	return pager(ctx, opts, func(u User) string { return u.ID }, c.ListUsers)
-}
-
-// Login exchanges credentials for a token (POST /authentication/login, no
-// token needed). When the answer's Challenge is not ChallengeNone, JWTToken
-// is empty: answer the challenge with MFARespond. Login does not change the
-// client's token; call SetToken.
-func (c *Client) Login(ctx context.Context, req LoginRequest) (*LoginResponse, error) {
-	var out LoginResponse
-	if err := c.do(ctx, call{method: "POST", route: RouteLogin, body: req, public: true}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// MFARespond answers a login challenge with the user's code and returns the
-// token (POST /authentication/mfa_respond).
-func (c *Client) MFARespond(ctx context.Context, req MFARequest) (*LoginResponse, error) {
-	var out LoginResponse
-	if err := c.do(ctx, call{method: "POST", route: RouteMFARespond, body: req, public: true}, &out); err != nil {
-		return nil, err
-	}
-	if out.JWTToken == "" {
-		return nil, fmt.Errorf("%s %s: %w: no token in the answer", "POST", RouteMFARespond, ErrBadResponse)
-	}
-	return &out, nil
-}
-
-// AgentStatus returns the agent's state (GET /management/agent_status, no
-// token needed). Use it as a health check.
-func (c *Client) AgentStatus(ctx context.Context) (AgentStatus, error) {
-	var out AgentStatus
-	err := c.do(ctx, call{method: "GET", route: RouteAgentStatus, idempotent: true, public: true}, &out)
-	return out, err
+	return c.do(ctx, call{method: "POST", route: RouteImportUsers, body: body, idempotent: true, slow: true}, nil)
 }

@@ -14,9 +14,9 @@ import (
 
 // ListUsersWithDetails returns one page of the account's users with their
 // groups, projects and drives (GET /user/get_all_users_with_details). It
-// takes the parameters of ListUsers and uses opts.Username as the filter.
+// takes the parameters and filters of ListUsers [click:user.md].
 func (c *Client) ListUsersWithDetails(ctx context.Context, opts ListOptions) (*Collection[UserWithDetails], error) {
-	return list[UserWithDetails](ctx, c, RouteUsersWithDetails, "username", nil, opts)
+	return list[UserWithDetails](ctx, c, RouteUsersWithDetails, "user", nil, opts)
 }
 
 // UsersWithDetails walks every page of ListUsersWithDetails.

@@ -94,7 +94,8 @@ func (e *Emulator) authorized(q url.Values) bool {
 	if t == "" {
 		return false
 	}
-	return (subtle.ConstantTimeCompare([]byte(t), []byte(e.token)) == 1 && !e.auth.revokedStatic()) || e.auth.valid(t)
+	return (subtle.ConstantTimeCompare([]byte(t), []byte(e.token)) == 1 && !e.auth.revokedStatic()) || e.auth.valid(t) ||
+		e.apiTokenValid(t)
 }
 
 // agentStatus serves GET /management/agent_status.
@@ -143,7 +144,7 @@ func (e *Emulator) mfaRespond(r *http.Request, _ url.Values) (any, error) {
 	if e.mfaCode == "" || !e.auth.pendingMFA(req.Session) {
 		return nil, problemf(clickapi.CodeSession, "session: unknown, expired or already answered; log in again")
 	}
-	if subtle.ConstantTimeCompare([]byte(req.Code), []byte(e.mfaCode)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(req.UserCode), []byte(e.mfaCode)) != 1 {
 		return nil, problemf(clickapi.CodeAuth, "code: wrong code")
 	}
 	if !e.auth.finishMFA(req.Session) {

@@ -72,7 +72,7 @@ func TestLoginMFA(t *testing.T) {
 		t.Fatalf("the MFA session works as a token: %d", a.status)
 	}
 	respond := func(session, code string) answer {
-		return raw(t, e, "POST", clickapi.RouteMFARespond, mustJSON(t, clickapi.MFARequest{Session: session, Code: code}))
+		return raw(t, e, "POST", clickapi.RouteMFARespond, mustJSON(t, clickapi.MFARequest{Session: session, UserCode: code}))
 	}
 	wantProblem(t, respond(lr.Session, "000000"), clickapi.CodeAuth, "code: wrong code")
 	wantProblem(t, respond("nonsense", "123456"), clickapi.CodeSession, "session: unknown")
@@ -130,28 +130,32 @@ func TestRandomToken(t *testing.T) {
 func TestUnauthorizedOnEveryProtectedRoute(t *testing.T) {
 	e := demoEmu(t)
 	protected := 0
-	for path, rt := range e.routeTable() {
-		if rt.public {
-			continue
-		}
-		protected++
-		for name, target := range map[string]string{
-			"missing":     path,
-			"empty":       path + "?token=",
-			"wrong":       withToken(path, "not-the-token"),
-			"token+1":     withToken(path, testToken+"x"),
-			"prefix":      withToken(path, testToken[:5]),
-			"other param": path + "?tok=" + testToken,
-		} {
-			t.Run(path+"/"+name, func(t *testing.T) {
-				a := raw(t, e, rt.method, target, "[]")
-				if a.status != http.StatusUnauthorized || len(a.body) != 0 {
-					t.Fatalf("got %d %q, want an empty 401", a.status, a.body)
-				}
-			})
+	for path, rts := range e.routeTable() {
+		for _, rt := range rts {
+			if rt.public {
+				continue
+			}
+			protected++
+			for name, target := range map[string]string{
+				"missing":     path,
+				"empty":       path + "?token=",
+				"wrong":       withToken(path, "not-the-token"),
+				"token+1":     withToken(path, testToken+"x"),
+				"prefix":      withToken(path, testToken[:5]),
+				"other param": path + "?tok=" + testToken,
+			} {
+				t.Run(rt.method+" "+path+"/"+name, func(t *testing.T) {
+					a := raw(t, e, rt.method, target, "[]")
+					if a.status != http.StatusUnauthorized || len(a.body) != 0 {
+						t.Fatalf("got %d %q, want an empty 401", a.status, a.body)
+					}
+				})
+			}
 		}
 	}
-	if want := 11; protected != want {
+	// 11 usergroup, user and login-free routes, and the 30 access
+	// endpoints (apitoken 3, user 4, projects and drives 3, permissions 20).
+	if want := 41; protected != want {
 		t.Fatalf("%d protected routes, want %d", protected, want)
 	}
 }

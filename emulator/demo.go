@@ -87,35 +87,40 @@ func demoLastNames() []string {
 	}
 }
 
-// demoProviders are the cloud providers of the demo drives.
+// Named demo users whose access the demo seed fixes (see demoSeed).
 const (
-	providerS3     = "Amazon S3"
-	providerWasabi = "Wasabi"
-	providerGCS    = "Google Cloud Storage"
-	providerAzure  = "Azure Blob Storage"
-	providerB2     = "Backblaze B2"
+	demoAda   = "ada.lovelace@example.com"
+	demoGrace = "grace.hopper@example.com"
 )
 
-// Permission shorthands of the demo grants.
-const (
-	permRead  = "r"
-	permWrite = "rw"
-	permAdmin = "rwa"
-)
+// demoGrant builds a permission of group name at level.
+func demoGrant(name string, level int) SeedGrant {
+	return SeedGrant{GroupName: name, PermissionType: level}
+}
 
-// demoGrant builds a grant of group name with a permission shorthand.
-func demoGrant(name, perm string) SeedGrant {
-	return SeedGrant{
-		GroupName: name,
-		Read:      strings.Contains(perm, "r"),
-		Write:     strings.Contains(perm, "w"),
-		Admin:     strings.Contains(perm, "a"),
-	}
+// demoUserGrant builds a permission of user username at level.
+func demoUserGrant(username string, level int) SeedUserGrant {
+	return SeedUserGrant{Username: username, PermissionType: level}
 }
 
 // demoSeed returns the demo dataset: about 40 groups, 300 users and their
-// memberships, 10 projects and 6 shared cloud drives. It is the same every
-// time (a fixed-seed splitmix64 drives every choice).
+// memberships, 10 live projects (and a soft-deleted one), 6 shared cloud
+// drives, group permissions at Read (1) and ReadWrite (2) on each of them,
+// and a few direct user permissions. It is the same every time (a
+// fixed-seed splitmix64 drives every choice). Facts that tests and scripts
+// rely on:
+//
+//   - grace.hopper@example.com is in Visual Effects, Marketing APAC and
+//     Partner Agencies; she reaches "Feature Film: Harbor" only through
+//     Visual Effects (ReadWrite) and "Trailer Cut" only through Marketing
+//     APAC (Read); directly she has Read on "Podcast Season 3" and on the
+//     drive "Media Archive";
+//   - ada.lovelace@example.com is in Editorial and Training; she has
+//     ReadWrite on "Brand Refresh" directly (no group of hers reaches it)
+//     and Read on "Trailer Cut" directly, where Editorial gives ReadWrite;
+//   - admin@example.com (the owner) has ReadWrite on "Annual Report" and on
+//     the drive "Finance Docs" directly;
+//   - "Pilot Episode" is soft-deleted: its Editorial permission is hidden.
 func demoSeed() *SeedFile {
 	rng := splitmix(0x5eed_c11c)
 	sf := &SeedFile{}
@@ -130,8 +135,8 @@ func demoSeed() *SeedFile {
 
 	sf.Users = append(sf.Users,
 		SeedUser{Username: defaultUsername, Firstname: "Alex", Lastname: "Admin", UserType: int(clickapi.DesktopAdmin), Owner: true, MFA: true},
-		SeedUser{Username: "ada.lovelace@example.com", Firstname: "Ada", Lastname: "Lovelace", UserType: int(clickapi.DesktopAdmin)},
-		SeedUser{Username: "grace.hopper@example.com", Firstname: "Grace", Lastname: "Hopper", UserType: int(clickapi.DesktopCreativeUser)},
+		SeedUser{Username: demoAda, Firstname: "Ada", Lastname: "Lovelace", UserType: int(clickapi.DesktopAdmin)},
+		SeedUser{Username: demoGrace, Firstname: "Grace", Lastname: "Hopper", UserType: int(clickapi.DesktopCreativeUser)},
 		SeedUser{Username: "former.employee@example.com", Firstname: "Former", Lastname: "Employee", Status: int(clickapi.UserInactive), Deleted: true},
 	)
 	seen := map[string]bool{}
@@ -175,41 +180,50 @@ func demoSeed() *SeedFile {
 		}
 	}
 
+	inactive := false
 	sf.Projects = []SeedProject{
 		{Name: "Spring Campaign 2026", Description: "Multi-market launch campaign", Groups: []SeedGrant{
-			demoGrant("Marketing EMEA", permWrite), demoGrant("Marketing Americas", permWrite), demoGrant("Design Team", permAdmin)}},
+			demoGrant("Marketing EMEA", levelReadWrite), demoGrant("Marketing Americas", levelReadWrite), demoGrant("Design Team", levelReadWrite)}},
 		{Name: "Documentary: Northern Lights", Description: "Feature documentary, 92 minutes", Groups: []SeedGrant{
-			demoGrant("Post Production", permAdmin), demoGrant("Color Grading", permWrite), demoGrant("Sound Design", permWrite)}},
+			demoGrant("Post Production", levelReadWrite), demoGrant("Color Grading", levelReadWrite), demoGrant("Sound Design", levelReadWrite)}},
 		{Name: "Brand Refresh", Description: "New identity and templates", Groups: []SeedGrant{
-			demoGrant("Brand Studio", permAdmin), demoGrant("Design Team", permWrite), demoGrant("Executive", permRead)}},
+			demoGrant("Brand Studio", levelReadWrite), demoGrant("Design Team", levelReadWrite), demoGrant("Executive", levelRead)},
+			Users: []SeedUserGrant{demoUserGrant(demoAda, levelReadWrite)}},
 		{Name: "Feature Film: Harbor", Description: "Narrative feature in post", Groups: []SeedGrant{
-			demoGrant("Editorial", permAdmin), demoGrant("Visual Effects", permWrite), demoGrant("Color Grading", permWrite), demoGrant("Subtitling", permRead)}},
+			demoGrant("Editorial", levelReadWrite), demoGrant("Visual Effects", levelReadWrite), demoGrant("Color Grading", levelReadWrite), demoGrant("Subtitling", levelRead)}},
 		{Name: "Product Launch Video", Description: "Hero video and cut-downs", Groups: []SeedGrant{
-			demoGrant("Motion Graphics", permWrite), demoGrant("Product Management", permRead), demoGrant("Social Media", permWrite)}},
+			demoGrant("Motion Graphics", levelReadWrite), demoGrant("Product Management", levelRead), demoGrant("Social Media", levelReadWrite)}},
 		{Name: "Podcast Season 3", Description: "Twelve episodes, video and audio", Groups: []SeedGrant{
-			demoGrant("Sound Design", permAdmin), demoGrant("Social Media", permRead)}},
+			demoGrant("Sound Design", levelReadWrite), demoGrant("Social Media", levelRead)},
+			Users: []SeedUserGrant{demoUserGrant(demoGrace, levelRead)}},
 		{Name: "Training Library", Description: "Internal how-to videos", Groups: []SeedGrant{
-			demoGrant("Training", permAdmin), demoGrant("Human Resources", permRead)}},
+			demoGrant("Training", levelReadWrite), demoGrant("Human Resources", levelRead)}},
 		{Name: "Annual Report", Description: "Financial report and film", Groups: []SeedGrant{
-			demoGrant("Finance", permAdmin), demoGrant("Legal", permRead), demoGrant("Design Team", permWrite)}},
+			demoGrant("Finance", levelReadWrite), demoGrant("Legal", levelRead), demoGrant("Design Team", levelReadWrite)},
+			Users: []SeedUserGrant{demoUserGrant(defaultUsername, levelReadWrite)}},
 		{Name: "Music Video: Static", Description: "Performance video", Groups: []SeedGrant{
-			demoGrant("Camera Department", permWrite), demoGrant("Editorial", permWrite), demoGrant("Rights & Clearances", permRead)}},
+			demoGrant("Camera Department", levelReadWrite), demoGrant("Editorial", levelReadWrite), demoGrant("Rights & Clearances", levelRead)}},
 		{Name: "Trailer Cut", Description: "Theatrical and online trailers", Groups: []SeedGrant{
-			demoGrant("Editorial", permAdmin), demoGrant("Marketing APAC", permRead), demoGrant("Broadcast Delivery", permWrite)}},
+			demoGrant("Editorial", levelReadWrite), demoGrant("Marketing APAC", levelRead), demoGrant("Broadcast Delivery", levelReadWrite)},
+			Users: []SeedUserGrant{demoUserGrant(demoAda, levelRead)}},
+		{Name: "Pilot Episode", Description: "Cancelled before production", Active: &inactive, Deleted: true, Groups: []SeedGrant{
+			demoGrant("Editorial", levelRead)}},
 	}
 	sf.Drives = []SeedDrive{
-		{Name: "Media Archive", Provider: providerS3, Groups: []SeedGrant{
-			demoGrant("Archive Managers", permAdmin), demoGrant("Post Production", permRead), demoGrant("Editorial", permRead)}},
-		{Name: "Editorial Share", Provider: providerWasabi, Groups: []SeedGrant{
-			demoGrant("Editorial", permWrite), demoGrant("Remote Editors", permWrite), demoGrant("Post Production", permAdmin)}},
-		{Name: "Finance Docs", Provider: providerGCS, Groups: []SeedGrant{
-			demoGrant("Finance", permAdmin), demoGrant("Executive", permRead), demoGrant("Legal", permRead)}},
-		{Name: "Marketing Assets", Provider: providerAzure, Groups: []SeedGrant{
-			demoGrant("Marketing EMEA", permWrite), demoGrant("Marketing Americas", permWrite), demoGrant("Marketing APAC", permWrite), demoGrant("Brand Studio", permAdmin)}},
-		{Name: "Dailies Ingest", Provider: providerB2, Groups: []SeedGrant{
-			demoGrant("Dailies", permWrite), demoGrant("Camera Department", permWrite), demoGrant("Color Grading", permRead)}},
-		{Name: "Legal Vault", Provider: providerS3, Groups: []SeedGrant{
-			demoGrant("Legal", permAdmin), demoGrant("Rights & Clearances", permWrite)}},
+		{Name: "Media Archive", StorageName: "amove-media-archive", Prefix: "archive/", SyncType: 1, Groups: []SeedGrant{
+			demoGrant("Archive Managers", levelReadWrite), demoGrant("Post Production", levelRead), demoGrant("Editorial", levelRead)},
+			Users: []SeedUserGrant{demoUserGrant(demoGrace, levelRead)}},
+		{Name: "Editorial Share", StorageName: "amove-editorial", Prefix: "editorial/", SyncType: 1, Groups: []SeedGrant{
+			demoGrant("Editorial", levelReadWrite), demoGrant("Remote Editors", levelReadWrite), demoGrant("Post Production", levelReadWrite)}},
+		{Name: "Finance Docs", StorageName: "amove-finance", Prefix: "docs/", SyncType: 2, Groups: []SeedGrant{
+			demoGrant("Finance", levelReadWrite), demoGrant("Executive", levelRead), demoGrant("Legal", levelRead)},
+			Users: []SeedUserGrant{demoUserGrant(defaultUsername, levelReadWrite)}},
+		{Name: "Marketing Assets", StorageName: "amove-marketing", Prefix: "assets/", SyncType: 1, Groups: []SeedGrant{
+			demoGrant("Marketing EMEA", levelReadWrite), demoGrant("Marketing Americas", levelReadWrite), demoGrant("Marketing APAC", levelReadWrite), demoGrant("Brand Studio", levelReadWrite)}},
+		{Name: "Dailies Ingest", StorageName: "amove-dailies", Prefix: "ingest/", SyncType: 1, Groups: []SeedGrant{
+			demoGrant("Dailies", levelReadWrite), demoGrant("Camera Department", levelReadWrite), demoGrant("Color Grading", levelRead)}},
+		{Name: "Legal Vault", StorageName: "amove-legal", Prefix: "vault/", SyncType: 2, Groups: []SeedGrant{
+			demoGrant("Legal", levelReadWrite), demoGrant("Rights & Clearances", levelReadWrite)}},
 	}
 	return sf
 }

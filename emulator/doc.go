@@ -1,7 +1,8 @@
 // Package emulator is an in-process stand-in for the Amove desktop agent's
-// Click API: an http.Handler that serves the UserGroup, user and
-// authentication routes of the wire contract (see clickapi/contract.go) from
-// an in-memory store, optionally persisted in a bbolt file.
+// Click API: an http.Handler that serves the UserGroup, user,
+// authentication, permission, project, shared cloud drive and API token
+// routes of the wire contract (see clickapi/contract.go) from an in-memory
+// store, optionally persisted in a bbolt file.
 //
 // The emulator is built for tests, demos and offline script runs. It keeps
 // every live record in memory with sorted indexes, so a page deep in a list

@@ -81,7 +81,7 @@ type Emulator struct {
 	password string
 	mfaCode  string
 	log      *slog.Logger
-	routes   map[string]route
+	routes   map[string][]route
 	auth     *sessions
 	faults   *injector // nil when Options.Faults injects nothing
 

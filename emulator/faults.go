@@ -351,7 +351,7 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request) (int,
 		status, code := e.serve(w, r)
 		return status, code, ""
 	}
-	if rt, ok := e.routes[r.URL.Path]; !ok || rt.public {
+	if rts, ok := e.routes[r.URL.Path]; !ok || rts[0].public {
 		status, code := e.serve(w, r)
 		return status, code, ""
 	}

@@ -264,7 +264,10 @@ func TestFaultInternal(t *testing.T) {
 	fe.wantCount(t, emulator.FaultInternal, 3) // a read is retried after a 500
 	err = fe.c.AssignUsers(fe.ctx, []clickapi.UserUserGroup{{UserID: "00000000-0000-4000-8000-000000000001", UserGroupID: "00000000-0000-4000-8000-000000000002"}})
 	wantStatus(t, err, http.StatusInternalServerError)
-	fe.wantCount(t, emulator.FaultInternal, 4) // a write is not
+	fe.wantCount(t, emulator.FaultInternal, 6) // assign_users is additive: retried too (it was not, before issue 13)
+	_, err = fe.c.InsertUserGroup(fe.ctx, clickapi.NewUserGroup{Name: "Internal"})
+	wantStatus(t, err, http.StatusInternalServerError)
+	fe.wantCount(t, emulator.FaultInternal, 7) // insert is not
 	fe.wantStats(t, base)
 	fe.publicRoutesUnharmed(t)
 }

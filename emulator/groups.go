@@ -55,43 +55,30 @@ func (e *Emulator) listGroupDetails(_ *http.Request, q url.Values) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	data := make([]clickapi.UserGroupWithDetails, len(page))
+	data := make([]groupDetailsRow, len(page))
 	for i, g := range page {
 		data[i] = e.details(g)
 	}
-	return clickapi.Collection[clickapi.UserGroupWithDetails]{Data: data, Total: total, Options: lq.options()}, nil
+	return clickapi.Collection[groupDetailsRow]{Data: data, Total: total, Options: lq.options()}, nil
 }
 
-// details is g with its live members (by username), projects and drives
-// (by name) inlined. The caller holds the read lock.
-func (e *Emulator) details(g *group) clickapi.UserGroupWithDetails {
+// details is g with its live members (by username) and its permissions
+// on live projects and drives (by name) inlined. The caller holds the read
+// lock.
+func (e *Emulator) details(g *group) groupDetailsRow {
 	st := e.st
 	var members []*member
 	if x := st.byGroup[g.id]; x != nil {
 		members = x.items
 	}
-	row := clickapi.UserGroupWithDetails{
+	row := groupDetailsRow{
 		ID: g.id.String(), Name: g.name, Description: g.description, Active: g.active,
 		UsersData:    make([]clickapi.UserMembership, 0, len(members)),
-		ProjectsData: make([]clickapi.ProjectPermission, 0, len(st.projectsOf[g.id])),
-		DrivesData:   make([]clickapi.DrivePermission, 0, len(st.drivesOf[g.id])),
+		ProjectsData: st.groupProjectsData(g.id),
+		DrivesData:   st.groupDrivesData(g.id),
 	}
 	for _, m := range members {
 		row.UsersData = append(row.UsersData, clickapi.UserMembership{User: st.users[m.userID].model(), UserUserGroup: m.model()})
-	}
-	for _, pg := range st.projectsOf[g.id] {
-		p := pg.project
-		row.ProjectsData = append(row.ProjectsData, clickapi.ProjectPermission{
-			Project:    &clickapi.Project{ID: p.id.String(), Name: p.name, Description: p.description},
-			Permission: pg.grant.model(),
-		})
-	}
-	for _, dg := range st.drivesOf[g.id] {
-		d := dg.drive
-		row.DrivesData = append(row.DrivesData, clickapi.DrivePermission{
-			SharedCloudDrive: &clickapi.SharedCloudDrive{ID: d.id.String(), Name: d.name, Provider: d.provider},
-			Permission:       dg.grant.model(),
-		})
 	}
 	return row
 }

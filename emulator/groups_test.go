@@ -151,7 +151,7 @@ func TestListGroupsOrderIsTotal(t *testing.T) {
 
 func TestListGroupDetails(t *testing.T) {
 	e := demoEmu(t)
-	c := decode[clickapi.Collection[clickapi.UserGroupWithDetails]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=finance", ""))
+	c := decode[clickapi.Collection[groupDetailsRow]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=finance", ""))
 	if c.Total != 1 || len(c.Data) != 1 {
 		t.Fatalf("finance: %d rows of %d", len(c.Data), c.Total)
 	}
@@ -159,10 +159,15 @@ func TestListGroupDetails(t *testing.T) {
 	if fin.Name != "Finance" || len(fin.UsersData) == 0 {
 		t.Fatalf("finance row %+v", fin)
 	}
-	if len(fin.ProjectsData) != 1 || fin.ProjectsData[0].Project.Name != "Annual Report" || !fin.ProjectsData[0].Permission.Admin {
+	// The permissions are the group's records (permissionType 2 is
+	// ReadWrite), not the earlier read/write/admin guess.
+	if len(fin.ProjectsData) != 1 || fin.ProjectsData[0].Project.Name != "Annual Report" ||
+		fin.ProjectsData[0].Permission.PermissionType != levelReadWrite || fin.ProjectsData[0].Permission.UserGroupID != fin.ID ||
+		fin.ProjectsData[0].Permission.ProjectID != fin.ProjectsData[0].Project.ID {
 		t.Errorf("finance projects %+v", fin.ProjectsData)
 	}
-	if len(fin.DrivesData) != 1 || fin.DrivesData[0].SharedCloudDrive.Name != "Finance Docs" || fin.DrivesData[0].SharedCloudDrive.Provider != "Google Cloud Storage" {
+	if len(fin.DrivesData) != 1 || fin.DrivesData[0].SharedCloudDrive.Name != "Finance Docs" || fin.DrivesData[0].SharedCloudDrive.StorageName != "amove-finance" ||
+		fin.DrivesData[0].Permission.PermissionType != levelReadWrite || fin.DrivesData[0].Permission.SharedCloudDriveID != fin.DrivesData[0].SharedCloudDrive.ID {
 		t.Errorf("finance drives %+v", fin.DrivesData)
 	}
 	for _, m := range fin.UsersData {
@@ -178,7 +183,7 @@ func TestListGroupDetails(t *testing.T) {
 	if !strings.Contains(string(a.body), `"usersData":[],"projectsData":[],"drivesData":[]`) {
 		t.Errorf("an empty group's lists are not []: %s", a.body)
 	}
-	all := decode[clickapi.Collection[clickapi.UserGroupWithDetails]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?pagesize=1000&descending=true", ""))
+	all := decode[clickapi.Collection[groupDetailsRow]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?pagesize=1000&descending=true", ""))
 	if all.Total != demoLiveGroups || all.Data[0].Name != "Visual Effects" {
 		t.Errorf("descending details: total %d, first %q", all.Total, all.Data[0].Name)
 	}

@@ -7,41 +7,50 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/clickscript/clickscript/clickapi"
 )
 
+// serveFunc serves one endpoint. It returns the value to encode as JSON
+// (nil for an empty 200), a *problem for a 499, or another error for a 500.
+type serveFunc func(e *Emulator, r *http.Request, q url.Values) (any, error)
+
 // route is one endpoint: its method, whether it needs no token, and the
-// function that serves it. A serve function returns the value to encode
-// as JSON (nil for an empty 200), a *problem for a 499, or another error
-// for a 500.
+// function that serves it.
 type route struct {
 	method string
 	public bool
-	serve  func(e *Emulator, r *http.Request, q url.Values) (any, error)
+	serve  serveFunc
 }
 
-// routeTable maps every path of the contract to its route.
-func (e *Emulator) routeTable() map[string]route {
+// routeTable maps every path of the contract to its routes, one per
+// method the path answers.
+func (e *Emulator) routeTable() map[string][]route {
 	get, post, put, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
-	return map[string]route{
-		clickapi.RouteAgentStatus:        {get, true, (*Emulator).agentStatus},
-		clickapi.RouteLogin:              {post, true, (*Emulator).login},
-		clickapi.RouteMFARespond:         {post, true, (*Emulator).mfaRespond},
-		clickapi.RouteUsers:              {get, false, (*Emulator).listUsers},
-		clickapi.RouteGroups:             {get, false, (*Emulator).listGroups},
-		clickapi.RouteGroupsWithDetails:  {get, false, (*Emulator).listGroupDetails},
-		clickapi.RouteInsertGroup:        {post, false, (*Emulator).insertGroup},
-		clickapi.RouteUpdateGroup:        {put, false, (*Emulator).updateGroup},
-		clickapi.RouteDeleteGroup:        {del, false, (*Emulator).deleteGroup},
-		clickapi.RouteAssignedUsers:      {get, false, (*Emulator).assignedUsers},
-		clickapi.RouteAssignedUserGroups: {get, false, (*Emulator).assignedUserGroups},
-		clickapi.RouteAssignUsers:        {post, false, (*Emulator).assignUsers},
-		clickapi.RouteUnassignUser:       {del, false, (*Emulator).unassignUser},
-		clickapi.RouteImportUsers:        {post, false, (*Emulator).importUsers},
+	table := map[string][]route{
+		clickapi.RouteAgentStatus:        {{get, true, (*Emulator).agentStatus}},
+		clickapi.RouteLogin:              {{post, true, (*Emulator).login}},
+		clickapi.RouteMFARespond:         {{post, true, (*Emulator).mfaRespond}},
+		clickapi.RouteUsers:              {{get, false, (*Emulator).listUsers}},
+		clickapi.RouteGroups:             {{get, false, (*Emulator).listGroups}},
+		clickapi.RouteGroupsWithDetails:  {{get, false, (*Emulator).listGroupDetails}},
+		clickapi.RouteInsertGroup:        {{post, false, (*Emulator).insertGroup}},
+		clickapi.RouteUpdateGroup:        {{put, false, (*Emulator).updateGroup}},
+		clickapi.RouteDeleteGroup:        {{del, false, (*Emulator).deleteGroup}},
+		clickapi.RouteAssignedUsers:      {{get, false, (*Emulator).assignedUsers}},
+		clickapi.RouteAssignedUserGroups: {{get, false, (*Emulator).assignedUserGroups}},
+		clickapi.RouteAssignUsers:        {{post, false, (*Emulator).assignUsers}},
+		clickapi.RouteUnassignUser:       {{del, false, (*Emulator).unassignUser}},
+		clickapi.RouteImportUsers:        {{post, false, (*Emulator).importUsers}},
 	}
+	for path, rts := range accessRoutes() {
+		table[path] = rts
+	}
+	return table
 }
 
 // ServeHTTP answers one Click API request: 404 for an unknown path, 405 for
@@ -71,16 +80,22 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve answers r and returns the status and problem type it sent.
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) (int, string) {
-	rt, ok := e.routes[r.URL.Path]
+	rts, ok := e.routes[r.URL.Path]
 	if !ok {
 		w.WriteHeader(http.StatusNotFound)
 		return http.StatusNotFound, ""
 	}
-	if r.Method != rt.method {
-		w.Header().Set("Allow", rt.method)
+	i := slices.IndexFunc(rts, func(rt route) bool { return rt.method == r.Method })
+	if i < 0 {
+		methods := make([]string, len(rts))
+		for j, rt := range rts {
+			methods[j] = rt.method
+		}
+		w.Header().Set("Allow", strings.Join(methods, ", "))
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return http.StatusMethodNotAllowed, ""
 	}
+	rt := rts[i]
 	q := r.URL.Query()
 	if !rt.public && !e.authorized(q) {
 		w.WriteHeader(http.StatusUnauthorized)

@@ -55,31 +55,6 @@ type member struct {
 // pair identifies an assignment by its user and group.
 type pair struct{ user, group uuid.UUID }
 
-// grant is a group's permission on a project or shared cloud drive.
-type grant struct {
-	id      uuid.UUID
-	groupID uuid.UUID
-	read    bool
-	write   bool
-	admin   bool
-}
-
-// project is an Amove project with the groups that can reach it.
-type project struct {
-	id          uuid.UUID
-	name        string
-	description string
-	grants      []grant
-}
-
-// drive is a shared cloud drive with the groups that can reach it.
-type drive struct {
-	id       uuid.UUID
-	name     string
-	provider string
-	grants   []grant
-}
-
 // newGroup returns a group record with its derived keys filled in.
 func newGroup(id uuid.UUID, name, description string, active, deleted bool, created int64) *group {
 	return &group{
@@ -132,11 +107,6 @@ func (u *user) model() *clickapi.User {
 // model is m as the API shows it.
 func (m *member) model() *clickapi.UserUserGroup {
 	return &clickapi.UserUserGroup{ID: m.id.String(), UserID: m.userID.String(), UserGroupID: m.groupID.String()}
-}
-
-// model is p as the API shows it.
-func (p grant) model() *clickapi.Permission {
-	return &clickapi.Permission{ID: p.id.String(), Read: p.read, Write: p.write, Admin: p.admin}
 }
 
 // cmpID orders uuids as their canonical strings order.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Bucket names of the bbolt file. Records are JSON values keyed by the
@@ -21,12 +22,19 @@ const (
 	bucketDrives   = "drives"
 	bucketMeta     = "meta"
 	metaKey        = "state"
-	dbVersion      = 1
+	dbVersion      = 2 // 2: permission records and API tokens in buckets of their own
+)
+
+// Buckets of the permission records (in their API shape) and API tokens.
+const (
+	bucketPermissions = "permissions"
+	bucketAPITokens   = "apitokens"
 )
 
 // bucketNames lists every bucket in load order.
 func bucketNames() []string {
-	return []string{bucketGroups, bucketUsers, bucketMembers, bucketProjects, bucketDrives, bucketMeta}
+	return []string{bucketGroups, bucketUsers, bucketMembers, bucketProjects, bucketDrives,
+		bucketPermissions, bucketAPITokens, bucketMeta}
 }
 
 // metaRecord is the file's bookkeeping: the format version, whether the
@@ -124,19 +132,22 @@ func loadDB(db *bolt.DB, s *store) (bool, error) {
 			if err != nil {
 				return err
 			}
-			s.addProject(p)
+			s.projects[p.id] = p
 			return nil
 		}); err != nil {
 			return err
 		}
-		return loadBucket(tx, bucketDrives, func(r driveRecord) error {
+		if err := loadBucket(tx, bucketDrives, func(r driveRecord) error {
 			d, err := r.drive()
 			if err != nil {
 				return err
 			}
-			s.addDrive(d)
+			s.drives[d.id] = d
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		return loadAccess(tx, s)
 	})
 	if err != nil {
 		return false, fmt.Errorf("load %s: %w", db.Path(), err)
@@ -165,7 +176,7 @@ func loadBucket[R any](tx *bolt.Tx, name string, fn func(R) error) error {
 func resetDB(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
 		for _, name := range bucketNames() {
-			if err := tx.DeleteBucket([]byte(name)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+			if err := tx.DeleteBucket([]byte(name)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return fmt.Errorf("reset bucket %s: %w", name, err)
 			}
 			if _, err := tx.CreateBucket([]byte(name)); err != nil {
@@ -226,6 +237,9 @@ func saveWrite(db *bolt.DB, w *write) error {
 				return fmt.Errorf("memberships: delete %s: %w", m.id, err)
 			}
 		}
+		if err := w.access.save(tx); err != nil {
+			return err
+		}
 		return putMeta(tx, w.c)
 	})
 	if err != nil {
@@ -252,6 +266,8 @@ func saveAll(db *bolt.DB, s *store) error {
 	all = appendSorted(all, bucketMembers, s.members, func(m *member) any { return m.record() })
 	all = appendSorted(all, bucketProjects, s.projects, func(p *project) any { return p.record() })
 	all = appendSorted(all, bucketDrives, s.drives, func(d *drive) any { return d.record() })
+	all = appendSorted(all, bucketPermissions, s.access.perms, func(p *perm) any { return p.model() })
+	all = appendSorted(all, bucketAPITokens, s.access.tokens, func(t *apiToken) any { return t.record() })
 
 	for start := 0; start < len(all) || start == 0; start += seedBatch {
 		batch := all[start:min(start+seedBatch, len(all))]

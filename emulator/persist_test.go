@@ -176,6 +176,8 @@ func TestPersistenceFileIsLocked(t *testing.T) {
 func TestPersistedRecordsAreJSON(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "click.db")
 	e := newEmu(t, Options{DBPath: path, Seed: "demo", Deterministic: true})
+	// The demo seeds no API token: mint one so that its bucket is filled.
+	decode[apiTokenJSON](t, call(t, e, "POST", routeInsertAPIToken, `{"title":"persisted"}`))
 	err := e.db.View(func(tx *bolt.Tx) error {
 		for _, name := range bucketNames() {
 			b := tx.Bucket([]byte(name))

@@ -83,3 +83,75 @@ func problemTitle(code string) string {
 		return "The request failed."
 	}
 }
+
+// The choices below belong to the access endpoints (apitoken, user
+// writes, userspermission, projects and sharedclouddrive). Each names the
+// contract's INFERRED item it follows. Inferred behaviours that are code:
+//
+//   - I11: an unknown or deleted user, group, project or drive in a
+//     permission batch, an unknown permission id on PUT or DELETE (or one
+//     of another kind than the route's), an unknown API token id and an
+//     unknown or deleted user on edit_user or delete_user answer 499
+//     NOT_FOUND; a missing or non-uuid id, a permissionType other than 1
+//     or 2, a PUT that names another user, group, project or drive than
+//     the record's, a blank title and an expirationDate that is not a
+//     future RFC 3339 time answer 499 DEFAULT (permissions.go,
+//     apitokens.go);
+//   - I11: insert_user and edit_user answer INVALID_EMAIL for a username
+//     or email that is not an address, DUPLICATE for a username a live
+//     user has, DEFAULT for fields over 50 characters, an unknown
+//     userType, a changed username, a change of the owner's type, and
+//     deleting the owner (usermgmt.go);
+//   - I22: a POST of a pair that has a record keeps the record and its
+//     level; a pair repeated within one body is added once; one bad row
+//     rejects the whole batch before any write (permissions.go);
+//   - I18: deleted users, groups, projects and drives keep their
+//     permission records, hidden from every read; PUT and DELETE by id
+//     still reach them (access_store.go);
+//   - I13: user-details rows carry the Click names userGroups, projects
+//     and sharedCloudDrives with the Web row shapes, direct grants only
+//     (usermgmt.go); group-details rows show the group's own grants;
+//   - I17: API tokens minted by apitoken/insert are accepted as ?token=
+//     until they are deleted or their expirationDate passes (by the
+//     emulator's clock); then they answer 401 (apitokens.go);
+//   - I8: the permission lists sort by their documented default and by the
+//     other joined names and permissionType, listed in permSortFields;
+//     the user-drive list keeps the vendor's "SharedClouDrive" spelling.
+
+// Identity fields of the access records.
+const (
+	// cloudAccountID is the account's one cloud account, the default
+	// cloudAccountId of seeded drives.
+	cloudAccountID = "acc00000-0000-4000-8000-000000000002"
+	// apiTokenPrefix starts every API token value the emulator mints.
+	apiTokenPrefix = "emulator-api-"
+)
+
+// Seeded drive defaults (the values of the vendor's insert sample).
+const (
+	defaultObjectsPerFolder = 10000
+	defaultDriveType        = 1 // VirtualDrive
+	defaultSyncType         = 2 // Mirror
+)
+
+// Name limits of projects and drives (FOUND on the Web pages) and of the
+// user fields of insert_user and edit_user (FOUND on the Click page).
+const (
+	maxProjectName = 100
+	maxDriveName   = 50
+	maxUserField   = 50
+	maxTokenTitle  = 100 // INFERRED (I11): no limit is published
+)
+
+// insertedUserType is the userType of an insert_user body without one
+// (I19, as for imported users); insertedUserStatus is the status every
+// inserted user starts with (FOUND: Pending).
+const (
+	insertedUserType   = int(clickapi.DesktopStandardUser)
+	insertedUserStatus = clickapi.UserPending
+)
+
+// userTypes are the userType values insert_user and edit_user accept: one
+// of the documented flags (FOUND values; accepting only single flags is
+// INFERRED, I21).
+func userTypes() []int { return []int{1, 2, 4, 8, 16, 32, 64} }

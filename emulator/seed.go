@@ -32,10 +32,12 @@ import (
 //	    {"userId": "2b7e4f1a-3c5d-4e6f-8a9b-0c1d2e3f4a5b", "userGroupId": "6f1c0d2e-8b1a-4c55-9a57-0c1f3a2b4d5e"}
 //	  ],
 //	  "projects": [
-//	    {"name": "Brand Refresh", "groups": [{"groupName": "Design Team", "read": true, "write": true}]}
+//	    {"name": "Brand Refresh", "groups": [{"groupName": "Design Team", "permissionType": 2}],
+//	     "users": [{"username": "grace@example.com", "permissionType": 1}]}
 //	  ],
 //	  "drives": [
-//	    {"name": "Media Archive", "provider": "Amazon S3", "groups": [{"groupName": "Design Team", "read": true}]}
+//	    {"name": "Media Archive", "storageName": "media-bucket", "prefix": "archive/",
+//	     "groups": [{"groupName": "Design Team", "permissionType": 1}]}
 //	  ]
 //	}
 type SeedFile struct {
@@ -85,31 +87,57 @@ type SeedMembership struct {
 	GroupName   string `json:"groupName,omitempty"`
 }
 
-// SeedProject is a project of a seed file and the groups that reach it.
+// SeedProject is a project of a seed file, with the groups and users
+// granted a permission on it. Active defaults to true.
 type SeedProject struct {
-	ID          string      `json:"id,omitempty"`
-	Name        string      `json:"name"`
-	Description string      `json:"description,omitempty"`
-	Groups      []SeedGrant `json:"groups,omitempty"`
+	ID          string          `json:"id,omitempty"`
+	Name        string          `json:"name"`
+	Description string          `json:"description,omitempty"`
+	Active      *bool           `json:"active,omitempty"`
+	Deleted     bool            `json:"deleted,omitempty"`
+	Groups      []SeedGrant     `json:"groups,omitempty"`
+	Users       []SeedUserGrant `json:"users,omitempty"`
 }
 
-// SeedDrive is a shared cloud drive of a seed file and the groups that
-// reach it.
+// SeedDrive is a shared cloud drive of a seed file, with the groups and
+// users granted a permission on it. Active defaults to true, DriveType to
+// 1 (VirtualDrive), SyncType to 2 (Mirror), ObjectsPerFolder to 10000,
+// CloudAccountID to the account's one cloud account and the creator to
+// the account owner (see rules.go).
 type SeedDrive struct {
-	ID       string      `json:"id,omitempty"`
-	Name     string      `json:"name"`
-	Provider string      `json:"provider,omitempty"`
-	Groups   []SeedGrant `json:"groups,omitempty"`
+	ID                    string          `json:"id,omitempty"`
+	Name                  string          `json:"name"`
+	CloudAccountID        string          `json:"cloudAccountId,omitempty"`
+	StorageName           string          `json:"storageName,omitempty"`
+	Prefix                string          `json:"prefix,omitempty"`
+	ObjectsPerFolder      int             `json:"objectsPerFolder,omitempty"`
+	AllowDelete           bool            `json:"allowDelete,omitempty"`
+	LocalCacheEncrypted   bool            `json:"localCacheEncrypted,omitempty"`
+	CloudObjectsEncrypted bool            `json:"cloudObjectsEncrypted,omitempty"`
+	DriveType             int             `json:"driveType,omitempty"`
+	SyncType              int             `json:"syncType,omitempty"`
+	Active                *bool           `json:"active,omitempty"`
+	Deleted               bool            `json:"deleted,omitempty"`
+	Groups                []SeedGrant     `json:"groups,omitempty"`
+	Users                 []SeedUserGrant `json:"users,omitempty"`
 }
 
 // SeedGrant gives a group, named by UserGroupID or GroupName (as in
-// SeedMembership), a permission.
+// SeedMembership), a permission: PermissionType 1 (Read) or 2 (ReadWrite).
 type SeedGrant struct {
-	UserGroupID string `json:"userGroupId,omitempty"`
-	GroupName   string `json:"groupName,omitempty"`
-	Read        bool   `json:"read,omitempty"`
-	Write       bool   `json:"write,omitempty"`
-	Admin       bool   `json:"admin,omitempty"`
+	ID             string `json:"id,omitempty"`
+	UserGroupID    string `json:"userGroupId,omitempty"`
+	GroupName      string `json:"groupName,omitempty"`
+	PermissionType int    `json:"permissionType"`
+}
+
+// SeedUserGrant gives a user, named by UserID or Username (as in
+// SeedMembership), a permission: PermissionType 1 (Read) or 2 (ReadWrite).
+type SeedUserGrant struct {
+	ID             string `json:"id,omitempty"`
+	UserID         string `json:"userId,omitempty"`
+	Username       string `json:"username,omitempty"`
+	PermissionType int    `json:"permissionType"`
 }
 
 // readSeedFile reads and decodes the seed file at path.
@@ -156,26 +184,14 @@ func (s *store) loadSeed(sf *SeedFile, src string) error {
 		}
 	}
 	for i, p := range sf.Projects {
-		gs, err := sd.grants(p.Groups)
-		if err != nil {
+		if err := sd.project(p); err != nil {
 			return fmt.Errorf("%s: projects[%d]: %w", src, i, err)
 		}
-		id, err := sd.id(p.ID)
-		if err != nil {
-			return fmt.Errorf("%s: projects[%d]: %w", src, i, err)
-		}
-		s.addProject(&project{id: id, name: p.Name, description: p.Description, grants: gs})
 	}
 	for i, d := range sf.Drives {
-		gs, err := sd.grants(d.Groups)
-		if err != nil {
+		if err := sd.drive(d); err != nil {
 			return fmt.Errorf("%s: drives[%d]: %w", src, i, err)
 		}
-		id, err := sd.id(d.ID)
-		if err != nil {
-			return fmt.Errorf("%s: drives[%d]: %w", src, i, err)
-		}
-		s.addDrive(&drive{id: id, name: d.Name, provider: d.Provider, grants: gs})
 	}
 	return nil
 }
@@ -260,19 +276,6 @@ func (sd seeder) membership(sm SeedMembership) error {
 	}
 	sd.s.addMember(&member{id: id, userID: u.id, groupID: g.id, ulower: u.lower, created: sd.s.gen.tick(&sd.s.c)})
 	return nil
-}
-
-// grants resolves the groups of a project's or drive's grants.
-func (sd seeder) grants(sgs []SeedGrant) ([]grant, error) {
-	out := make([]grant, 0, len(sgs))
-	for i, sg := range sgs {
-		g, err := sd.findGroup(sg.UserGroupID, sg.GroupName)
-		if err != nil {
-			return nil, fmt.Errorf("groups[%d]: %w", i, err)
-		}
-		out = append(out, grant{id: sd.s.newID(&sd.s.c), groupID: g.id, read: sg.Read, write: sg.Write, admin: sg.Admin})
-	}
-	return out, nil
 }
 
 // findUser resolves a user by id or by username, as SeedMembership says.

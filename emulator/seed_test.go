@@ -38,8 +38,8 @@ func TestSeedFile(t *testing.T) {
 	    {"username": "grace@example.com", "userGroupId": "6f1c0d2e-8b1a-4c55-9a57-0c1f3a2b4d5e"},
 	    {"username": "grace@example.com", "groupName": "Dormant"}
 	  ],
-	  "projects": [{"name": "Brand Refresh", "groups": [{"groupName": "Design Team", "read": true, "write": true}]}],
-	  "drives": [{"name": "Media Archive", "provider": "Amazon S3", "groups": [{"groupName": "Design Team", "read": true}]}]
+	  "projects": [{"name": "Brand Refresh", "groups": [{"groupName": "Design Team", "permissionType": 2}]}],
+	  "drives": [{"name": "Media Archive", "storageName": "media", "groups": [{"groupName": "Design Team", "permissionType": 1}]}]
 	}`)
 	e := newEmu(t, Options{Seed: path, Deterministic: true, Groups: 2, Users: 2, Memberships: 3})
 	if s := e.Stats(); s != (Stats{Groups: 4, Users: 5, Memberships: 5}) {
@@ -62,9 +62,10 @@ func TestSeedFile(t *testing.T) {
 	if got := groupNames(groupRows(t, e, grace.ID, "").Data); !slices.Equal(got, []string{"Dormant"}) {
 		t.Errorf("grace's live groups %q", got)
 	}
-	d := decode[clickapi.Collection[clickapi.UserGroupWithDetails]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=design", ""))
+	d := decode[clickapi.Collection[groupDetailsRow]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=design", ""))
 	row := d.Data[0]
-	if len(row.UsersData) != 1 || len(row.ProjectsData) != 1 || !row.ProjectsData[0].Permission.Write || len(row.DrivesData) != 1 || row.DrivesData[0].Permission.Write {
+	if len(row.UsersData) != 1 || len(row.ProjectsData) != 1 || row.ProjectsData[0].Permission.PermissionType != levelReadWrite ||
+		len(row.DrivesData) != 1 || row.DrivesData[0].Permission.PermissionType != levelRead {
 		t.Errorf("design details %+v", row)
 	}
 	if got := usernamesOf(usersPage(t, e, "username=user000").Data); !slices.Equal(got, []string{"user0000001@example.com", "user0000002@example.com"}) {
@@ -159,7 +160,7 @@ func TestDemoSeedShape(t *testing.T) {
 	if len(e.st.byUser) != len(e.st.users) {
 		t.Errorf("%d of %d users are in a group", len(e.st.byUser), len(e.st.users))
 	}
-	if len(e.st.projects) != 10 || len(e.st.drives) != 6 {
+	if len(e.st.projects) != 11 || len(e.st.drives) != 6 { // one project is soft-deleted
 		t.Errorf("%d projects, %d drives", len(e.st.projects), len(e.st.drives))
 	}
 }

@@ -1,10 +1,8 @@
 package emulator
 
 import (
-	"cmp"
 	"github.com/clickscript/clickscript/clickapi"
 	"slices"
-	"strings"
 
 	"github.com/google/uuid"
 )
@@ -33,24 +31,11 @@ type store struct {
 	byGroup map[uuid.UUID]*index[member] // assignments of live users, by username
 	byUser  map[uuid.UUID][]*member
 
-	projects   map[uuid.UUID]*project
-	drives     map[uuid.UUID]*drive
-	projectsOf map[uuid.UUID][]projectGrant // by group id, sorted by project name
-	drivesOf   map[uuid.UUID][]driveGrant   // by group id, sorted by drive name
+	projects map[uuid.UUID]*project // every project, soft-deleted ones too
+	drives   map[uuid.UUID]*drive   // every drive, soft-deleted ones too
+	access   accessIndex            // permission records and API tokens (access_store.go)
 
 	liveMembers int // assignments whose user and group are both live
-}
-
-// projectGrant is a project a group reaches, with the group's grant.
-type projectGrant struct {
-	project *project
-	grant   grant
-}
-
-// driveGrant is a drive a group reaches, with the group's grant.
-type driveGrant struct {
-	drive *drive
-	grant grant
 }
 
 // sizeHint tells newStore how many records to make room for.
@@ -72,8 +57,7 @@ func newStore(gen idgen, hint sizeHint) *store {
 		byUser:     make(map[uuid.UUID][]*member, hint.users),
 		projects:   map[uuid.UUID]*project{},
 		drives:     map[uuid.UUID]*drive{},
-		projectsOf: map[uuid.UUID][]projectGrant{},
-		drivesOf:   map[uuid.UUID][]driveGrant{},
+		access:     newAccessIndex(),
 	}
 	for _, o := range groupOrders() {
 		s.groupSorts[o.field] = newIndex(o.cmp)
@@ -104,8 +88,10 @@ func (s *store) idTaken(id uuid.UUID) bool {
 	if _, ok := s.projects[id]; ok {
 		return true
 	}
-	_, ok := s.drives[id]
-	return ok
+	if _, ok := s.drives[id]; ok {
+		return true
+	}
+	return s.access.idTaken(id)
 }
 
 // newID returns an id no record has, advancing c.
@@ -249,23 +235,6 @@ func (s *store) removeMember(m *member) {
 	}
 }
 
-// addProject publishes p and its grants; the granted groups must be in the
-// store. Call finishLoad afterwards to order each group's projects.
-func (s *store) addProject(p *project) {
-	s.projects[p.id] = p
-	for _, gr := range p.grants {
-		s.projectsOf[gr.groupID] = append(s.projectsOf[gr.groupID], projectGrant{p, gr})
-	}
-}
-
-// addDrive publishes d and its grants, as addProject does.
-func (s *store) addDrive(d *drive) {
-	s.drives[d.id] = d
-	for _, gr := range d.grants {
-		s.drivesOf[gr.groupID] = append(s.drivesOf[gr.groupID], driveGrant{d, gr})
-	}
-}
-
 // finishLoad sorts everything a bulk load appended and leaves loading mode.
 func (s *store) finishLoad() {
 	for _, x := range s.groupSorts {
@@ -276,16 +245,6 @@ func (s *store) finishLoad() {
 	}
 	for _, x := range s.byGroup {
 		x.sort()
-	}
-	for _, list := range s.projectsOf {
-		slices.SortFunc(list, func(a, b projectGrant) int {
-			return cmp.Or(strings.Compare(strings.ToLower(a.project.name), strings.ToLower(b.project.name)), cmpID(a.project.id, b.project.id))
-		})
-	}
-	for _, list := range s.drivesOf {
-		slices.SortFunc(list, func(a, b driveGrant) int {
-			return cmp.Or(strings.Compare(strings.ToLower(a.drive.name), strings.ToLower(b.drive.name)), cmpID(a.drive.id, b.drive.id))
-		})
 	}
 	s.loading = false
 }

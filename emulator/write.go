@@ -15,6 +15,7 @@ type write struct {
 	users    []*user            // created users
 	members  []*member          // created assignments
 	removals []*member          // removed assignments
+	access   accessWrite        // users replaced, permissions and API tokens (access_write.go)
 }
 
 // begin starts a write; its records get one timestamp.
@@ -37,7 +38,7 @@ func (w *write) newID() uuid.UUID {
 
 // empty reports whether the write changes nothing.
 func (w *write) empty() bool {
-	return len(w.groups)+len(w.users)+len(w.members)+len(w.removals) == 0
+	return len(w.groups)+len(w.users)+len(w.members)+len(w.removals) == 0 && w.access.empty()
 }
 
 // apply publishes the write's changes in the store.
@@ -55,5 +56,6 @@ func (w *write) apply() {
 	for _, m := range w.removals {
 		s.removeMember(m)
 	}
+	w.access.apply(s)
 	s.c = w.c
 }

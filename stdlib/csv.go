@@ -8,13 +8,14 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/internal/atomicfile"
 )
 
 // csvModule is the state of one state's csv module.
@@ -392,11 +393,10 @@ func csvCell(v lua.LValue) (string, string) {
 	return "", "cannot write " + describeValue(v)
 }
 
-// writeFileAtomic writes path through write, via a temporary file in the
-// same directory that is renamed over path only once it is complete and
-// synced, so that path always holds either its old or its new content. A
-// file being replaced keeps its permissions; a new one gets 0644.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+// writeFileAtomic writes path through write, atomically (see
+// atomicfile.Write): path always holds either its old or its new content.
+// A file being replaced keeps its permissions; a new one gets 0644.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
 	perm := fs.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		if !fi.Mode().IsRegular() {
@@ -404,38 +404,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		}
 		perm = fi.Mode().Perm()
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	closed := false
-	defer func() {
-		if err != nil {
-			if !closed {
-				f.Close()
-			}
-			os.Remove(tmp)
-		}
-	}()
-	if err = write(f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	closed = true
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, perm, write); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+
+	"github.com/clickscript/clickscript/internal/atomicfile"
 )
 
 // Version is the cassette format version this package reads and writes.
@@ -107,37 +107,13 @@ func (c *Cassette) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, data)
+	// Cassettes are test data meant to be committed (the token is
+	// scrubbed): readable by all, as the repository's other files.
+	if err := atomicfile.WriteFile(path, data, FileMode); err != nil {
+		return fmt.Errorf("cassette: save %s: %w", path, err)
+	}
+	return nil
 }
 
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("cassette: save: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-			err = fmt.Errorf("cassette: save %s: %w", path, err)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
+// FileMode is the permissions of a saved cassette.
+const FileMode = 0o644

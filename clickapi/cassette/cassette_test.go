@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -187,7 +188,7 @@ func unwrapAll(err error) error {
 func TestSaveIsAtomicAndReplaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.json")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c, err := Parse([]byte(sample))
@@ -203,6 +204,13 @@ func TestSaveIsAtomicAndReplaces(t *testing.T) {
 	}
 	if string(data) != sample {
 		t.Errorf("saved file:\n%s", data)
+	}
+	// A cassette is test data to commit, token scrubbed: readable by all,
+	// whatever the file it replaces allowed.
+	if fi, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	} else if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o644 {
+		t.Errorf("saved cassette has mode %v, want 0644", fi.Mode().Perm())
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
