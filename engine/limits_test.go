@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
-	"runtime"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
