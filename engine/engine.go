@@ -147,11 +147,13 @@ func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []
 	for _, a := range args {
 		L.Push(lua.LString(a))
 	}
-	if err := L.PCall(len(args), 0, nil); err != nil {
-		var exit *ExitError
-		if errors.As(context.Cause(L.Context()), &exit) {
-			return exit
-		}
+	err = L.PCall(len(args), 0, nil)
+	// os.exit ends the run, even from a last statement's tail call.
+	var exit *ExitError
+	if errors.As(context.Cause(L.Context()), &exit) {
+		return exit
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
 		}

@@ -173,6 +173,7 @@ func TestOSExitEndsTheRun(t *testing.T) {
 		`pcall(os.exit, 3) print("after pcall")`,
 		`coroutine.wrap(function() os.exit(3) end)() print("after coroutine")`,
 		`local ok = pcall(function() pcall(os.exit, 3) print("inner") end) print("outer")`,
+		`return pcall(os.exit, 3)`,
 	} {
 		e, out := newEngine(t)
 		err := e.Run(context.Background(), Script{Name: "exit.lua", Source: src}, nil)
