@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -37,8 +38,12 @@ const childGrace = 2 * time.Second
 const statusEnv = "CLICKSCRIPT_STATUS_FILE"
 
 // childExit is a child's own end: it printed its messages already, and
-// the command exits with Code.
-type childExit struct{ code int }
+// the command exits with code. wrote are the files its script wrote (see
+// engine.Options.Wrote).
+type childExit struct {
+	code  int
+	wrote []string
+}
 
 func (e *childExit) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
@@ -50,13 +55,57 @@ func (e *childCrash) Error() string {
 	return fmt.Sprintf("the script's process crashed (%s): out of memory, or a bug to report with the message above", e.state)
 }
 
-// exitProcess ends the process with code, first writing it to the status
-// file when a supervisor asked for one.
-func exitProcess(code int) {
+// wroteList gathers the files a supervised child's script wrote, for the
+// status file.
+type wroteList struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+// add records path; it is an engine.Options.Wrote.
+func (w *wroteList) add(path string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.paths = append(w.paths, path)
+}
+
+// exitProcess ends the process with code, first writing it and the files
+// in wrote (nil: none) to the status file when a supervisor asked for
+// one: the code on the first line, then one quoted path a line.
+func exitProcess(code int, wrote *wroteList) {
 	if path := os.Getenv(statusEnv); path != "" {
-		os.WriteFile(path, []byte(strconv.Itoa(code)), 0o600)
+		var b strings.Builder
+		b.WriteString(strconv.Itoa(code) + "\n")
+		if wrote != nil {
+			wrote.mu.Lock()
+			for _, p := range wrote.paths {
+				b.WriteString(strconv.Quote(p) + "\n")
+			}
+			wrote.mu.Unlock()
+		}
+		os.WriteFile(path, []byte(b.String()), 0o600)
 	}
 	os.Exit(code)
+}
+
+// readStatus reads a status file: nil when the child wrote none.
+func readStatus(path string) *childExit {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	code, err := strconv.Atoi(lines[0])
+	if err != nil {
+		return nil
+	}
+	ce := &childExit{code: code}
+	for _, l := range lines[1:] {
+		if p, err := strconv.Unquote(l); err == nil {
+			ce.wrote = append(ce.wrote, p)
+		}
+	}
+	return ce
 }
 
 // hardStopper returns engine.Options.HardStop for a supervised child: it
@@ -68,7 +117,7 @@ func hardStopper(s streams, timeout time.Duration) func(error) {
 		}
 		code := exitCode(s.stderr, "", err)
 		fmt.Fprintln(s.stderr, "clickscript: (the script was inside a long built-in call, so its process was ended)")
-		exitProcess(code)
+		exitProcess(code, s.wrote)
 	}
 }
 
@@ -144,11 +193,8 @@ func superviseChild(ctx context.Context, s streams, args, env []string, deadline
 		}
 		t.Stop()
 	}
-	if data, err := os.ReadFile(status.Name()); err == nil && len(data) > 0 {
-		code, err := strconv.Atoi(strings.TrimSpace(string(data)))
-		if err == nil {
-			return &childExit{code}
-		}
+	if ce := readStatus(status.Name()); ce != nil {
+		return ce
 	}
 	switch {
 	case killedFor == timeoutErr && killedFor != nil:

@@ -25,7 +25,7 @@ func TestChildHelper(t *testing.T) {
 		return
 	case "exit3":
 		os.Stderr.WriteString("child: failing\n")
-		exitProcess(3)
+		exitProcess(3, &wroteList{paths: []string{"a.txt", "odd\nname"}})
 	case "crash":
 		// As the runtime's fatal "out of memory" does: exit 2, no status.
 		os.Stderr.WriteString("fatal error: runtime: out of memory\n")
@@ -75,6 +75,9 @@ func TestSupervisedChildExitCodePassesThrough(t *testing.T) {
 	var ce *childExit
 	if !errors.As(err, &ce) || ce.code != 3 {
 		t.Fatalf("err = %v, want the child's own exit 3", err)
+	}
+	if !slices.Equal(ce.wrote, []string{"a.txt", "odd\nname"}) {
+		t.Errorf("the child wrote %q, want a.txt and odd\\nname", ce.wrote)
 	}
 	var msgs bytes.Buffer
 	if code := exitCode(&msgs, "run", err); code != 3 || msgs.Len() != 0 {

@@ -69,7 +69,7 @@ func replCommand() *command {
 // session.
 func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *session, s streams) error {
 	token := func() string { return sess.client.Token() }
-	stdout := &redactingWriter{w: s.stdout, token: token}
+	stdout := &redactingWriter{w: s.stdout, redact: func(s string) string { return clickapi.RedactToken(s, token()) }}
 	eng := engine.New(sess.engineOptions(stdout, s.stderr, nil, lim))
 	term := isTerminal(s.stdin)
 	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}

@@ -65,6 +65,9 @@ func runCommand() *command {
 				opts.Globals = globals
 				if child.supervised {
 					opts.HardStop = hardStopper(s, cf.timeout)
+					if s.wrote != nil {
+						opts.Wrote = s.wrote.add
+					}
 				}
 				eng := engine.New(opts)
 				runCtx, cancel := withTimeout(ctx, cf)

@@ -71,7 +71,11 @@ type paramDoc struct {
 func moduleSummaries() []struct{ name, summary string } {
 	return []struct{ name, summary string }{
 		{"usergroup", "User groups, their members and assignments: the agent's UserGroup endpoints."},
-		{"user", "The account's users (read-only: resolve usernames to ids)."},
+		{"user", "The account's users: list and find them; insert, edit and delete them."},
+		{"project", "The account's projects (look-ups: resolve names to ids)."},
+		{"drive", "The account's shared cloud drives (look-ups: resolve names to ids)."},
+		{"permission", "Who can reach what: the grants of groups and users on projects and shared cloud drives."},
+		{"apitoken", "Long-lived API tokens of the signed-in user, for unattended runs."},
 		{"json", "JSON encoding and decoding, with json.null for null."},
 		{"csv", "CSV files: read whole into tables, written atomically."},
 		{"log", "Structured logs to stderr (through the host's logger, token scrubbed)."},

@@ -35,6 +35,9 @@ func watchCommand() *command {
 			fs.StringArrayVar(&wopt.Patterns, "on", nil, "what to watch, `PATH_OR_GLOB`: a file, a directory or a glob like 'data/*.csv'; repeat for more (required)")
 			fs.BoolVar(&wopt.Recursive, "recursive", false, "watch the subdirectories of watched directories and globs too")
 			fs.DurationVar(&wopt.Debounce, "debounce", watch.DefaultDebounce, "run once no change has come for this long")
+			fs.DurationVar(&wopt.MaxWait, "max-wait", 0, "under changes that never stop, run at the latest this long after the first change (0: 10 x --debounce, at least 1s)")
+			fs.IntVar(&wopt.MaxDepth, "max-depth", watch.DefaultMaxDepth, "with --recursive, how many levels of subdirectories to watch at most")
+			fs.IntVar(&wopt.MaxWatches, "max-watches", watch.DefaultMaxWatches, "how many directories to watch at most")
 			fs.BoolVar(&wopt.OnTouch, "on-touch", false, "run on saves that leave the content unchanged (touch), too")
 			fs.BoolVar(&wopt.Initial, "initial", false, "run once at start, before any change")
 			cf.register(fs)
@@ -73,6 +76,12 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 		return usagef("the script %q is not a .lua file: quote globs (--on 'data/*.csv') so that the shell leaves them alone", args[0])
 	case wopt.Debounce < time.Millisecond:
 		return usagef("--debounce %v: want at least 1ms", wopt.Debounce)
+	case wopt.MaxWait != 0 && wopt.MaxWait < wopt.Debounce:
+		return usagef("--max-wait %v: want 0 or at least --debounce (%v)", wopt.MaxWait, wopt.Debounce)
+	case wopt.MaxDepth < 1:
+		return usagef("--max-depth %d: want at least 1", wopt.MaxDepth)
+	case wopt.MaxWatches < 1:
+		return usagef("--max-watches %d: want at least 1", wopt.MaxWatches)
 	}
 	if err := cf.validate(); err != nil {
 		return usagef("%v", err)
@@ -94,14 +103,18 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 	wopt.Log = s.stderr
 	// Saving the script runs it again, too.
 	wopt.Patterns = append(wopt.Patterns, path)
-	w, err := watch.New(wopt)
+	w, err := watch.New(ctx, wopt)
 	if err != nil {
-		return err
+		return watchLimitHint(err)
 	}
 	sess, err := cf.open(ctx, s)
 	if err != nil {
 		w.Close()
 		return err
+	}
+	if cf.replay == "" && cf.record == "" {
+		// (A cassette holds the script's requests only.)
+		checkAgent(ctx, sess)
 	}
 	files, err := f.bf.open()
 	if err != nil {
@@ -109,11 +122,18 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 		return joinErrors(err, sess.close())
 	}
 	opts := sess.engineOptions(s.stdout, s.stderr, files, lim)
+	// What a run writes itself does not make the next run: the files its
+	// script writes, and the audit file its writes append to.
+	opts.Wrote = w.Wrote
 	if s.exe != "" {
 		// Each run is a child process this one can always stop: a run
-		// that misbehaves never takes the watch down.
+		// that misbehaves never takes the watch down. The child tells
+		// what it wrote when it ends.
 		run := func(ctx context.Context, ev watch.Event) error {
-			return watchRunError(ctx, superviseWatchRun(ctx, s, f, sess, path, args[1:], ev), cf.timeout)
+			if f.bf.audit != "" {
+				w.Wrote(f.bf.audit)
+			}
+			return watchRunError(ctx, superviseWatchRun(ctx, s, f, sess, path, args[1:], ev, w.Wrote), cf.timeout)
 		}
 		return joinErrors(w.Run(ctx, run), files.close(), sess.close())
 	}
@@ -121,6 +141,9 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 		script, err := engine.ReadScript(path, nil)
 		if err != nil {
 			return err
+		}
+		if f.bf.audit != "" {
+			w.Wrote(f.bf.audit)
 		}
 		o := opts
 		o.Globals = map[string]any{"event": eventValue(ev)}
@@ -135,20 +158,32 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 // run --supervised` against the watch's own agent (its URL as --url, its
 // token in the environment, never on a command line), with the watch's
 // run flags, and the event as the global `event`.
-func superviseWatchRun(ctx context.Context, s streams, f watchFlags, sess *session, path string, args []string, ev watch.Event) error {
+func superviseWatchRun(ctx context.Context, s streams, f watchFlags, sess *session, path string, args []string, ev watch.Event, wrote func(string)) error {
 	event, err := json.Marshal(map[string]any{"event": eventValue(ev)})
 	if err != nil {
 		return err
 	}
 	childArgs := []string{"run", "--supervised", "--url=" + sess.client.BaseURL(), "--globals=" + string(event)}
-	// The connection is the watch's; what watch alone has stays here.
-	childArgs = append(childArgs, flagArgs(f.cf.fs, "url", "token", "emulator", "on", "recursive", "debounce", "on-touch", "initial")...)
+	// The connection is the watch's; of the other flags, those run has.
+	runFlags, _ := runCommand().flags(io.Discard)
+	var skip []string
+	f.cf.fs.VisitAll(func(fl *pflag.Flag) {
+		if runFlags.Lookup(fl.Name) == nil || fl.Name == "url" || fl.Name == "token" || fl.Name == "emulator" {
+			skip = append(skip, fl.Name)
+		}
+	})
+	childArgs = append(childArgs, flagArgs(f.cf.fs, skip...)...)
 	childArgs = append(append(childArgs, "--", path), args...)
 	env := []string{"CLICK_TOKEN=" + sess.client.Token()}
 	err = superviseRun(ctx, s, childArgs, env, f.cf.timeout)
+	var ce *childExit
+	if errors.As(err, &ce) {
+		for _, p := range ce.wrote {
+			wrote(p)
+		}
+	}
 	// The child printed its own messages; the summary line says how it
 	// ended.
-	var ce *childExit
 	if errors.As(err, &ce) {
 		switch ce.code {
 		case exitOK:
@@ -159,6 +194,35 @@ func superviseWatchRun(ctx context.Context, s streams, f watchFlags, sess *sessi
 		return fmt.Errorf("exit status %d (its messages are above)", ce.code)
 	}
 	return err
+}
+
+// agentCheckTimeout bounds the check of the agent at the start of watch.
+const agentCheckTimeout = 5 * time.Second
+
+// checkAgent asks the agent for its status and warns when it does not
+// answer: the watch starts anyway (the agent may come up later), but its
+// runs fail until it answers.
+func checkAgent(ctx context.Context, sess *session) {
+	cctx, cancel := context.WithTimeout(ctx, agentCheckTimeout)
+	defer cancel()
+	if _, err := sess.client.AgentStatus(cctx); err != nil && ctx.Err() == nil {
+		sess.log.Warn("the agent does not answer: watching anyway, but runs that use the API fail until it does",
+			"url", sess.client.BaseURL(), "error", err)
+	}
+}
+
+// watchLimitHint names the flag that raises the limit a *watch.LimitError
+// is about.
+func watchLimitHint(err error) error {
+	var le *watch.LimitError
+	if !errors.As(err, &le) {
+		return err
+	}
+	flag := "--max-watches"
+	if le.Depth {
+		flag = "--max-depth"
+	}
+	return fmt.Errorf("%w (%s %d)", err, flag, le.Limit)
 }
 
 // watchRunError is the error of a watch run as its summary line shows it:

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,7 +198,7 @@ func TestWatchCommandUsage(t *testing.T) {
 		}
 	}
 	code, stdout, _ := runCLI(context.Background(), t, "", "watch", "--help")
-	for _, want := range []string{"Usage: clickscript watch", "--on", "--recursive", "--debounce", "--on-touch", "--initial", "--emulator", "--timeout", "--sandbox", "--max-memory", "--audit", "Example:"} {
+	for _, want := range []string{"Usage: clickscript watch", "--on", "--recursive", "--debounce", "--max-wait", "--max-depth", "--max-watches", "--on-touch", "--initial", "--emulator", "--timeout", "--sandbox", "--max-memory", "--audit", "Example:"} {
 		if code != exitOK || !strings.Contains(stdout, want) {
 			t.Errorf("watch --help lacks %q:\n%s", want, stdout)
 		}
@@ -307,5 +308,140 @@ func TestWatchEventValue(t *testing.T) {
 	src := `assert(event.paths[1] == "x" and event.changes[1].kind == "remove" and event.time == "2025-03-04T05:06:07Z" and event.initial == false)`
 	if err := eng.Run(t.Context(), engine.Script{Name: "ev.lua", Source: src}, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWatchCommandIgnoresItsOwnWrites(t *testing.T) {
+	// A script that tidies the file it watches (csv.write) and keeps a
+	// log beside it (io.open): its own writes make no run; a save from
+	// outside makes one, whose own writes make none either.
+	dir := t.TempDir()
+	csvPath, logPath := filepath.Join(dir, "members.csv"), filepath.Join(dir, "runs.log")
+	if err := os.WriteFile(csvPath, []byte("username\nzoe@example.com\nada@example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(t.TempDir(), "tidy.lua")
+	src := `local rows = csv.read(arg[1])
+table.sort(rows, function(a, b) return a.username < b.username end)
+csv.write(arg[1], rows, {columns = {"username"}})
+local f = assert(io.open(arg[2], "a"))
+f:write(event.initial and "initial\n" or table.concat(event.paths, " ") .. "\n")
+f:close()
+print("tidied", #rows)`
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, stop := startWatchCLI(t, "--emulator", "--initial", "--debounce", "50ms", "--on", dir, script, "--", csvPath, logPath)
+	waitFor(t, stderr, "run 1: initial: ok in ")
+	// A negative check: no run comes within many debounce periods.
+	time.Sleep(700 * time.Millisecond)
+	if strings.Contains(stderr.String(), "run 2") {
+		t.Fatalf("the run's own writes made another run:\n%s", stderr)
+	}
+	if err := os.WriteFile(csvPath, []byte("username\nbob@example.com\nada@example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 2: "+csvPath+" (write): ok in ")
+	time.Sleep(700 * time.Millisecond) // the same negative check
+	stop()
+	if strings.Contains(stderr.String(), "run 3") {
+		t.Errorf("the second run's own writes made another run:\n%s", stderr)
+	}
+	data, err := os.ReadFile(csvPath)
+	if err != nil || string(data) != "username\nada@example.com\nbob@example.com\n" {
+		t.Errorf("members.csv %q, %v", data, err)
+	}
+	data, err = os.ReadFile(logPath)
+	if err != nil || string(data) != "initial\n"+csvPath+"\n" {
+		t.Errorf("runs.log %q, %v", data, err)
+	}
+}
+
+func TestWatchCommandSaysWhatIsMissing(t *testing.T) {
+	// A path that does not exist yet, and an agent that does not answer:
+	// both are said, and the watch starts all the same.
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("CLICK_URL", "")
+	t.Setenv("CLICK_TOKEN", "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadURL := "http://" + ln.Addr().String()
+	ln.Close() // nothing answers there now
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "members.csv")
+	script := filepath.Join(dir, "s.lua")
+	if err := os.WriteFile(script, []byte("print('ran', event.changes[1].kind)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, stop := startWatchCLI(t, "--url", deadURL, "--token", "tok-x", "--debounce", "50ms", "--on", csvPath, script)
+	waitFor(t, stderr, "watching ")
+	waitFor(t, stderr, csvPath+" does not exist yet: it will be picked up when created\n")
+	if !strings.Contains(stderr.String(), "the agent does not answer: watching anyway") || !strings.Contains(stderr.String(), deadURL) {
+		t.Errorf("no warning about the agent:\n%s", stderr)
+	}
+	if err := os.WriteFile(csvPath, []byte("username\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, stderr, "run 1: "+csvPath+" (create): ok in ")
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d after Ctrl-C, want 0", code)
+	}
+	if stdout.String() != "ran\tcreate\n" {
+		t.Errorf("stdout %q", stdout)
+	}
+	if strings.Contains(stderr.String(), "tok-x") {
+		t.Errorf("the token is in the output:\n%s", stderr)
+	}
+}
+
+func TestWatchCommandAgentAnswers(t *testing.T) {
+	// With an agent that answers, no warning.
+	dir := t.TempDir()
+	f := filepath.Join(dir, "x.csv")
+	if err := os.WriteFile(f, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "s.lua")
+	if err := os.WriteFile(script, []byte("print(1)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, stop := startWatchCLI(t, "--emulator", "--initial", "--on", f, script)
+	waitFor(t, stderr, "run 1: initial: ok in ")
+	stop()
+	if strings.Contains(stderr.String(), "does not answer") || strings.Contains(stderr.String(), "does not exist yet") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+func TestWatchCommandLimits(t *testing.T) {
+	dir := t.TempDir()
+	tree := filepath.Join(dir, "tree")
+	if err := os.MkdirAll(filepath.Join(tree, "a", "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "s.lua")
+	if err := os.WriteFile(script, []byte("print(1)"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--recursive", "--max-depth", "1"}, exitError, "is more than 1 levels deep (the depth limit): watch a narrower tree, or raise the limit (--max-depth 1)"},
+		{[]string{"--recursive", "--max-watches", "3"}, exitError, "more than 3 directories to watch (the limit), at " + filepath.Join(tree, "a", "b") + ": watch a narrower tree, or raise the limit (--max-watches 3)"},
+		{[]string{"--max-wait", "50ms"}, exitUsage, "--max-wait 50ms: want 0 or at least --debounce (100ms)"},
+		{[]string{"--max-depth", "0"}, exitUsage, "--max-depth 0: want at least 1"},
+		{[]string{"--max-watches", "-1"}, exitUsage, "--max-watches -1: want at least 1"},
+	}
+	for _, tt := range tests {
+		args := append(append([]string{"watch", "--emulator"}, tt.args...), "--on", tree, script)
+		code, _, stderr := runCLI(context.Background(), t, "", args...)
+		if code != tt.code || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q; want %d and %q", tt.args, code, stderr, tt.code, tt.want)
+		}
 	}
 }

@@ -153,11 +153,12 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		token  string
 		client *clickapi.Client
 	)
-	log := newLogger(s.stderr, level, c.logFormat, func() string {
+	log := newLogger(s.stderr, level, c.logFormat, func(line string) string {
 		if client != nil {
-			return client.Token()
+			// The token and every secret the client has seen (API tokens).
+			return client.Redact(line)
 		}
-		return token
+		return clickapi.RedactToken(line, token)
 	})
 	sess := &session{log: log, stop: func() {}, record: c.record, replay: c.replay}
 	base := c.url
@@ -321,10 +322,11 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// newLogger logs to w at level in format. Every line passes through the
-// redaction of clickapi, with the session's token, before it is written.
-func newLogger(w io.Writer, level slog.Level, format string, token func() string) *slog.Logger {
-	rw := &redactingWriter{w: w, token: token}
+// newLogger logs to w at level in format. Every line passes through
+// redact (clickapi's redaction, with the session's token and secrets)
+// before it is written.
+func newLogger(w io.Writer, level slog.Level, format string, redact func(string) string) *slog.Logger {
+	rw := &redactingWriter{w: w, redact: redact}
 	opts := &slog.HandlerOptions{Level: level}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(rw, opts))
@@ -335,15 +337,15 @@ func newLogger(w io.Writer, level slog.Level, format string, token func() string
 // redactingWriter scrubs the token from each write (slog writes a record
 // in one call).
 type redactingWriter struct {
-	mu    sync.Mutex
-	w     io.Writer
-	token func() string
+	mu     sync.Mutex
+	w      io.Writer
+	redact func(string) string
 }
 
 func (r *redactingWriter) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, err := io.WriteString(r.w, clickapi.RedactToken(string(p), r.token())); err != nil {
+	if _, err := io.WriteString(r.w, r.redact(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil

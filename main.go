@@ -19,10 +19,13 @@ func main() {
 	// Scripts run in a child process of this same program (see child.go);
 	// without a path to it they run in this one.
 	s.exe, _ = os.Executable()
+	if os.Getenv(statusEnv) != "" {
+		s.wrote = &wroteList{}
+	}
 	m := &Main{cmds: commands(), s: s}
 	code := m.Run(ctx, os.Args[1:])
 	stop()
-	exitProcess(code)
+	exitProcess(code, s.wrote)
 }
 
 // tuneGC raises the garbage collector's target unless GOGC is set. A
@@ -44,6 +47,9 @@ type streams struct {
 	// child process of it, which they can always stop (see child.go).
 	// "": in this process, as tests that call run do.
 	exe string
+	// wrote gathers the files a supervised child's script writes, for its
+	// supervisor (nil: not a supervised child).
+	wrote *wroteList
 }
 
 // run executes the command line args and returns the process exit code.

@@ -42,6 +42,26 @@ type Entry struct {
 	Removed      []Pair    `json:"removed,omitempty"`
 	CreatedUsers []string  `json:"created_users,omitempty"`
 	Group        string    `json:"group,omitempty"` // insert, update, delete: the group's id
+	// User is the user's id for user.insert, user.edit and user.delete;
+	// APIToken the token's id (never its value) for apitoken.insert and
+	// apitoken.delete; Permissions the grants a permission write changed.
+	User        string             `json:"user,omitempty"`
+	APIToken    string             `json:"apiToken,omitempty"`
+	Permissions []PermissionChange `json:"permissions,omitempty"`
+}
+
+// PermissionChange is one grant that a permission write added, changed or
+// revoked: Level is the level after the call (0: revoked), PrevLevel the
+// level before it (0: there was no grant). ID is the permission record's
+// id when known. Subject is "group" or "user", Object "project" or "drive".
+type PermissionChange struct {
+	ID        string `json:"id,omitempty"`
+	Subject   string `json:"subject"`
+	SubjectID string `json:"subjectId"`
+	Object    string `json:"object"`
+	ObjectID  string `json:"objectId"`
+	Level     int    `json:"level"`
+	PrevLevel int    `json:"prevLevel"`
 }
 
 // Log appends entries to an audit file, one JSON line each, synced to

@@ -57,6 +57,15 @@ func Undo(ctx context.Context, c *clickapi.Client, entries []Entry, dryRun bool,
 		case strings.HasSuffix(e.Endpoint, clickapi.RouteDeleteGroup):
 			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("group %s was deleted by %s: a soft delete cannot be undone through the API", e.Group, e.Op))
 		}
+		if len(e.Permissions) > 0 {
+			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%d permission changes by %s: undo does not reverse permission changes yet", len(e.Permissions), e.Op))
+		}
+		switch {
+		case e.User != "":
+			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("user %s was changed by %s (%s): undo does not reverse user writes", e.User, e.Op, e.Endpoint))
+		case e.APIToken != "":
+			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("API token %s was changed by %s (%s): undo does not reverse token writes", e.APIToken, e.Op, e.Endpoint))
+		}
 	}
 
 	groups := map[string]*clickapi.UserGroup{}

@@ -29,7 +29,7 @@ func watchLatency(e *env) error {
 		return err
 	}
 	debounce := watch.DefaultDebounce
-	w, err := watch.New(watch.Options{Patterns: []string{file}, Debounce: debounce})
+	w, err := watch.New(context.Background(), watch.Options{Patterns: []string{file}, Debounce: debounce})
 	if err != nil {
 		return err
 	}

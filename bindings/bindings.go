@@ -1,6 +1,7 @@
-// Package bindings exposes the Click API to Lua: the usergroup and user
-// modules. Tables mirror the API's JSON keys; API failures raise error
-// tables (see raise); writes honour dry-run mode.
+// Package bindings exposes the Click API to Lua: the usergroup, user,
+// project, drive, permission and apitoken modules. Tables mirror the
+// API's JSON keys; API failures raise error tables (see raise); writes
+// honour dry-run mode.
 package bindings
 
 import (
@@ -94,10 +95,11 @@ type Param struct {
 
 // Funcs returns the functions of every module, in registration order.
 func Funcs() []Func {
-	return slices.Concat(usergroupFuncs(), userFuncs(), runFuncs())
+	return slices.Concat(usergroupFuncs(), userFuncs(), userWriteFuncs(), projectFuncs(), driveFuncs(),
+		permissionFuncs(), apitokenFuncs(), runFuncs())
 }
 
-// Open registers the usergroup and user modules in L: as preloaded modules
+// Open registers the modules of Funcs in L: as preloaded modules
 // (require "usergroup") and as globals. Call it once per state.
 func Open(L *lua.LState, opts Options) {
 	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize, pageSize: opts.PageSize, seq: opts.Sequential,

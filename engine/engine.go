@@ -48,6 +48,12 @@ type Options struct {
 	// converted by stdlib.ToLua (so they must be values it converts):
 	// watch mode sets `event` here.
 	Globals map[string]any
+	// Wrote, when set, is called with the path of each file a script is
+	// about to write, create, rename or remove through the writers the
+	// engine controls: io.open in a mode that writes, io.output with a
+	// file name, os.rename (both paths), os.remove and csv.write. Watch
+	// mode tells a run's own changes from others' with it.
+	Wrote func(path string)
 }
 
 // Script is a Lua chunk to run and the name it goes by in messages.
@@ -125,8 +131,8 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 	if e.opts.MaxMemory > 0 {
 		maxString = e.opts.MaxMemory
 	}
-	openLibs(L, policy{sandbox: e.opts.Sandbox, stdout: e.opts.Stdout, maxString: maxString})
-	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger, Sandbox: e.opts.Sandbox})
+	openLibs(L, policy{sandbox: e.opts.Sandbox, stdout: e.opts.Stdout, maxString: maxString, wrote: e.opts.Wrote})
+	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger, Sandbox: e.opts.Sandbox, Wrote: e.opts.Wrote})
 	// The bindings reach only the API: they need no policy.
 	bindings.Open(L, e.opts.Options)
 	for name, v := range e.opts.Globals {

@@ -208,11 +208,11 @@ func TestStringRepIsBounded(t *testing.T) {
 	}
 	// With --max-memory, the limit is the bound.
 	out.Reset()
-	e.opts.MaxMemory = 64 << 20
-	if err := e.Run(context.Background(), Script{Name: "rep.lua", Source: `print(pcall(string.rep, "x", 2^27))`}, nil); err != nil {
+	e.opts.MaxMemory = 768 << 20
+	if err := e.Run(context.Background(), Script{Name: "rep.lua", Source: `print(pcall(string.rep, "x", 2^30))`}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if want := "false\trep.lua:1: string.rep: the result (128MiB) would pass the limit of 64MiB\n"; out.String() != want {
+	if want := "false\trep.lua:1: string.rep: the result (1GiB) would pass the limit of 768MiB\n"; out.String() != want {
 		t.Errorf("output %q, want %q", out.String(), want)
 	}
 }

@@ -22,7 +22,8 @@ type policy struct {
 	// os.rename, os.tmpname, csv.write), no os.exit or os.setenv.
 	// Reading files stays exactly as it is without the sandbox.
 	sandbox bool
-	stdout  io.Writer // where print and io.write go
+	stdout  io.Writer         // where print and io.write go
+	wrote   func(path string) // told of each file about to be written (see reportWrites); nil: nobody
 	// maxString bounds the strings string.rep makes: a larger one is an
 	// error the script can catch, not an allocation that ends the
 	// process.
@@ -135,6 +136,7 @@ func (p policy) ioModule(L *lua.LState, full *lua.LTable) *lua.LTable {
 			}
 		}
 	})
+	p.reportWrites(L, t, ioWriters())
 	return t
 }
 
@@ -159,6 +161,7 @@ func checkReadMode(L *lua.LState) {
 func (p policy) osModule(L *lua.LState, full *lua.LTable) *lua.LTable {
 	if !p.sandbox {
 		full.RawSetString("exit", exitFunction(L))
+		p.reportWrites(L, full, osWriters())
 		return full
 	}
 	t := L.CreateTable(0, 16)

@@ -20,7 +20,8 @@ import (
 
 // csvModule is the state of one state's csv module.
 type csvModule struct {
-	sandbox bool // csv.write is disabled
+	sandbox bool              // csv.write is disabled
+	wrote   func(path string) // called before csv.write writes a file; nil: nothing
 }
 
 func csvSpecs() []funcSpec[*csvModule] {
@@ -260,6 +261,9 @@ func (m *csvModule) write(L *lua.LState) int {
 	w.Comma = sep
 	if err := w.WriteAll(records); err != nil {
 		L.RaiseError("csv.write: %s: %v", path, err)
+	}
+	if m.wrote != nil {
+		m.wrote(path)
 	}
 	if err := writeFileAtomic(path, func(f io.Writer) error {
 		_, err := f.Write(buf.Bytes())

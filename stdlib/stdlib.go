@@ -34,6 +34,10 @@ type Options struct {
 	// Preload and Open register are built so too, so a fresh require
 	// finds the same restricted module.
 	Sandbox bool
+	// Wrote, when set, is called with the path of each file that
+	// csv.write is about to write (watch mode tells a run's own changes
+	// from others' with it).
+	Wrote func(path string)
 }
 
 // FuncDoc documents one member of a module for help output and type stubs.
@@ -96,7 +100,7 @@ func modules(opts Options) []module {
 	}
 	return []module{
 		{"json", (&jsonModule{}).loader},
-		{"csv", (&csvModule{sandbox: opts.Sandbox}).loader},
+		{"csv", (&csvModule{sandbox: opts.Sandbox, wrote: opts.Wrote}).loader},
 		{"log", (&logModule{logger: logger}).loader},
 	}
 }

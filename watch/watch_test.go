@@ -16,12 +16,16 @@ import (
 )
 
 // The tests below drive a real Watcher with real files. They never assert
-// how fast anything is, only how many runs happen, with generous waits.
+// how fast anything is, only how many runs happen: they wait for a sign (a
+// run starting or ending, a log line) with a generous deadline. Only the
+// checks that nothing happens wait a fixed time (settleTime): no sign can
+// say that a run will never come, so they give the watcher many debounce
+// periods to start one wrongly.
 
 const (
 	testDebounce = 50 * time.Millisecond
 	waitLong     = 10 * time.Second       // for a run that must come
-	settleTime   = 700 * time.Millisecond // for runs that must not come
+	settleTime   = 700 * time.Millisecond // for runs that must not come: 14 debounce periods
 )
 
 // syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
@@ -51,11 +55,12 @@ type recorder struct {
 	cur     atomic.Int32
 	maxCur  atomic.Int32
 	started chan int // the run's number, 1-based, when it starts
+	ended   chan int // the run's number when its body has returned
 	body    func(ctx context.Context, ev Event) error
 }
 
 func newRecorder() *recorder {
-	return &recorder{started: make(chan int, 1000)}
+	return &recorder{started: make(chan int, 1000), ended: make(chan int, 1000)}
 }
 
 func (r *recorder) run(ctx context.Context, ev Event) error {
@@ -73,6 +78,7 @@ func (r *recorder) run(ctx context.Context, ev Event) error {
 	n := len(r.events)
 	r.mu.Unlock()
 	r.started <- n
+	defer func() { r.ended <- n }()
 	if r.body != nil {
 		return r.body(ctx, ev)
 	}
@@ -104,6 +110,7 @@ func (r *recorder) waitRuns(t *testing.T, n int) {
 }
 
 // settle waits for runs that should not come, then checks there are n.
+// (A negative check: see settleTime.)
 func (r *recorder) settle(t *testing.T, n int) {
 	t.Helper()
 	time.Sleep(settleTime)
@@ -122,12 +129,19 @@ func (r *recorder) all() []Event {
 // stops it and checks that Run returned nil.
 func startWatch(t *testing.T, opts Options, fn func(context.Context, Event) error) (*syncBuffer, context.CancelFunc) {
 	t.Helper()
+	_, log, stop := startWatcher(t, opts, fn)
+	return log, stop
+}
+
+// startWatcher is startWatch that returns the Watcher too.
+func startWatcher(t *testing.T, opts Options, fn func(context.Context, Event) error) (*Watcher, *syncBuffer, context.CancelFunc) {
+	t.Helper()
 	log := &syncBuffer{}
 	opts.Log = log
 	if opts.Debounce == 0 {
 		opts.Debounce = testDebounce
 	}
-	w, err := New(opts)
+	w, err := New(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +170,7 @@ func startWatch(t *testing.T, opts Options, fn func(context.Context, Event) erro
 			t.Logf("watch log:\n%s", log.String())
 		}
 	})
-	return log, stop
+	return w, log, stop
 }
 
 func write(t *testing.T, path, content string) {
@@ -197,7 +211,7 @@ func TestWatchBurstIsAtMostTwoRuns(t *testing.T) {
 		t.Logf("the burst took %v (meant to be under a second)", took)
 	}
 	rec.waitRuns(t, 1)
-	time.Sleep(settleTime)
+	time.Sleep(settleTime) // a negative check: no third run comes
 	if n := rec.count(); n > 2 {
 		t.Fatalf("%d runs for a burst of 200 writes, want at most 2", n)
 	}
@@ -281,14 +295,16 @@ func TestWatchNoOverlapAndOneQueuedRun(t *testing.T) {
 	f := filepath.Join(dir, "members.csv")
 	write(t, f, "0\n")
 	rec := newRecorder()
+	// A slow script: each run goes on until the test releases it.
+	release := make(chan struct{})
 	rec.body = func(ctx context.Context, ev Event) error {
-		select { // a slow script
-		case <-time.After(600 * time.Millisecond):
+		select {
+		case <-release:
 		case <-ctx.Done():
 		}
 		return nil
 	}
-	startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
+	log, _ := startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
 	var lastSave time.Time
 	saves := 0
 	// Three times: while a run is in progress, keep saving.
@@ -299,15 +315,15 @@ func TestWatchNoOverlapAndOneQueuedRun(t *testing.T) {
 		for range 8 {
 			saves++
 			write(t, f, fmt.Sprintf("%d\n", saves))
-			time.Sleep(25 * time.Millisecond)
+			time.Sleep(25 * time.Millisecond) // spaces the saves out, as a person would: it waits for nothing
 		}
 		lastSave = time.Now()
+		release <- struct{}{}
 	}
 	rec.waitRuns(t, 4)
-	time.Sleep(600*time.Millisecond + settleTime)
-	if n := rec.count(); n != 4 {
-		t.Fatalf("%d runs, want 4: the initial one and one per burst of saves during a run", n)
-	}
+	release <- struct{}{}
+	waitLog(t, log, "run 4: ")
+	rec.settle(t, 4)
 	if m := rec.maxCur.Load(); m != 1 {
 		t.Fatalf("%d runs at once, want 1", m)
 	}
@@ -327,6 +343,69 @@ func TestWatchNoOverlapAndOneQueuedRun(t *testing.T) {
 	}
 	for i := 1; i < 4; i++ {
 		wantChanges(t, rec.event(i), Change{f, ChangeWrite})
+	}
+}
+
+func TestWatchChangesDuringARunAreNet(t *testing.T) {
+	// What changed during a run is measured once the run is over: a file
+	// created and removed during it is no change, one created and written
+	// is a creation, and one written and removed is a removal.
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv"), filepath.Join(dir, "c.csv")
+	write(t, c, "c\n")
+	rec := newRecorder()
+	release := make(chan struct{})
+	rec.body = func(ctx context.Context, ev Event) error {
+		if ev.Initial {
+			<-release
+		}
+		return nil
+	}
+	startWatch(t, Options{Patterns: []string{filepath.Join(dir, "*.csv")}, Initial: true}, rec.run)
+	rec.waitRuns(t, 1)
+	write(t, a, "a\n")
+	write(t, b, "b\n")
+	write(t, b, "b2\n")
+	write(t, c, "c2\n")
+	if err := os.Remove(a); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(c); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	// The kernel queued every event before the run ended, so they most
+	// likely make one run; under load they may be split over two. Either
+	// way, together they say this, once.
+	want := []Change{{b, ChangeCreate}, {c, ChangeRemove}}
+	var got []Change
+	deadline := time.Now().Add(waitLong)
+	for !slices.Equal(got, want) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		got = nil
+		for _, ev := range rec.all()[1:] {
+			got = append(got, ev.Changes...)
+		}
+		slices.SortFunc(got, func(x, y Change) int { return strings.Compare(x.Path, y.Path) })
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("changes %+v, want %+v", got, want)
+	}
+	rec.settle(t, rec.count())
+	if n := rec.count(); n > 3 {
+		t.Errorf("%d runs, want the initial one and at most two for the changes", n)
+	}
+}
+
+// waitLog waits until the log holds want.
+func waitLog(t *testing.T, log *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(waitLong)
+	for !strings.Contains(log.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q in the log after %v:\n%s", want, waitLong, log.String())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -477,9 +556,8 @@ func TestWatchCancelInterruptsRun(t *testing.T) {
 		return fmt.Errorf("script stopped: %w", context.Cause(ctx))
 	}
 	log, stop := startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
-	rec.waitRuns(t, 1)
-	time.Sleep(100 * time.Millisecond)
-	stop() // checks that Run returns nil
+	rec.waitRuns(t, 1) // the run is in flight: it ends only when the watch stops
+	stop()             // checks that Run returns nil
 	if !strings.Contains(log.String(), "run 1: initial: interrupted after ") {
 		t.Errorf("log:\n%s", log.String())
 	}
@@ -515,7 +593,7 @@ func TestNewWatcherErrors(t *testing.T) {
 		{[]string{filepath.Join(file, "*.csv")}, "not a directory"},
 	}
 	for _, tt := range tests {
-		w, err := New(Options{Patterns: tt.patterns})
+		w, err := New(t.Context(), Options{Patterns: tt.patterns})
 		if err == nil {
 			w.Close()
 			t.Errorf("%q: no error", tt.patterns)
@@ -526,35 +604,11 @@ func TestNewWatcherErrors(t *testing.T) {
 		}
 	}
 	// A missing path in an existing directory is fine: it may come later.
-	w, err := New(Options{Patterns: []string{filepath.Join(dir, "later.csv")}})
+	w, err := New(t.Context(), Options{Patterns: []string{filepath.Join(dir, "later.csv")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
-}
-
-func TestMergeChanges(t *testing.T) {
-	tests := []struct {
-		old, new ChangeKind
-		want     ChangeKind // "" for no change left
-	}{
-		{ChangeCreate, ChangeWrite, ChangeCreate},
-		{ChangeCreate, ChangeRemove, ""},
-		{ChangeWrite, ChangeRemove, ChangeRemove},
-		{ChangeRemove, ChangeCreate, ChangeWrite},
-		{ChangeRename, ChangeCreate, ChangeWrite},
-		{ChangeWrite, ChangeWrite, ChangeWrite},
-	}
-	for _, tt := range tests {
-		got := mergeChanges([]Change{{"a", tt.old}, {"z", ChangeWrite}}, []Change{{"a", tt.new}, {"b", ChangeCreate}})
-		want := []Change{{"b", ChangeCreate}, {"z", ChangeWrite}}
-		if tt.want != "" {
-			want = append([]Change{{"a", tt.want}}, want...)
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("%s then %s: %+v, want %+v", tt.old, tt.new, got, want)
-		}
-	}
 }
 
 func TestEventString(t *testing.T) {
@@ -581,8 +635,7 @@ func TestWatchRunReturnsErrors(t *testing.T) {
 	rec := newRecorder()
 	rec.body = func(ctx context.Context, ev Event) error { return errors.New("read script: gone") }
 	log, stop := startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
-	rec.waitRuns(t, 1)
-	time.Sleep(100 * time.Millisecond)
+	waitLog(t, log, "run 1: ")
 	stop()
 	if !strings.Contains(log.String(), "run 1: initial: failed in ") || !strings.Contains(log.String(), ": read script: gone\n") {
 		t.Errorf("log:\n%s", log.String())

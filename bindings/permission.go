@@ -1,0 +1,829 @@
+package bindings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/clickscript/clickscript/audit"
+	"github.com/clickscript/clickscript/clickapi"
+)
+
+// This file is the permission module: who (a group or a user) can reach
+// what (a project or a shared cloud drive), at which level. Its writes
+// read the subject's current grants first and send only what changes: a
+// POST for a grant that does not exist, a PUT for one at another level
+// (the contract's ensure-logic, section 9, right whatever the agent does
+// with a duplicate add).
+
+func permissionFuncs() []Func {
+	return []Func{
+		{Module: "permission", Name: "list", impl: (*module).permList,
+			Params: []Param{{"query", "PermissionQuery", "{group=|user=, on=\"projects\"|\"drives\"} or {project=|drive=, of=\"groups\"|\"users\"}, " +
+				"plus name= (username= for users), sortfield=, descending=, pagesize="}},
+			Returns: "ListIterator<UserGroupProjectPermissionDTO|UserGroupSharedCloudDrivePermissionDTO|UserProjectPermissionDTO|UserSharedCloudDrivePermissionDTO>",
+			Summary: "The grants of a group or user, or on a project or drive, page by page: rows {userGroup= or user=, project= or sharedCloudDrive= " +
+				"(user rows: sharedClouDrive, the vendor's spelling), permission=}."},
+		{Module: "permission", Name: "grant", impl: (*module).permGrant,
+			Params: []Param{{"grants", "PermissionGrant[]", "{{group=|user=, project=|drive=, level=\"read\"|\"readwrite\"|1|2}, ...}: ids, tables or exact names"},
+				{"opts", "BulkOptions?", "{batch=}"}},
+			Returns: "GrantResult",
+			Summary: "Makes each subject reach each object at the level given: adds missing grants and changes other levels, in batches; validated whole before the first write."},
+		{Module: "permission", Name: "set", impl: (*module).permSet,
+			Params: []Param{{"grant", "table", "a row of permission.list, a permission record, or {group=|user=, project=|drive=}"},
+				{"level", "string|integer", "\"read\" (1) or \"readwrite\" (2)"}},
+			Returns: "table",
+			Summary: "Changes the level of an existing grant; returns its permission record. No request when the level is already right."},
+		{Module: "permission", Name: "revoke", impl: (*module).permRevoke,
+			Params:  []Param{{"grant", "table", "a row of permission.list, a permission record, or {group=|user=, project=|drive=}"}},
+			Returns: "boolean",
+			Summary: "Removes a grant; false when there was none to remove."},
+	}
+}
+
+// pairKind is one of the four kinds of grant.
+type pairKind struct {
+	subject string // "group" or "user"
+	object  string // "project" or "drive"
+}
+
+func (k pairKind) String() string { return k.subject + "-" + k.object }
+
+func (k pairKind) route() string {
+	switch k {
+	case pairKind{"group", "project"}:
+		return clickapi.RouteGroupProjectPermission
+	case pairKind{"group", "drive"}:
+		return clickapi.RouteGroupDrivePermission
+	case pairKind{"user", "project"}:
+		return clickapi.RouteUserProjectPermission
+	}
+	return clickapi.RouteUserDrivePermission
+}
+
+// subjectKey and objectKey are the record keys of the kind's ids.
+func (k pairKind) subjectKey() string {
+	if k.subject == "group" {
+		return "userGroupId"
+	}
+	return "userId"
+}
+
+func (k pairKind) objectKey() string {
+	if k.object == "project" {
+		return "projectId"
+	}
+	return "sharedCloudDriveId"
+}
+
+// grantRec is one grant, of any kind.
+type grantRec struct {
+	kind      pairKind
+	id        string // the permission record's id; "" for a grant to add
+	subjectID string
+	objectID  string
+	level     clickapi.PermissionLevel
+	where     string // how messages name it: "item 3"
+}
+
+func (g grantRec) pair() string { return g.kind.String() + "/" + g.subjectID + "/" + g.objectID }
+
+func (g grantRec) change(prev clickapi.PermissionLevel) audit.PermissionChange {
+	return audit.PermissionChange{ID: g.id, Subject: g.kind.subject, SubjectID: g.subjectID, Object: g.kind.object,
+		ObjectID: g.objectID, Level: int(g.level), PrevLevel: int(prev)}
+}
+
+// recordTable is a permission record as the API shows it.
+func recordTable(L *lua.LState, g grantRec) *lua.LTable {
+	t := L.CreateTable(0, 4)
+	t.RawSetString("id", lua.LString(g.id))
+	t.RawSetString(g.kind.subjectKey(), lua.LString(g.subjectID))
+	t.RawSetString(g.kind.objectKey(), lua.LString(g.objectID))
+	t.RawSetString("permissionType", lua.LNumber(g.level))
+	return t
+}
+
+// grantBody is the request body of records of kind k: the API's records.
+func grantBody(k pairKind, recs []grantRec) any {
+	switch k {
+	case pairKind{"group", "project"}:
+		body := make([]clickapi.UserGroupProjectPermission, len(recs))
+		for i, g := range recs {
+			body[i] = clickapi.UserGroupProjectPermission{ID: g.id, UserGroupID: g.subjectID, ProjectID: g.objectID, PermissionType: g.level}
+		}
+		return body
+	case pairKind{"group", "drive"}:
+		body := make([]clickapi.UserGroupSharedCloudDrivePermission, len(recs))
+		for i, g := range recs {
+			body[i] = clickapi.UserGroupSharedCloudDrivePermission{ID: g.id, UserGroupID: g.subjectID, SharedCloudDriveID: g.objectID, PermissionType: g.level}
+		}
+		return body
+	case pairKind{"user", "project"}:
+		body := make([]clickapi.UserProjectPermission, len(recs))
+		for i, g := range recs {
+			body[i] = clickapi.UserProjectPermission{ID: g.id, UserID: g.subjectID, ProjectID: g.objectID, PermissionType: g.level}
+		}
+		return body
+	}
+	body := make([]clickapi.UserSharedCloudDrivePermission, len(recs))
+	for i, g := range recs {
+		body[i] = clickapi.UserSharedCloudDrivePermission{ID: g.id, UserID: g.subjectID, SharedCloudDriveID: g.objectID, PermissionType: g.level}
+	}
+	return body
+}
+
+// sendGrants POSTs (add) or PUTs (change) records of one kind.
+func (m *module) sendGrants(c context.Context, k pairKind, add bool, recs []grantRec) error {
+	switch body := grantBody(k, recs).(type) {
+	case []clickapi.UserGroupProjectPermission:
+		if add {
+			return m.client.GrantUserGroupProjectPermissions(c, body)
+		}
+		return m.client.SetUserGroupProjectPermissions(c, body)
+	case []clickapi.UserGroupSharedCloudDrivePermission:
+		if add {
+			return m.client.GrantUserGroupSharedCloudDrivePermissions(c, body)
+		}
+		return m.client.SetUserGroupSharedCloudDrivePermissions(c, body)
+	case []clickapi.UserProjectPermission:
+		if add {
+			return m.client.GrantUserProjectPermissions(c, body)
+		}
+		return m.client.SetUserProjectPermissions(c, body)
+	case []clickapi.UserSharedCloudDrivePermission:
+		if add {
+			return m.client.GrantUserSharedCloudDrivePermissions(c, body)
+		}
+		return m.client.SetUserSharedCloudDrivePermissions(c, body)
+	}
+	return fmt.Errorf("permission kind %s", k)
+}
+
+// revokeGrant deletes one record of kind k.
+func (m *module) revokeGrant(c context.Context, k pairKind, id string) error {
+	switch k {
+	case pairKind{"group", "project"}:
+		return m.client.RevokeUserGroupProjectPermission(c, id)
+	case pairKind{"group", "drive"}:
+		return m.client.RevokeUserGroupSharedCloudDrivePermission(c, id)
+	case pairKind{"user", "project"}:
+		return m.client.RevokeUserProjectPermission(c, id)
+	}
+	return m.client.RevokeUserSharedCloudDrivePermission(c, id)
+}
+
+// currentGrants reads every grant of kind k that subjectID has: object id -> grant.
+func (m *module) currentGrants(c context.Context, k pairKind, subjectID string) (map[string]grantRec, error) {
+	out := map[string]grantRec{}
+	add := func(id, subject, object string, level clickapi.PermissionLevel) {
+		if id != "" && subject == subjectID {
+			out[object] = grantRec{kind: k, id: id, subjectID: subject, objectID: object, level: level}
+		}
+	}
+	opts := clickapi.ListOptions{PageSize: clickapi.MaxPageSize}
+	var err error
+	switch k {
+	case pairKind{"group", "project"}:
+		err = each(m, c, opts, gpKey, func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupProjectPermissionDTO], error) {
+			return m.client.ListProjectsAssignedToUserGroup(c, subjectID, o)
+		}, func(d clickapi.UserGroupProjectPermissionDTO) {
+			if p := d.Permission; p != nil {
+				add(p.ID, p.UserGroupID, p.ProjectID, p.PermissionType)
+			}
+		})
+	case pairKind{"group", "drive"}:
+		err = each(m, c, opts, gdKey, func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupSharedCloudDrivePermissionDTO], error) {
+			return m.client.ListSharedCloudDrivesAssignedToUserGroup(c, subjectID, o)
+		}, func(d clickapi.UserGroupSharedCloudDrivePermissionDTO) {
+			if p := d.Permission; p != nil {
+				add(p.ID, p.UserGroupID, p.SharedCloudDriveID, p.PermissionType)
+			}
+		})
+	case pairKind{"user", "project"}:
+		err = each(m, c, opts, upKey, func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserProjectPermissionDTO], error) {
+			return m.client.ListProjectsAssignedToUser(c, subjectID, o)
+		}, func(d clickapi.UserProjectPermissionDTO) {
+			if p := d.Permission; p != nil {
+				add(p.ID, p.UserID, p.ProjectID, p.PermissionType)
+			}
+		})
+	default:
+		err = each(m, c, opts, udKey, func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserSharedCloudDrivePermissionDTO], error) {
+			return m.client.ListSharedCloudDrivesAssignedToUser(c, subjectID, o)
+		}, func(d clickapi.UserSharedCloudDrivePermissionDTO) {
+			if p := d.Permission; p != nil {
+				add(p.ID, p.UserID, p.SharedCloudDriveID, p.PermissionType)
+			}
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the %s grants of %s %s: %w", k.object, k.subject, subjectID, err)
+	}
+	return out, nil
+}
+
+// each calls fn for every item of a listing.
+func each[T any](m *module, c context.Context, opts clickapi.ListOptions, key func(T) string,
+	list func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error), fn func(T)) error {
+	p := walk(m, c, opts, key, list)
+	defer p.Close()
+	for {
+		it, ok := p.Next()
+		if !ok {
+			return p.Err()
+		}
+		fn(it)
+	}
+}
+
+func gpKey(d clickapi.UserGroupProjectPermissionDTO) string {
+	if d.Permission == nil {
+		return ""
+	}
+	return d.Permission.ID
+}
+
+func gdKey(d clickapi.UserGroupSharedCloudDrivePermissionDTO) string {
+	if d.Permission == nil {
+		return ""
+	}
+	return d.Permission.ID
+}
+
+func upKey(d clickapi.UserProjectPermissionDTO) string {
+	if d.Permission == nil {
+		return ""
+	}
+	return d.Permission.ID
+}
+
+func udKey(d clickapi.UserSharedCloudDrivePermissionDTO) string {
+	if d.Permission == nil {
+		return ""
+	}
+	return d.Permission.ID
+}
+
+// Row tables: the DTOs with their API keys; absent parts are left out.
+
+func gpTable(L *lua.LState, d *clickapi.UserGroupProjectPermissionDTO) *lua.LTable {
+	t := L.CreateTable(0, 3)
+	if d.UserGroup != nil {
+		t.RawSetString("userGroup", groupTable(L, d.UserGroup))
+	}
+	if d.Project != nil {
+		t.RawSetString("project", projectTable(L, d.Project))
+	}
+	if p := d.Permission; p != nil {
+		t.RawSetString("permission", recordTable(L, grantRec{kind: pairKind{"group", "project"}, id: p.ID, subjectID: p.UserGroupID, objectID: p.ProjectID, level: p.PermissionType}))
+	}
+	return t
+}
+
+func gdTable(L *lua.LState, d *clickapi.UserGroupSharedCloudDrivePermissionDTO) *lua.LTable {
+	t := L.CreateTable(0, 3)
+	if d.UserGroup != nil {
+		t.RawSetString("userGroup", groupTable(L, d.UserGroup))
+	}
+	if d.SharedCloudDrive != nil {
+		t.RawSetString("sharedCloudDrive", driveTable(L, d.SharedCloudDrive))
+	}
+	if p := d.Permission; p != nil {
+		t.RawSetString("permission", recordTable(L, grantRec{kind: pairKind{"group", "drive"}, id: p.ID, subjectID: p.UserGroupID, objectID: p.SharedCloudDriveID, level: p.PermissionType}))
+	}
+	return t
+}
+
+func upTable(L *lua.LState, d *clickapi.UserProjectPermissionDTO) *lua.LTable {
+	t := L.CreateTable(0, 3)
+	if d.User != nil {
+		t.RawSetString("user", userTable(L, d.User))
+	}
+	if d.Project != nil {
+		t.RawSetString("project", projectTable(L, d.Project))
+	}
+	if p := d.Permission; p != nil {
+		t.RawSetString("permission", recordTable(L, grantRec{kind: pairKind{"user", "project"}, id: p.ID, subjectID: p.UserID, objectID: p.ProjectID, level: p.PermissionType}))
+	}
+	return t
+}
+
+// udTable keeps the vendor's key "sharedClouDrive" for the drive.
+func udTable(L *lua.LState, d *clickapi.UserSharedCloudDrivePermissionDTO) *lua.LTable {
+	t := L.CreateTable(0, 3)
+	if d.User != nil {
+		t.RawSetString("user", userTable(L, d.User))
+	}
+	if d.SharedCloudDrive != nil {
+		t.RawSetString("sharedClouDrive", driveTable(L, d.SharedCloudDrive))
+	}
+	if p := d.Permission; p != nil {
+		t.RawSetString("permission", recordTable(L, grantRec{kind: pairKind{"user", "drive"}, id: p.ID, subjectID: p.UserID, objectID: p.SharedCloudDriveID, level: p.PermissionType}))
+	}
+	return t
+}
+
+// permList reads a PermissionQuery and returns the iterator of its listing.
+func (m *module) permList(L *lua.LState) int {
+	a := args{L, "permission.list"}
+	f := a.fields(a.table(1, false), "field", "group", "user", "project", "drive", "on", "of",
+		"name", "username", "sortfield", "descending", "pagesize")
+	var end, dir string
+	for _, k := range []string{"group", "user", "project", "drive"} {
+		if f.get(k) != lua.LNil {
+			if end != "" {
+				a.errorf("give one of group=, user=, project= or drive=, not %s= and %s=", end, k)
+			}
+			end = k
+		}
+	}
+	switch end {
+	case "":
+		a.errorf("give one of group=, user=, project= or drive=")
+	case "group", "user":
+		if f.get("of") != lua.LNil {
+			a.errorf("with %s=, say on=\"projects\" or on=\"drives\" (of= is for project= and drive=)", end)
+		}
+		dir = plural(f.str("on", true))
+		if dir != "projects" && dir != "drives" {
+			a.errorf("field \"on\": %q: want \"projects\" or \"drives\"", f.str("on", false))
+		}
+	default:
+		if f.get("on") != lua.LNil {
+			a.errorf("with %s=, say of=\"groups\" or of=\"users\" (on= is for group= and user=)", end)
+		}
+		dir = plural(f.str("of", true))
+		if dir != "groups" && dir != "users" {
+			a.errorf("field \"of\": %q: want \"groups\" or \"users\"", f.str("of", false))
+		}
+	}
+	filter, other := "name", "username"
+	if dir == "users" {
+		filter, other = "username", "name"
+	}
+	if f.get(other) != lua.LNil {
+		a.errorf("field %q: this listing filters by %s=", other, filter)
+	}
+	opts := clickapi.ListOptions{
+		SortField:  f.str("sortfield", false),
+		Descending: f.boolean("descending", false, false),
+		PageSize:   f.integer("pagesize", 0),
+		Name:       f.str("name", false),
+		Username:   f.str("username", false),
+	}
+	if opts.PageSize < 0 || opts.PageSize > clickapi.MaxPageSize {
+		a.errorf("field \"pagesize\": %d is not between 1 and %d", opts.PageSize, clickapi.MaxPageSize)
+	}
+	if opts.PageSize == 0 {
+		opts.PageSize = m.pageSize
+	}
+	id := m.refID(L, a, end, f.get(end), "field \""+end+"\"", nil)
+	c := m.client
+	var it *lua.LUserData
+	switch end + " " + dir {
+	case "group projects":
+		it = newIter(L, m, a.fn, opts, gpKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupProjectPermissionDTO], error) {
+			return c.ListProjectsAssignedToUserGroup(x, id, o)
+		}, gpTable)
+	case "project groups":
+		it = newIter(L, m, a.fn, opts, gpKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupProjectPermissionDTO], error) {
+			return c.ListUserGroupsAssignedToProject(x, id, o)
+		}, gpTable)
+	case "group drives":
+		it = newIter(L, m, a.fn, opts, gdKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupSharedCloudDrivePermissionDTO], error) {
+			return c.ListSharedCloudDrivesAssignedToUserGroup(x, id, o)
+		}, gdTable)
+	case "drive groups":
+		it = newIter(L, m, a.fn, opts, gdKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupSharedCloudDrivePermissionDTO], error) {
+			return c.ListUserGroupsAssignedToSharedCloudDrive(x, id, o)
+		}, gdTable)
+	case "user projects":
+		it = newIter(L, m, a.fn, opts, upKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserProjectPermissionDTO], error) {
+			return c.ListProjectsAssignedToUser(x, id, o)
+		}, upTable)
+	case "project users":
+		it = newIter(L, m, a.fn, opts, upKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserProjectPermissionDTO], error) {
+			return c.ListUsersAssignedToProject(x, id, o)
+		}, upTable)
+	case "user drives":
+		it = newIter(L, m, a.fn, opts, udKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserSharedCloudDrivePermissionDTO], error) {
+			return c.ListSharedCloudDrivesAssignedToUser(x, id, o)
+		}, udTable)
+	default: // "drive users"
+		it = newIter(L, m, a.fn, opts, udKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserSharedCloudDrivePermissionDTO], error) {
+			return c.ListUsersAssignedToSharedCloudDrive(x, id, o)
+		}, udTable)
+	}
+	L.Push(it)
+	return 1
+}
+
+// plural maps "project" to "projects" (and leaves "projects" alone).
+func plural(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s != "" && !strings.HasSuffix(s, "s") {
+		s += "s"
+	}
+	return s
+}
+
+// refID resolves a reference to a group, user, project or drive: a uuid,
+// a table with an id, or an exact name (a username for users). where
+// names it in errors; cache, when not nil, remembers names already
+// resolved in this call.
+func (m *module) refID(L *lua.LState, a args, kind string, v lua.LValue, where string, cache map[string]string) string {
+	if t, ok := v.(*lua.LTable); ok {
+		v = t.RawGetString("id")
+		if v == lua.LNil {
+			a.errorf("%s: the %s table has no id", where, kind)
+		}
+	}
+	s, ok := v.(lua.LString)
+	if !ok || strings.TrimSpace(string(s)) == "" {
+		a.errorf("%s: a %s id, name or table expected, got %s", where, kind, typeName(v))
+	}
+	if checkUUID(string(s)) == nil {
+		return string(s)
+	}
+	key := kind + "\x00" + strings.ToLower(string(s))
+	if id, ok := cache[key]; ok {
+		return id
+	}
+	id, err := m.findID(ctx(L), kind, string(s))
+	if err != nil {
+		raise(L, a.fn, fmt.Errorf("%s: %w", where, err))
+	}
+	if id == "" {
+		a.errorf("%s: no %s named %q", where, kind, string(s))
+	}
+	if cache != nil {
+		cache[key] = id
+	}
+	return id
+}
+
+// findID looks a name up: the id, "" when nothing has it, or an error
+// (a failed request, an ambiguous name).
+func (m *module) findID(c context.Context, kind, name string) (string, error) {
+	var id string
+	var err error
+	switch kind {
+	case "group":
+		var g *clickapi.UserGroup
+		p := walk(m, c, clickapi.ListOptions{Name: name}, groupKey, m.client.ListUserGroups)
+		defer p.Close()
+		for g == nil {
+			it, ok := p.Next()
+			if !ok {
+				return "", p.Err()
+			}
+			if strings.EqualFold(it.Name, name) {
+				g = &it
+			}
+		}
+		return g.ID, nil
+	case "user":
+		var u *clickapi.User
+		if u, err = m.client.FindUser(c, name); err == nil {
+			id = u.ID
+		}
+	case "project":
+		var p *clickapi.Project
+		if p, err = m.client.FindProject(c, name); err == nil {
+			id = p.ID
+		}
+	default:
+		var d *clickapi.SharedCloudDrive
+		if d, err = m.client.FindSharedCloudDrive(c, name); err == nil {
+			id = d.ID
+		}
+	}
+	var miss *clickapi.LookupError
+	if errors.As(err, &miss) && len(miss.IDs) == 0 {
+		return "", nil
+	}
+	return id, err
+}
+
+// parseLevel reads a level: "read", "readwrite" or 1, 2.
+func parseLevel(v lua.LValue) (clickapi.PermissionLevel, error) {
+	switch x := v.(type) {
+	case lua.LNumber:
+		l := clickapi.PermissionLevel(int(x))
+		if float64(x) != float64(int(x)) || !l.Valid() {
+			return 0, fmt.Errorf("%v: want \"read\" (1) or \"readwrite\" (2)", x)
+		}
+		return l, nil
+	case lua.LString:
+		return clickapi.ParsePermissionLevel(string(x))
+	}
+	return 0, fmt.Errorf("a level \"read\" or \"readwrite\" (or 1, 2) expected, got %s", typeName(v))
+}
+
+// grantEnds reads which subject and object a table names (group= or
+// user=, and project= or drive=), resolving them to ids.
+func (m *module) grantEnds(L *lua.LState, a args, t *lua.LTable, where string, cache map[string]string) (grantRec, string) {
+	var g grantRec
+	var subj, obj []string
+	for _, k := range []string{"group", "user"} {
+		if t.RawGetString(k) != lua.LNil {
+			subj = append(subj, k)
+		}
+	}
+	for _, k := range []string{"project", "drive"} {
+		if t.RawGetString(k) != lua.LNil {
+			obj = append(obj, k)
+		}
+	}
+	switch {
+	case len(subj) != 1:
+		return g, where + ": give one of group= or user="
+	case len(obj) != 1:
+		return g, where + ": give one of project= or drive="
+	}
+	g.kind = pairKind{subj[0], obj[0]}
+	g.where = where
+	g.subjectID = m.refID(L, a, subj[0], t.RawGetString(subj[0]), where+": "+subj[0], cache)
+	g.objectID = m.refID(L, a, obj[0], t.RawGetString(obj[0]), where+": "+obj[0], cache)
+	return g, ""
+}
+
+// grantStats is what permission.grant did or plans.
+type grantStats struct {
+	items, added, changed, unchanged, batches int
+}
+
+func (m *module) permGrant(L *lua.LState) int {
+	a := args{L, "permission.grant"}
+	items := a.list(1, a.table(1, false))
+	size := m.bulkOptions(a, 2)
+	var bad problems
+	cache := map[string]string{}
+	seen := map[string]string{}
+	var recs []grantRec
+	for i, v := range items {
+		where := fmt.Sprintf("item %d", i+1)
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			bad.add(i+1, "%s: table {group=|user=, project=|drive=, level=} expected, got %s", where, v.Type())
+			continue
+		}
+		var unknown []string
+		t.ForEach(func(k, _ lua.LValue) {
+			switch k.String() {
+			case "group", "user", "project", "drive", "level":
+			default:
+				unknown = append(unknown, k.String())
+			}
+		})
+		if len(unknown) > 0 {
+			bad.add(i+1, "%s: unknown field %q (known: group, user, project, drive, level)", where, unknown[0])
+			continue
+		}
+		level, err := parseLevel(t.RawGetString("level"))
+		if err != nil {
+			bad.add(i+1, "%s: level: %v", where, err)
+			continue
+		}
+		g, msg := m.grantEnds(L, a, t, where, cache)
+		if msg != "" {
+			bad.add(i+1, "%s", msg)
+			continue
+		}
+		g.level = level
+		if first, dup := seen[g.pair()]; dup {
+			bad.add(i+1, "%s: the same %s pair as %s", where, g.kind, first)
+			continue
+		}
+		seen[g.pair()] = where
+		recs = append(recs, g)
+	}
+	bad.raiseIfAny(a, "grants")
+
+	adds, changes, prev, st, err := m.planGrants(ctx(L), recs)
+	if err != nil {
+		raise(L, a.fn, err)
+	}
+	m.logGrantPlan(L, a.fn, adds, changes, st)
+	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+		for _, step := range []struct {
+			add  bool
+			recs []grantRec
+		}{{true, adds[k]}, {false, changes[k]}} {
+			for from := 0; from < len(step.recs); from += size {
+				batch := step.recs[from:min(from+size, len(step.recs))]
+				method := "PUT "
+				if step.add {
+					method = "POST "
+				}
+				st.batches++
+				m.write(L, writeCall{op: a.fn, endpoint: method + k.route(), items: len(batch), body: grantBody(k, batch),
+					send: func(c context.Context) error { return m.sendGrants(c, k, step.add, batch) },
+					audit: func(e *audit.Entry, err error) {
+						if err != nil {
+							return
+						}
+						for _, g := range batch {
+							e.Permissions = append(e.Permissions, g.change(prev[g.pair()]))
+						}
+					}})
+				if step.add {
+					st.added += len(batch)
+				} else {
+					st.changed += len(batch)
+				}
+			}
+		}
+	}
+	t := L.CreateTable(0, 6)
+	t.RawSetString("items", lua.LNumber(st.items))
+	t.RawSetString("added", lua.LNumber(st.added))
+	t.RawSetString("changed", lua.LNumber(st.changed))
+	t.RawSetString("unchanged", lua.LNumber(st.unchanged))
+	t.RawSetString("batches", lua.LNumber(st.batches))
+	t.RawSetString("dry_run", lua.LBool(m.dryRun))
+	L.Push(t)
+	return 1
+}
+
+// planGrants reads the current grants of every subject named (up to
+// --concurrency at once) and sorts recs into grants to add and level
+// changes (with their record ids), by kind; prev has the level before of
+// each change.
+func (m *module) planGrants(c context.Context, recs []grantRec) (adds, changes map[pairKind][]grantRec, prev map[string]clickapi.PermissionLevel, st grantStats, err error) {
+	type subject struct {
+		kind pairKind
+		id   string
+	}
+	var subjects []subject
+	current := map[subject]map[string]grantRec{}
+	for _, g := range recs {
+		s := subject{g.kind, g.subjectID}
+		if _, ok := current[s]; !ok {
+			current[s] = nil
+			if s.id != DryRunID {
+				subjects = append(subjects, s)
+			}
+		}
+	}
+	var mu sync.Mutex
+	if _, err = forEachConcurrently(c, m.conc, len(subjects), nil, func(c context.Context, i int) error {
+		cur, err := m.currentGrants(c, subjects[i].kind, subjects[i].id)
+		mu.Lock()
+		current[subjects[i]] = cur
+		mu.Unlock()
+		return err
+	}); err != nil {
+		return
+	}
+	adds, changes = map[pairKind][]grantRec{}, map[pairKind][]grantRec{}
+	prev = map[string]clickapi.PermissionLevel{}
+	st.items = len(recs)
+	for _, g := range recs {
+		cur, ok := current[subject{g.kind, g.subjectID}][g.objectID]
+		switch {
+		case !ok:
+			adds[g.kind] = append(adds[g.kind], g)
+		case cur.level == g.level:
+			st.unchanged++
+		default:
+			g.id = cur.id
+			prev[g.pair()] = cur.level
+			changes[g.kind] = append(changes[g.kind], g)
+		}
+	}
+	return
+}
+
+// logGrantPlan logs the plan of a grant: at info level under --dry-run
+// (it is what the user reads), else at debug level.
+func (m *module) logGrantPlan(L *lua.LState, op string, adds, changes map[pairKind][]grantRec, st grantStats) {
+	level := slog.LevelDebug
+	if m.dryRun {
+		level = slog.LevelInfo
+	}
+	n := func(mm map[pairKind][]grantRec) int {
+		t := 0
+		for _, v := range mm {
+			t += len(v)
+		}
+		return t
+	}
+	c := ctx(L)
+	m.log.LogAttrs(c, level, "plan", slog.String("op", op), slog.Int("add", n(adds)), slog.Int("change", n(changes)), slog.Int("unchanged", st.unchanged))
+	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+		for _, g := range adds[k][:min(len(adds[k]), planPreviewRows)] {
+			m.log.LogAttrs(c, level, "  + grant", slog.String(k.subject, g.subjectID), slog.String(k.object, g.objectID), slog.String("level", g.level.String()), slog.String("row", g.where))
+		}
+		for _, g := range changes[k][:min(len(changes[k]), planPreviewRows)] {
+			m.log.LogAttrs(c, level, "  ~ level", slog.String(k.subject, g.subjectID), slog.String(k.object, g.objectID), slog.String("level", g.level.String()), slog.String("row", g.where))
+		}
+	}
+}
+
+// existingGrant reads argument n of set and revoke: a row of
+// permission.list, a permission record, or {group=|user=, project=|drive=}.
+// It returns the grant as it is now, read from the agent, so that the
+// audit log records the level it really had (found false: there is none;
+// a record whose id is no longer the pair's grant counts as none).
+func (m *module) existingGrant(L *lua.LState, a args, n int) (grantRec, bool) {
+	t := a.table(n, false)
+	if row, ok := t.RawGetString("permission").(*lua.LTable); ok {
+		t = row
+	}
+	where := fmt.Sprintf("argument #%d", n)
+	if t.RawGetString("group") != lua.LNil || t.RawGetString("user") != lua.LNil {
+		g, msg := m.grantEnds(L, a, t, where, nil)
+		if msg != "" {
+			a.errorf("%s", msg)
+		}
+		return m.lookupGrant(L, a, g)
+	}
+	// A permission record: the ids of both ends, and its own id.
+	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+		s, o := stringField(t, k.subjectKey()), stringField(t, k.objectKey())
+		if s == "" || o == "" {
+			continue
+		}
+		id := stringField(t, "id")
+		for _, v := range []string{s, o} {
+			if err := checkUUID(v); err != nil {
+				a.errorf("%s: %v", where, err)
+			}
+		}
+		g, found := m.lookupGrant(L, a, grantRec{kind: k, subjectID: s, objectID: o, where: where})
+		if found && id != "" && g.id != id {
+			return g, false
+		}
+		return g, found
+	}
+	a.errorf("%s: a row of permission.list, a permission record or {group=|user=, project=|drive=} expected", where)
+	return grantRec{}, false
+}
+
+// lookupGrant finds the grant of g's subject on g's object.
+func (m *module) lookupGrant(L *lua.LState, a args, g grantRec) (grantRec, bool) {
+	if g.subjectID == DryRunID || g.objectID == DryRunID {
+		return g, false
+	}
+	cur, err := m.currentGrants(ctx(L), g.kind, g.subjectID)
+	if err != nil {
+		raise(L, a.fn, err)
+	}
+	found, ok := cur[g.objectID]
+	found.where = g.where
+	return found, ok
+}
+
+func (m *module) permSet(L *lua.LState) int {
+	a := args{L, "permission.set"}
+	level, err := parseLevel(L.Get(2))
+	if err != nil {
+		a.errorf("bad argument #2 (%v)", err)
+	}
+	g, found := m.existingGrant(L, a, 1)
+	if !found {
+		a.errorf("no such grant to change: give the level with permission.grant")
+	}
+	if g.level == level {
+		L.Push(recordTable(L, g))
+		return 1
+	}
+	before := g.level
+	g.level = level
+	m.write(L, writeCall{op: a.fn, endpoint: "PUT " + g.kind.route(), items: 1, body: grantBody(g.kind, []grantRec{g}),
+		send: func(c context.Context) error { return m.sendGrants(c, g.kind, false, []grantRec{g}) },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.Permissions = []audit.PermissionChange{g.change(before)}
+			}
+		}})
+	L.Push(recordTable(L, g))
+	return 1
+}
+
+func (m *module) permRevoke(L *lua.LState) int {
+	a := args{L, "permission.revoke"}
+	g, found := m.existingGrant(L, a, 1)
+	if !found {
+		L.Push(lua.LFalse)
+		return 1
+	}
+	before := g.level
+	gone := g
+	gone.level = 0
+	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + g.kind.route(), items: 1,
+		send: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.Permissions = []audit.PermissionChange{gone.change(before)}
+			}
+		}})
+	L.Push(lua.LTrue)
+	return 1
+}
