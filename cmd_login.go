@@ -16,10 +16,6 @@ import (
 	"github.com/clickscript/clickscript/clickapi"
 )
 
-// maxCodeTries is how many second-factor codes login asks for before it
-// gives up.
-const maxCodeTries = 3
-
 func loginCommand() *command {
 	return &command{
 		name:    "login",
@@ -149,6 +145,10 @@ func login(ctx context.Context, o loginOptions, s streams) error {
 	}
 	return nil
 }
+
+// maxCodeTries is how many second-factor codes login asks for before it
+// gives up.
+const maxCodeTries = 3
 
 // answerChallenge asks for the code of a TOTP or SMS challenge and answers
 // it through mfa_respond (both kinds, INFERRED I15), asking again after a

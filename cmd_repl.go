@@ -24,9 +24,6 @@ import (
 	"github.com/clickscript/clickscript/repl"
 )
 
-// historyLimit is how many lines the REPL history keeps.
-const historyLimit = 1000
-
 func replCommand() *command {
 	return &command{
 		name:    "repl",
@@ -93,14 +90,36 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 
 	// Ctrl-C stops the running statement, not the session: main's signal
 	// context is cancelled by SIGINT too, so the session runs detached
-	// from it and takes the signals itself. SIGTERM, and SIGINT while
-	// stdin is a pipe and nothing runs, end the session.
+	// from it and takes the signals itself.
 	sessCtx, endSession := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer endSession(nil)
+	stopSignals := handleSignals(ctx, session, term, ed, endSession)
+
+	var err error
+	if term {
+		fmt.Fprintf(stdout, "clickscript REPL on %s: :help for the Lua API, Ctrl-D to leave\n", clickapi.Redact(sess.client.BaseURL()))
+		if line := replBanner(ctx, sess); line != "" {
+			fmt.Fprintln(stdout, line)
+		}
+		err = session.RunInteractive(sessCtx, ed, stdout)
+	} else {
+		err = session.Run(sessCtx, s.stdin, stdout)
+	}
+	stopSignals()
+	if errors.Is(context.Cause(sessCtx), errSignal) {
+		return errSignal
+	}
+	return err
+}
+
+// handleSignals takes the signals during a REPL session: SIGINT stops the
+// running statement; SIGTERM, and SIGINT while stdin is a pipe and nothing
+// runs, end the session (endSession with errSignal), as does a caller's
+// cancellation of ctx. The returned function stops handling them.
+func handleSignals(ctx context.Context, session *repl.Session, term bool, ed *lineEditor, endSession context.CancelCauseFunc) (stop func()) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	stop := make(chan struct{})
+	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -108,7 +127,7 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 		parentDone := ctx.Done()
 		for {
 			select {
-			case <-stop:
+			case <-done:
 				return
 			case sig := <-sigs:
 				if sig == os.Interrupt && (session.Interrupt() || term) {
@@ -132,23 +151,11 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 			return
 		}
 	}()
-
-	var err error
-	if term {
-		fmt.Fprintf(stdout, "clickscript REPL on %s: :help for the Lua API, Ctrl-D to leave\n", clickapi.Redact(sess.client.BaseURL()))
-		if line := replBanner(ctx, sess); line != "" {
-			fmt.Fprintln(stdout, line)
-		}
-		err = session.RunInteractive(sessCtx, ed, stdout)
-	} else {
-		err = session.Run(sessCtx, s.stdin, stdout)
+	return func() {
+		close(done)
+		wg.Wait()
+		signal.Stop(sigs)
 	}
-	close(stop)
-	wg.Wait()
-	if errors.Is(context.Cause(sessCtx), errSignal) {
-		return errSignal
-	}
-	return err
 }
 
 // bannerTimeout bounds the two small requests of the REPL's greeting, so
@@ -177,6 +184,9 @@ func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && readline.IsTerminal(int(file.Fd()))
 }
+
+// historyLimit is how many lines the REPL history keeps.
+const historyLimit = 1000
 
 // lineEditor reads the REPL's lines with readline: editing, history kept
 // across sessions (with the token scrubbed), reverse search (Ctrl-R) and

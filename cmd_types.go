@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/clickscript/clickscript/bindings"
-	"github.com/clickscript/clickscript/stdlib"
 )
 
 func typesCommand() *command {
@@ -83,7 +82,7 @@ func moduleSummaries() []struct{ name, summary string } {
 	}
 }
 
-// watchEventClass describes the global `event` of watch runs (engine.Event.Table).
+// watchEventClass describes the global `event` of watch runs (eventValue).
 func watchEventClass() bindings.ClassDoc {
 	return bindings.ClassDoc{
 		Name:    "WatchEvent",
@@ -97,17 +96,18 @@ func watchEventClass() bindings.ClassDoc {
 	}
 }
 
-// luaAPI gathers the API's documentation.
+// luaAPI gathers the API's documentation from bindings.API, the one
+// list the REPL's :help reads too.
 func luaAPI() apiDoc {
 	byModule := map[string][]funcDoc{}
-	for _, f := range bindings.Funcs() {
-		fd := funcDoc{module: f.Module, name: f.Name, summary: f.Summary}
-		if f.IsValue() {
-			fd.value = f.Returns
-			byModule[f.Module] = append(byModule[f.Module], fd)
+	for _, d := range bindings.API() {
+		fd := funcDoc{module: d.Module, name: d.Name, summary: d.Summary}
+		if d.Value {
+			fd.value = d.Returns
+			byModule[d.Module] = append(byModule[d.Module], fd)
 			continue
 		}
-		for _, p := range f.Params {
+		for _, p := range d.Params {
 			name := p.Name
 			typ, optional := strings.CutSuffix(p.Type, "?")
 			if optional {
@@ -115,13 +115,10 @@ func luaAPI() apiDoc {
 			}
 			fd.params = append(fd.params, paramDoc{name, typ, p.Doc})
 		}
-		if f.Returns != "" {
-			fd.returns = splitTop(f.Returns, ',')
+		if d.Returns != "" {
+			fd.returns = bindings.SplitTop(d.Returns, ',')
 		}
-		byModule[f.Module] = append(byModule[f.Module], fd)
-	}
-	for _, d := range stdlib.Docs() {
-		byModule[d.Module] = append(byModule[d.Module], parseStdlibDoc(d))
+		byModule[d.Module] = append(byModule[d.Module], fd)
 	}
 	var api apiDoc
 	for _, m := range moduleSummaries() {
@@ -133,73 +130,6 @@ func luaAPI() apiDoc {
 	}
 	api.classes = append(bindings.Classes(), watchEventClass())
 	return api
-}
-
-// parseStdlibDoc reads a stdlib signature: "json.decode(text: string):
-// any", "log.info(msg: string, ...: any)" or, for a value, "json.null: userdata".
-func parseStdlibDoc(d stdlib.FuncDoc) funcDoc {
-	fd := funcDoc{module: d.Module, name: d.Name, summary: d.Summary}
-	sig := strings.TrimPrefix(d.Signature, d.Module+"."+d.Name)
-	if d.Value {
-		fd.value = strings.TrimSpace(strings.TrimPrefix(sig, ":"))
-		return fd
-	}
-	params, rest := sig, ""
-	if strings.HasPrefix(sig, "(") {
-		end := closing(sig)
-		params, rest = sig[1:end], sig[end+1:]
-	}
-	for _, p := range splitTop(params, ',') {
-		name, typ, ok := strings.Cut(p, ":")
-		if !ok {
-			typ = "any"
-		}
-		fd.params = append(fd.params, paramDoc{strings.TrimSpace(name), strings.TrimSpace(typ), ""})
-	}
-	if r, ok := strings.CutPrefix(strings.TrimSpace(rest), ":"); ok {
-		fd.returns = splitTop(r, ',')
-	}
-	return fd
-}
-
-// closing returns the index of the bracket that closes s[0].
-func closing(s string) int {
-	depth := 0
-	for i, r := range s {
-		switch r {
-		case '(', '{', '[', '<':
-			depth++
-		case ')', '}', ']', '>':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return len(s) - 1
-}
-
-// splitTop splits s at the seps that are outside brackets, trimming the parts.
-func splitTop(s string, sep rune) []string {
-	var out []string
-	depth, start := 0, 0
-	for i, r := range s {
-		switch r {
-		case '(', '{', '[', '<':
-			depth++
-		case ')', '}', ']', '>':
-			depth--
-		case sep:
-			if depth == 0 {
-				out = append(out, strings.TrimSpace(s[start:i]))
-				start = i + 1
-			}
-		}
-	}
-	if last := strings.TrimSpace(s[start:]); last != "" {
-		out = append(out, last)
-	}
-	return out
 }
 
 // qualified is "module.name".

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/clickscript/clickscript/audit"
+	"github.com/clickscript/clickscript/bindings"
 )
 
 func undoCommand() *command {
@@ -37,7 +38,7 @@ func undoCommand() *command {
 				}
 				runCtx, cancel := withTimeout(ctx, cf)
 				defer cancel()
-				rep, err := audit.Undo(runCtx, sess.client, entries, cf.dryRun, s.stdout)
+				rep, err := bindings.Undo(runCtx, sess.engineOptions(s.stdout, s.stderr, nil, limits{}).Options, entries, s.stdout)
 				if rep != nil {
 					for _, u := range rep.Untouched {
 						fmt.Fprintf(s.stdout, "left alone: %s\n", u)

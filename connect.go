@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -149,19 +150,16 @@ func (c *connFlags) validate() error {
 // recorded on the way.
 func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 	level, _ := parseLevel(c.logLevel)
-	var (
-		token  string
-		client *clickapi.Client
-	)
-	log := newLogger(s.stderr, level, c.logFormat, func(line string) string {
-		if client != nil {
+	sess := &session{stop: func() {}, record: c.record, replay: c.replay}
+	var token string
+	sess.log = newLogger(s.stderr, level, c.logFormat, func(line string) string {
+		if sess.client != nil {
 			// The token and every secret the client has seen (API tokens).
-			return client.Redact(line)
+			return sess.client.Redact(line)
 		}
 		return clickapi.RedactToken(line, token)
 	})
-	sess := &session{log: log, stop: func() {}, record: c.record, replay: c.replay}
-	base := c.url
+	var base string
 	var transport http.RoundTripper = clickapi.NewTransport()
 	var relogin func(context.Context) (string, error)
 	switch {
@@ -181,46 +179,9 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		}
 		base, token, sess.stop = url, tok, stop
 	default:
-		p, name, _, err := selectProfile(c.profile)
-		if err != nil {
+		var err error
+		if base, token, relogin, err = c.agent(sess); err != nil {
 			return nil, err
-		}
-		if base == "" {
-			base = os.Getenv("CLICK_URL")
-		}
-		if base == "" {
-			base = p.URL
-		}
-		if c.fs == nil || !c.fs.Changed("concurrency") {
-			if p.Concurrency > 0 {
-				c.concurrency = p.Concurrency
-			}
-		}
-		sess.pageSize = p.PageSize
-		var fromFile string
-		if token, fromFile, err = c.resolveTokenFrom(p); err != nil {
-			return nil, err
-		}
-		if creds, ok := p.credentials(); ok {
-			relogin = func(ctx context.Context) (string, error) {
-				tok, err := client.LoginToken(ctx, creds)
-				if err != nil {
-					return "", err
-				}
-				if sess.recorder != nil {
-					sess.recorder.AddToken(tok)
-				}
-				if fromFile != "" {
-					// The next run starts with the new token.
-					if err := writeFileAtomic(fromFile, []byte(tok+"\n")); err != nil {
-						log.Warn("could not save the new token", "file", fromFile, "error", err)
-					}
-				}
-				return tok, nil
-			}
-		}
-		if name != "" {
-			log.Debug("profile", "name", name, "relogin", relogin != nil)
 		}
 	}
 	if c.record != "" {
@@ -229,7 +190,7 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		transport = sess.recorder
 	}
 	sess.dryRun, sess.concurrency, sess.sequential = c.dryRun, c.concurrency, c.record != ""
-	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: log,
+	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: sess.log,
 		HTTPClient: &http.Client{Transport: transport}, Relogin: relogin})
 	if err != nil {
 		sess.stop()
@@ -237,6 +198,54 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 	}
 	sess.client = client
 	return sess, nil
+}
+
+// agent applies the flags, the environment and the profile (see open) to
+// a session with an agent: it returns the base URL, the token and, when
+// the profile has credentials, the function that logs in again. It sets
+// the session's page size, and the concurrency unless a flag set it.
+func (c *connFlags) agent(sess *session) (base, token string, relogin func(context.Context) (string, error), err error) {
+	p, name, _, err := selectProfile(c.profile)
+	if err != nil {
+		return "", "", nil, err
+	}
+	base = cmp.Or(c.url, os.Getenv("CLICK_URL"), p.URL)
+	if (c.fs == nil || !c.fs.Changed("concurrency")) && p.Concurrency > 0 {
+		c.concurrency = p.Concurrency
+	}
+	sess.pageSize = p.PageSize
+	token, fromFile, err := c.resolveTokenFrom(p)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if creds, ok := p.credentials(); ok {
+		relogin = sess.relogin(creds, fromFile)
+	}
+	if name != "" {
+		sess.log.Debug("profile", "name", name, "relogin", relogin != nil)
+	}
+	return base, token, relogin, nil
+}
+
+// relogin is the session's way to get a new token when the old one
+// expires: log in with creds, scrub the new token from the recording, and
+// save it to tokenFile (when the token came from one) for the next run.
+func (sess *session) relogin(creds clickapi.LoginRequest, tokenFile string) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		tok, err := sess.client.LoginToken(ctx, creds)
+		if err != nil {
+			return "", err
+		}
+		if sess.recorder != nil {
+			sess.recorder.AddToken(tok)
+		}
+		if tokenFile != "" {
+			if err := writeFileAtomic(tokenFile, []byte(tok+"\n")); err != nil {
+				sess.log.Warn("could not save the new token", "file", tokenFile, "error", err)
+			}
+		}
+		return tok, nil
+	}
 }
 
 // resolveToken applies the token precedence: --token, CLICK_TOKEN, then

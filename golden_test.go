@@ -222,10 +222,10 @@ func TestNoTokenInTestdata(t *testing.T) {
 		for _, m := range tokenLike.FindAllStringSubmatch(text, -1) {
 			v := m[1] + m[2]
 			// The vendor's samples use the documented placeholders EXAMPLE_TOKEN,
-			// EXAMPLE_API_TOKEN [click:apitoken.md] and the cut-off
+			// EXAMPLE_API_TOKEN [click:apitoken.md], YOUR_TOKEN [click:errors.md], the cut-off
 			// "eyJhbGciOi..." [web:apitoken.md], and testscript files name
 			// the variable $CLICK_TOKEN.
-			if v == "REDACTED" || v == "EXAMPLE_TOKEN" || v == "EXAMPLE_API_TOKEN" || v == "eyJhbGciOi..." || strings.HasPrefix(v, "$") {
+			if v == "REDACTED" || v == "EXAMPLE_TOKEN" || v == "EXAMPLE_API_TOKEN" || v == "YOUR_TOKEN" || v == "eyJhbGciOi..." || strings.HasPrefix(v, "$") {
 				continue
 			}
 			t.Errorf("%s holds a token value: %q", path, m[0])

@@ -31,7 +31,7 @@ func TestImportGraph(t *testing.T) {
 		{"repl", []string{"engine", "bindings", "clickapi", "stdlib"}, []string{fsnotify, readline, xterm, http}},
 		{"bindings", []string{"clickapi", "audit", "stdlib"}, []string{fsnotify, readline, xterm, http}},
 		{"stdlib", nil, []string{fsnotify, readline, xterm, http}},
-		{"audit", []string{"clickapi"}, []string{lua, fsnotify, readline, xterm, http}},
+		{"audit", nil, []string{lua, fsnotify, readline, xterm, http}},
 		{"clickapi", nil, []string{lua, fsnotify, readline, xterm}},
 		{"clickapi/cassette", []string{"clickapi"}, []string{lua, fsnotify, readline, xterm}},
 		{"emulator", []string{"clickapi"}, []string{lua, fsnotify, readline, xterm}},

@@ -1,7 +1,8 @@
-// Package audit keeps the records of bulk membership changes: an
-// append-only audit log of every write call (enough to undo a run's
-// membership changes), a journal of applied batches (so that a re-run
-// resumes where a failed one stopped), and a per-row results file.
+// Package audit holds the file formats of the records of bulk membership
+// changes, and nothing else: an append-only audit log of every write call
+// (enough for bindings.Undo to reverse a run's membership changes), a
+// journal of applied batches (so that a re-run resumes where a failed one
+// stopped), and a per-row results file. It calls no API.
 package audit
 
 import (

@@ -99,9 +99,8 @@ func Funcs() []Func {
 		permissionFuncs(), apitokenFuncs(), runFuncs())
 }
 
-// Open registers the modules of Funcs in L: as preloaded modules
-// (require "usergroup") and as globals. Call it once per state.
-func Open(L *lua.LState, opts Options) {
+// newModule applies opts' defaults.
+func newModule(opts Options) *module {
 	m := &module{client: opts.Client, log: opts.Logger, dryRun: opts.DryRun, conc: opts.Concurrency, batch: opts.BatchSize, pageSize: opts.PageSize, seq: opts.Sequential,
 		audit: opts.Audit, journal: opts.Journal, results: opts.Results, progress: opts.Progress}
 	if m.progress == nil {
@@ -119,6 +118,13 @@ func Open(L *lua.LState, opts Options) {
 	if m.batch <= 0 {
 		m.batch = DefaultBatchSize
 	}
+	return m
+}
+
+// Open registers the modules of Funcs in L: as preloaded modules
+// (require "usergroup") and as globals. Call it once per state.
+func Open(L *lua.LState, opts Options) {
+	m := newModule(opts)
 	registerErrorType(L)
 	registerIterator(L)
 	byModule := map[string]map[string]lua.LGFunction{}

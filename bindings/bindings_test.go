@@ -255,15 +255,15 @@ func TestArgumentErrors(t *testing.T) {
 func TestAPIErrorsFromTheServer(t *testing.T) {
 	h := newHarness(t, emulator.Options{Seed: "demo"}, false)
 	got := h.fail(t, `usergroup.list{sortfield = "Nme"}:all()`)
-	if !strings.HasPrefix(got, "usergroup.list: 499 VALIDATION: ") || !strings.Contains(got, "Nme") {
+	if !strings.HasPrefix(got, "usergroup.list: 499 DEFAULT: ") || !strings.Contains(got, "Nme") {
 		t.Errorf("unknown sort field: %s", got)
 	}
 	got = h.fail(t, `for g in usergroup.list{sortfield = "Nme"} do end`)
-	if !strings.HasPrefix(got, "usergroup.list: 499 VALIDATION") {
+	if !strings.HasPrefix(got, "usergroup.list: 499 DEFAULT") {
 		t.Errorf("unknown sort field in a loop: %s", got)
 	}
 	got = h.fail(t, `usergroup.insert{name = string.rep("x", 101)}`)
-	if !strings.HasPrefix(got, "usergroup.insert: 499 VALIDATION") {
+	if !strings.HasPrefix(got, "usergroup.insert: 499 DEFAULT") {
 		t.Errorf("long name: %s", got)
 	}
 }
@@ -351,6 +351,8 @@ func TestSync(t *testing.T) {
 	h.run(t, `
 g = usergroup.insert{name = "Sync Target"}
 users = user.list{sortfield = "Username"}:all()
+-- user lists default to descending [click:user.md]: order them here.
+table.sort(users, function(a, b) return a.username < b.username end)
 local p = {}
 for i = 1, 4 do p[i] = {userId = users[i].id, userGroupId = g.id} end
 usergroup.assign(p)

@@ -3,13 +3,11 @@ package bindings
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -236,22 +234,13 @@ func (m *module) userIndex(c context.Context) (*userIndexT, error) {
 
 // memberKeys reads every member of a group: their ids and lowercased usernames.
 func (m *module) memberKeys(c context.Context, groupID string) (map[string]bool, error) {
-	set := map[string]bool{}
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUsers(c, groupID, o)
+	members, err := m.groupMembers(c, groupID)
+	set := make(map[string]bool, 2*len(members))
+	for _, mb := range members {
+		set[mb.userID] = true
+		set[strings.ToLower(mb.username)] = true
 	}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
-	defer p.Close()
-	for {
-		d, ok := p.Next()
-		if !ok {
-			return set, p.Err()
-		}
-		if d.User != nil {
-			set[d.User.ID] = true
-			set[strings.ToLower(d.User.Username)] = true
-		}
-	}
+	return set, err
 }
 
 // bulkStats is what a bulk write did, for the script and the plan.
@@ -259,26 +248,49 @@ type bulkStats struct {
 	rows, added, unchanged, skipped, createdUsers, batches int
 }
 
+// batch is one request's worth of bulk rows.
+type batch struct {
+	rows    []*row
+	key     string // the journal's key; "" without a journal
+	skipped bool   // the journal says an earlier run applied it
+}
+
 // applyBulk sends the rows that are not memberships yet, in batches of
 // size, up to m.conc at once. A batch the journal holds is skipped. The
 // first failure stops the batches not yet sent and is returned naming the
 // batch and its rows.
 func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row, size int) (bulkStats, error) {
-	st := bulkStats{rows: len(rows)}
-	type batch struct {
-		rows    []*row
-		key     string
-		skipped bool // the journal says an earlier run applied it
+	batches, st, toSend, err := m.planBatches(kind, rows, size)
+	if err != nil {
+		return st, err
 	}
-	var batches []batch
+	m.logBulkPlan(L, op, kind, rows, st)
+	if m.dryRun {
+		m.reportDryRun(L, op, kind, batches)
+		return st, nil
+	}
+	for _, b := range batches {
+		if b.skipped {
+			for _, r := range b.rows {
+				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
+			}
+		}
+	}
+	st.added, err = m.sendBatches(ctx(L), op, kind, batches, toSend)
+	return st, err
+}
+
+// planBatches cuts rows into batches of size, asks the journal which an
+// earlier run applied, and counts what the write will do; toSend is how
+// many rows it will send.
+func (m *module) planBatches(kind bulkKind, rows []*row, size int) (batches []batch, st bulkStats, toSend int, err error) {
+	st = bulkStats{rows: len(rows)}
 	created := map[string]bool{}
-	toSend := 0
 	for from := 0; from < len(rows); from += size {
 		b := batch{rows: rows[from:min(from+size, len(rows))]}
 		if m.journal != nil {
-			var err error
 			if b.key, err = audit.BatchKey(kind.endpoint(), payload(kind, b.rows)); err != nil {
-				return st, err
+				return nil, st, 0, err
 			}
 			b.skipped = m.journal.Applied(b.key)
 		}
@@ -299,38 +311,39 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 	}
 	st.createdUsers = len(created)
 	st.batches = len(batches)
-	m.logBulkPlan(L, op, kind, rows, st)
-	if m.dryRun {
-		for _, b := range batches {
-			for _, r := range b.rows {
-				switch {
-				case b.skipped:
-					m.result(r, "add", "skipped", "applied by an earlier run (journal)")
-				case r.exists:
-					m.result(r, "add", "unchanged", "already a member")
-				default:
-					m.result(r, "add", "planned", "dry run: not sent")
-				}
-			}
-			if todo := pending(b.rows); len(todo) > 0 && !b.skipped {
-				m.logWrite(L, op, kind.endpoint(), len(todo), payload(kind, todo))
+	return batches, st, toSend, nil
+}
+
+// reportDryRun writes the results rows and logs the requests that a dry
+// run does not send.
+func (m *module) reportDryRun(L *lua.LState, op string, kind bulkKind, batches []batch) {
+	for _, b := range batches {
+		for _, r := range b.rows {
+			switch {
+			case b.skipped:
+				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
+			case r.exists:
+				m.result(r, "add", "unchanged", "already a member")
+			default:
+				m.result(r, "add", "planned", "dry run: not sent")
 			}
 		}
-		return st, nil
+		if todo := pending(b.rows); len(todo) > 0 && !b.skipped {
+			m.logWrite(L, op, kind.endpoint(), len(todo), payload(kind, todo))
+		}
 	}
+}
 
+// sendBatches sends the batches the journal does not hold, m.conc at a
+// time, and returns how many rows were added. The first failure stops the
+// rest; its error says how many batches landed and, with a journal, how to
+// finish.
+func (m *module) sendBatches(c context.Context, op string, kind bulkKind, batches []batch, toSend int) (added int, err error) {
 	progress := m.progress(op, toSend)
 	defer progress.Finish()
 	var mu sync.Mutex
 	applied := 0
-	for _, b := range batches {
-		if b.skipped {
-			for _, r := range b.rows {
-				m.result(r, "add", "skipped", "applied by an earlier run (journal)")
-			}
-		}
-	}
-	called, firstErr := forEachConcurrently(ctx(L), m.conc, len(batches), func(i int) bool { return batches[i].skipped },
+	called, firstErr := forEachConcurrently(c, m.conc, len(batches), func(i int) bool { return batches[i].skipped },
 		func(c context.Context, i int) error {
 			b := batches[i]
 			n, err := m.sendBatch(c, op, kind, b.key, b.rows)
@@ -339,7 +352,7 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 			}
 			mu.Lock()
 			applied++
-			st.added += n
+			added += n
 			mu.Unlock()
 			progress.Add(n)
 			return nil
@@ -356,9 +369,9 @@ func (m *module) applyBulk(L *lua.LState, op string, kind bulkKind, rows []*row,
 		if m.journal != nil && applied > 0 {
 			msg += " and recorded in the journal: run again with the same --journal to finish"
 		}
-		return st, fmt.Errorf("%w (%s)", firstErr, msg)
+		return added, fmt.Errorf("%w (%s)", firstErr, msg)
 	}
-	return st, nil
+	return added, nil
 }
 
 // pending returns the rows of a batch that are not memberships yet.
@@ -398,21 +411,24 @@ func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key stri
 		}
 	}
 	if len(todo) > 0 {
-		start := time.Now()
-		var err error
-		if kind == kindAssign {
-			err = m.client.AssignUsers(c, payload(kind, todo).([]clickapi.UserUserGroup))
-		} else {
-			err = m.client.ImportUsers(c, payload(kind, todo).([]clickapi.UserUserGroupRelation))
-		}
-		m.auditBatch(op, kind, todo, start, err)
+		err := m.call(c, writeCall{op: op, endpoint: kind.endpoint(), items: len(todo),
+			send: func(c context.Context) error {
+				if kind == kindAssign {
+					return m.client.AssignUsers(c, payload(kind, todo).([]clickapi.UserUserGroup))
+				}
+				return m.client.ImportUsers(c, payload(kind, todo).([]clickapi.UserUserGroupRelation))
+			},
+			audit: func(e *audit.Entry, err error) {
+				if err == nil {
+					auditAdded(e, kind, todo)
+				}
+			}})
 		if err != nil {
 			for _, r := range todo {
 				m.result(r, "add", "failed", err.Error())
 			}
 			return 0, err
 		}
-		m.log.LogAttrs(c, slog.LevelDebug, "batch sent", slog.String("op", op), slog.Int("items", len(todo)), slog.Duration("duration", time.Since(start)))
 	}
 	if m.journal != nil {
 		if err := m.journal.Record(key, op, kind.endpoint(), len(b)); err != nil {
@@ -425,46 +441,16 @@ func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key stri
 	return len(todo), nil
 }
 
-// auditBatch appends the audit entry of one bulk call.
-func (m *module) auditBatch(op string, kind bulkKind, rows []*row, start time.Time, err error) {
-	if m.audit == nil {
-		return
-	}
-	e := m.auditEntry(op, kind.endpoint(), len(rows), start, err)
-	if err == nil {
-		seen := map[string]bool{}
-		for _, r := range rows {
-			e.Added = append(e.Added, audit.Pair{UserID: r.userID, Username: r.user.Username, UserGroupID: r.groupID, GroupName: r.groupName})
-			if kind == kindImport && r.newUser && !seen[strings.ToLower(r.user.Username)] {
-				seen[strings.ToLower(r.user.Username)] = true
-				e.CreatedUsers = append(e.CreatedUsers, r.user.Username)
-			}
+// auditAdded records in e the memberships a bulk call added, and the
+// users an import created.
+func auditAdded(e *audit.Entry, kind bulkKind, rows []*row) {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		e.Added = append(e.Added, audit.Pair{UserID: r.userID, Username: r.user.Username, UserGroupID: r.groupID, GroupName: r.groupName})
+		if kind == kindImport && r.newUser && !seen[strings.ToLower(r.user.Username)] {
+			seen[strings.ToLower(r.user.Username)] = true
+			e.CreatedUsers = append(e.CreatedUsers, r.user.Username)
 		}
-	}
-	m.appendAudit(e)
-}
-
-// auditEntry starts an audit entry for a call that began at start.
-func (m *module) auditEntry(op, endpoint string, items int, start time.Time, err error) audit.Entry {
-	e := audit.Entry{Time: start.UTC(), Op: op, Endpoint: endpoint, Items: items, Status: 200,
-		DurationMS: float64(time.Since(start).Microseconds()) / 1000, DryRun: m.dryRun}
-	if err != nil {
-		e.Status = 0
-		var apiErr *clickapi.APIError
-		if errors.As(err, &apiErr) {
-			e.Status = apiErr.Status
-		}
-		e.Error = err.Error()
-	}
-	return e
-}
-
-func (m *module) appendAudit(e audit.Entry) {
-	if m.audit == nil {
-		return
-	}
-	if err := m.audit.Append(e); err != nil {
-		m.log.Error("audit log", "error", err)
 	}
 }
 
@@ -689,17 +675,4 @@ func firstString(t *lua.LTable, names ...string) string {
 		}
 	}
 	return ""
-}
-
-// logWrite reports a write that dry-run mode did not send: the op, the
-// endpoint, how many items and how many bytes the body would have had.
-func (m *module) logWrite(L *lua.LState, op, endpoint string, items int, body any) {
-	size := 0
-	if body != nil {
-		if b, err := jsonSize(body); err == nil {
-			size = b
-		}
-	}
-	m.log.LogAttrs(ctx(L), slog.LevelInfo, "dry run: not sent", slog.String("op", op), slog.String("endpoint", endpoint),
-		slog.Int("items", items), slog.Int("bytes", size))
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -23,10 +22,6 @@ type syncPlan struct {
 	removes   []member
 	unchanged int
 	current   int
-}
-
-type member struct {
-	username, userID, assignmentID string
 }
 
 // desiredUser is a desired member and its 1-based position in the list.
@@ -102,16 +97,17 @@ func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup
 	defer progress.Finish()
 	called, err := forEachConcurrently(ctx(L), m.conc, len(removes), nil, func(c context.Context, i int) error {
 		r := removes[i]
-		start := time.Now()
-		err := m.client.UnassignUser(c, r.assignmentID)
-		e := m.auditEntry(op, "DELETE "+clickapi.RouteUnassignUser, 1, start, err)
+		err := m.call(c, writeCall{op: op, endpoint: "DELETE " + clickapi.RouteUnassignUser,
+			send: func(c context.Context) error { return m.client.UnassignUser(c, r.assignmentID) },
+			audit: func(e *audit.Entry, err error) {
+				if err == nil {
+					e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
+				}
+			}})
 		if err != nil {
 			m.removeResult(r, group, "failed", err.Error())
-			m.appendAudit(e)
 			return fmt.Errorf("unassign %s: %w", r.username, err)
 		}
-		e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
-		m.appendAudit(e)
 		m.removeResult(r, group, "applied", "")
 		progress.Add(1)
 		return nil
@@ -226,33 +222,21 @@ func (m *module) planSync(c context.Context, groupID string, desired []desiredUs
 	for _, u := range desired {
 		want[strings.ToLower(u.Username)] = true
 	}
-	have := map[string]bool{}
-	plan := &syncPlan{}
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUsers(c, groupID, o)
+	members, err := m.groupMembers(c, groupID)
+	if err != nil {
+		return nil, err
 	}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
-	defer p.Close()
-	for {
-		row, ok := p.Next()
-		if !ok {
-			break
-		}
-		if row.User == nil || row.UserUserGroup == nil {
-			return nil, fmt.Errorf("%s: %w: member row without user or userUserGroup", clickapi.RouteAssignedUsers, clickapi.ErrBadResponse)
-		}
-		plan.current++
-		key := strings.ToLower(row.User.Username)
+	have := make(map[string]bool, len(members))
+	plan := &syncPlan{current: len(members)}
+	for _, mb := range members {
+		key := strings.ToLower(mb.username)
 		have[key] = true
 		switch {
 		case want[key]:
 			plan.unchanged++
 		case !addOnly:
-			plan.removes = append(plan.removes, member{row.User.Username, row.User.ID, row.UserUserGroup.ID})
+			plan.removes = append(plan.removes, mb)
 		}
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
 	}
 	if !removeOnly {
 		for _, u := range desired {

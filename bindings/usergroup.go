@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -193,29 +192,38 @@ func (m *module) insert(L *lua.LState) int {
 		Description: f.str("description", false),
 		Active:      f.boolean("active", true, false),
 	}
-	if m.dryRun {
-		m.logWrite(L, a.fn, "POST "+clickapi.RouteInsertGroup, 1, g)
-		L.Push(groupTable(L, &clickapi.UserGroup{ID: DryRunID, Name: g.Name, Description: g.Description, Active: g.Active}))
-		return 1
-	}
-	created, err := m.insertAudited(L, a.fn, g)
-	if err != nil {
-		raise(L, a.fn, err)
+	w, created := m.insertCall(L, a.fn, g)
+	if !m.write(L, w) {
+		*created = clickapi.UserGroup{ID: DryRunID, Name: g.Name, Description: g.Description, Active: g.Active}
 	}
 	L.Push(groupTable(L, created))
 	return 1
 }
 
-// insertAudited inserts g with insertOnce and appends the audit entry of op.
+// insertCall is the write call that inserts g (with insertOnce) for op,
+// and where the group created goes.
+func (m *module) insertCall(L *lua.LState, op string, g clickapi.NewUserGroup) (writeCall, *clickapi.UserGroup) {
+	created := &clickapi.UserGroup{}
+	return writeCall{op: op, endpoint: "POST " + clickapi.RouteInsertGroup, body: g,
+		send: func(context.Context) error {
+			got, err := m.insertOnce(L, g)
+			if err == nil {
+				*created = *got
+			}
+			return err
+		},
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.Group = created.ID
+			}
+		},
+	}, created
+}
+
+// insertAudited inserts g for op, audited, and returns the group.
 func (m *module) insertAudited(L *lua.LState, op string, g clickapi.NewUserGroup) (*clickapi.UserGroup, error) {
-	start := time.Now()
-	created, err := m.insertOnce(L, g)
-	e := m.auditEntry(op, "POST "+clickapi.RouteInsertGroup, 1, start, err)
-	if err == nil {
-		e.Group = created.ID
-	}
-	m.appendAudit(e)
-	return created, err
+	w, created := m.insertCall(L, op, g)
+	return created, m.call(ctx(L), w)
 }
 
 // insertAttempts bounds how often insertOnce sends an insert whose
@@ -280,19 +288,16 @@ func (m *module) update(L *lua.LState) int {
 	if err := checkUUID(u.ID); err != nil {
 		a.errorf("field \"id\": %v", err)
 	}
-	if m.dryRun {
-		m.logWrite(L, a.fn, "PUT "+clickapi.RouteUpdateGroup, 1, u)
-		L.Push(groupTable(L, &clickapi.UserGroup{ID: u.ID, Name: u.Name, Description: u.Description, Active: u.Active}))
-		return 1
-	}
-	start := time.Now()
-	g, err := m.client.UpdateUserGroup(ctx(L), u)
-	e := m.auditEntry(a.fn, "PUT "+clickapi.RouteUpdateGroup, 1, start, err)
-	e.Group = u.ID
-	m.appendAudit(e)
-	if err != nil {
-		raise(L, a.fn, err)
-	}
+	g := &clickapi.UserGroup{ID: u.ID, Name: u.Name, Description: u.Description, Active: u.Active} // what a dry run returns
+	m.write(L, writeCall{op: a.fn, endpoint: "PUT " + clickapi.RouteUpdateGroup, body: u,
+		audit: func(e *audit.Entry, _ error) { e.Group = u.ID },
+		send: func(c context.Context) error {
+			updated, err := m.client.UpdateUserGroup(c, u)
+			if err == nil {
+				g = updated
+			}
+			return err
+		}})
 	L.Push(groupTable(L, g))
 	return 1
 }
@@ -300,18 +305,9 @@ func (m *module) update(L *lua.LState) int {
 func (m *module) delete(L *lua.LState) int {
 	a := args{L, "usergroup.delete"}
 	id := a.id(1, "group")
-	if m.dryRun {
-		m.logWrite(L, a.fn, "DELETE "+clickapi.RouteDeleteGroup, 1, nil)
-	} else {
-		start := time.Now()
-		err := m.client.DeleteUserGroup(ctx(L), id)
-		e := m.auditEntry(a.fn, "DELETE "+clickapi.RouteDeleteGroup, 1, start, err)
-		e.Group = id
-		m.appendAudit(e)
-		if err != nil {
-			raise(L, a.fn, err)
-		}
-	}
+	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteDeleteGroup,
+		send:  func(c context.Context) error { return m.client.DeleteUserGroup(c, id) },
+		audit: func(e *audit.Entry, _ error) { e.Group = id }})
 	L.Push(lua.LTrue)
 	return 1
 }
@@ -319,26 +315,19 @@ func (m *module) delete(L *lua.LState) int {
 func (m *module) unassign(L *lua.LState) int {
 	a := args{L, "usergroup.unassign"}
 	id := a.id(1, "assignment")
-	if m.dryRun {
-		m.logWrite(L, a.fn, "DELETE "+clickapi.RouteUnassignUser, 1, nil)
-	} else {
-		start := time.Now()
-		err := m.client.UnassignUser(ctx(L), id)
-		e := m.auditEntry(a.fn, "DELETE "+clickapi.RouteUnassignUser, 1, start, err)
-		if err == nil {
-			// With an assignment table (row.userUserGroup), the audit log
-			// keeps who was in which group, so that undo can re-assign.
-			p := audit.Pair{ID: id}
-			if t, ok := L.Get(1).(*lua.LTable); ok {
-				p.UserID, p.UserGroupID = stringField(t, "userId"), stringField(t, "userGroupId")
-			}
-			e.Removed = []audit.Pair{p}
-		}
-		m.appendAudit(e)
-		if err != nil {
-			raise(L, a.fn, err)
-		}
+	// With an assignment table (row.userUserGroup), the audit log keeps
+	// who was in which group, so that undo can re-assign.
+	p := audit.Pair{ID: id}
+	if t, ok := L.Get(1).(*lua.LTable); ok {
+		p.UserID, p.UserGroupID = stringField(t, "userId"), stringField(t, "userGroupId")
 	}
+	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteUnassignUser,
+		send: func(c context.Context) error { return m.client.UnassignUser(c, id) },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.Removed = []audit.Pair{p}
+			}
+		}})
 	L.Push(lua.LTrue)
 	return 1
 }

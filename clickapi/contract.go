@@ -204,15 +204,26 @@ const (
 // Other INFERRED choices and where they live:
 //   - I3 key casing: responses decode case-insensitively (encoding/json's rule).
 //   - I4/I5/I7 total, silent caps, pages past the end: the pager (collection.go).
+//   - I6 bad paging input: the bindings refuse a pagesize outside 1..MaxRequestPageSize
+//     before sending; pages are counted by the pager from 1.
+//   - I9 batching and concurrency: bindings.DefaultConcurrency (4) and
+//     bindings.DefaultBatchSize, which stays 500 where the contract suggests
+//     at most 100 (BENCHMARKS.md measures 500; scripts set {batch = N});
+//     missing groups are created one at a time before the first batch.
 //   - I10 401/402 without a body: APIError.Error and the sentinels ErrUnauthorized,
 //     ErrPaymentRequired (errors.go).
+//   - I12 deleted rows: the client never sends the Web-only `deleted` parameter.
+//   - I13 details rows: every part of a details row is optional (pointers, nil slices).
 //   - I14 agent_status shapes: AgentStatus.UnmarshalJSON (models.go).
 //   - I17 no retry of a 401 with the same token: Client.do (client.go).
+//   - I18 cascades of a group delete: the client assumes none and relies on none.
 //   - I19 imported users: DefaultImportUserType, and email = username (ImportUsers).
 //   - I20 import groups: GroupRef always carries name, and id when known.
-//   - I24 404/405: APIError.Error says the agent does not know the route.
+//   - I22 a second grant of an existing pair: RetryPermissionGrant (below).
+//   - I23 inactive groups: listed and usable like active ones; nothing refuses them.
+//   - I24 404/405: APIError.Error says the agent does not serve the route.
 //   - I25 429 and Retry-After: RetryPolicy (retry.go).
-//   - I26 dates: ParseDate (models.go).
+//   - I26 dates: ParseDate (apitoken.go).
 
 // Routes of the Click API: /<controller>/<action>, no /api/v1 prefix, in
 // the spelling of the newest pages [click:index.md]; the agent's routing is

@@ -539,3 +539,66 @@ func TestSetupIsLoopback(t *testing.T) {
 		t.Errorf("test server at %s", c.BaseURL())
 	}
 }
+
+// [click:index.md] [click:usergroup.md] [click:user.md]: every call is
+// /<controller>/<action> with no /api/v1 prefix; protected calls carry the
+// token as the token query parameter, never an Authorization header; the
+// paging names are lowercase (page, pagesize, sortfield, descending) and
+// the ids camelCase; delete and unassign take ?id=; update sends the whole
+// group; assign sends an array of {userId, userGroupId}.
+func TestRequestShapes(t *testing.T) {
+	c, mux := setup(t)
+	type seen struct {
+		method, path, auth string
+		query              url.Values
+		body               string
+	}
+	var got []seen
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, seen{r.Method, r.URL.Path, r.Header.Get("Authorization"), r.URL.Query(), string(b)})
+		switch {
+		case strings.Contains(r.URL.Path, "get_"):
+			io.WriteString(w, `{"data":[],"total":0}`)
+		case r.Method == "POST" && r.URL.Path == RouteInsertGroup, r.Method == "PUT":
+			io.WriteString(w, `{"id":"g1","name":"n"}`)
+		}
+	})
+	ctx := t.Context()
+	list := ListOptions{Page: 2, PageSize: 10, SortField: "Name", Descending: true, Name: "des", Username: "ada"}
+	c.ListUserGroups(ctx, list)
+	c.ListUserGroupsWithDetails(ctx, list)
+	c.ListAssignedUsers(ctx, "g1", list)
+	c.ListAssignedUserGroups(ctx, "u1", list)
+	c.ListUsers(ctx, list)
+	c.InsertUserGroup(ctx, NewUserGroup{Name: "n", Description: "d", Active: true})
+	c.UpdateUserGroup(ctx, UserGroupUpdate{ID: "g1", Name: "n", Description: "", Active: false})
+	c.DeleteUserGroup(ctx, "g1")
+	c.AssignUsers(ctx, []UserUserGroup{{UserID: "u1", UserGroupID: "g1"}})
+	c.UnassignUser(ctx, "m1")
+	want := []struct{ method, path, query, body string }{
+		{"GET", RouteGroups, "descending=true&name=des&page=2&pagesize=10&sortfield=Name", ""},
+		{"GET", RouteGroupsWithDetails, "descending=true&name=des&page=2&pagesize=10&sortfield=Name", ""},
+		{"GET", RouteAssignedUsers, "descending=true&page=2&pagesize=10&sortfield=Name&userGroupId=g1&username=ada", ""},
+		{"GET", RouteAssignedUserGroups, "descending=true&name=des&page=2&pagesize=10&sortfield=Name&userId=u1", ""},
+		{"GET", RouteUsers, "descending=true&page=2&pagesize=10&sortfield=Name&username=ada", ""},
+		{"POST", RouteInsertGroup, "", `{"name":"n","description":"d","active":true}`},
+		{"PUT", RouteUpdateGroup, "", `{"id":"g1","name":"n","description":"","active":false}`},
+		{"DELETE", RouteDeleteGroup, "id=g1", ""},
+		{"POST", RouteAssignUsers, "", `[{"userId":"u1","userGroupId":"g1"}]`},
+		{"DELETE", RouteUnassignUser, "id=m1", ""},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d requests, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.query.Get(TokenParam) != testToken || g.auth != "" {
+			t.Errorf("%s %s: token %q in the query, Authorization %q", g.method, g.path, Redact("token="+g.query.Get(TokenParam)), g.auth)
+		}
+		g.query.Del(TokenParam)
+		if g.method != w.method || g.path != w.path || g.query.Encode() != w.query || g.body != w.body || strings.HasPrefix(g.path, "/api/") {
+			t.Errorf("request %d: %s %s?%s %s\nwant        %s %s?%s %s", i+1, g.method, g.path, g.query.Encode(), g.body, w.method, w.path, w.query, w.body)
+		}
+	}
+}

@@ -4,14 +4,12 @@ import (
 	"encoding/json"
 	"net/url"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // projectNamed returns the live project named name.
 func projectNamed(t testing.TB, e *Emulator, name string) projectJSON {
 	t.Helper()
-	c := decode[clickapi.Collection[projectJSON]](t, call(t, e, "GET", routeProjects+"?pagesize=1000", ""))
+	c := decode[apiCollection[projectJSON]](t, call(t, e, "GET", routeProjects+"?pagesize=1000", ""))
 	for _, p := range c.Data {
 		if p.Name == name {
 			return p
@@ -24,7 +22,7 @@ func projectNamed(t testing.TB, e *Emulator, name string) projectJSON {
 // driveNamed returns the live drive named name.
 func driveNamed(t testing.TB, e *Emulator, name string) driveJSON {
 	t.Helper()
-	c := decode[clickapi.Collection[driveJSON]](t, call(t, e, "GET", routeDrives+"?pagesize=1000", ""))
+	c := decode[apiCollection[driveJSON]](t, call(t, e, "GET", routeDrives+"?pagesize=1000", ""))
 	for _, d := range c.Data {
 		if d.Name == name {
 			return d
@@ -37,9 +35,9 @@ func driveNamed(t testing.TB, e *Emulator, name string) driveJSON {
 // rawRows is a page of a permission list with its rows left raw, so that
 // each test decodes them into the row type of the list.
 type rawRows struct {
-	Data    []json.RawMessage    `json:"data"`
-	Total   int                  `json:"total"`
-	Options clickapi.PageOptions `json:"options"`
+	Data    []json.RawMessage `json:"data"`
+	Total   int               `json:"total"`
+	Options apiOptions        `json:"options"`
 }
 
 // permPage fetches one page of a permission list, checking every row

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clickscript/clickscript/clickapi"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -16,7 +15,7 @@ func accessSnapshot(t *testing.T, e *Emulator) []string {
 	t.Helper()
 	var out []string
 	for _, target := range []string{
-		clickapi.RouteGroupsWithDetails + "?pagesize=1000",
+		routeGroupsWithDetails + "?pagesize=1000",
 		routeUsersWithDetails + "?pagesize=1000",
 		routeAPITokens,
 		routeProjects + "?pagesize=1000",
@@ -53,8 +52,8 @@ func TestAccessPersistence(t *testing.T) {
 	decode[apiTokenJSON](t, call(t, e, "POST", routeInsertAPIToken, `{"title":"kept","expirationDate":"2030-01-01T00:00:00Z"}`))
 	gone := decode[apiTokenJSON](t, call(t, e, "POST", routeInsertAPIToken, `{"title":"gone"}`))
 	wantOK(t, call(t, e, "DELETE", routeDeleteAPIToken+"?id="+gone.ID, ""))
-	jane := decode[clickapi.User](t, call(t, e, "POST", routeInsertUser, `{"username":"jane@example.com","firstname":"Jane"}`))
-	decode[clickapi.User](t, call(t, e, "PUT", routeEditUser, fmt.Sprintf(`{"id":%q,"lastname":"Doe","userType":32}`, jane.ID)))
+	jane := decode[apiUser](t, call(t, e, "POST", routeInsertUser, `{"username":"jane@example.com","firstname":"Jane"}`))
+	decode[apiUser](t, call(t, e, "PUT", routeEditUser, fmt.Sprintf(`{"id":%q,"lastname":"Doe","userType":32}`, jane.ID)))
 	wantOK(t, call(t, e, "DELETE", routeDeleteUser+"?id="+grace.ID, ""))
 	want, wantStats := accessSnapshot(t, e), e.Stats()
 	if err := e.Close(); err != nil {
@@ -72,7 +71,7 @@ func TestAccessPersistence(t *testing.T) {
 		t.Errorf("stats %+v, want %+v", e2.Stats(), wantStats)
 	}
 	// Grace stays deleted, her username free, her memberships hidden.
-	wantProblem(t, call(t, e2, "GET", routeProjectsOfUser+"?userId="+grace.ID, ""), clickapi.CodeNotFound)
+	wantProblem(t, call(t, e2, "GET", routeProjectsOfUser+"?userId="+grace.ID, ""), codeNotFound)
 }
 
 // A file of the earlier format (version 1, no permission buckets) is

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -14,27 +13,27 @@ import (
 type (
 	// userProjectRow is a UserProjectPermissionDTO.
 	userProjectRow struct {
-		User       *clickapi.User `json:"user"`
-		Project    projectJSON    `json:"project"`
-		Permission permJSON       `json:"permission"`
+		User       *apiUser    `json:"user"`
+		Project    projectJSON `json:"project"`
+		Permission permJSON    `json:"permission"`
 	}
 	// userDriveRow is a UserSharedCloudDrivePermissionDTO.
 	userDriveRow struct {
-		User            *clickapi.User `json:"user"`
-		SharedClouDrive driveJSON      `json:"sharedClouDrive"`
-		Permission      permJSON       `json:"permission"`
+		User            *apiUser  `json:"user"`
+		SharedClouDrive driveJSON `json:"sharedClouDrive"`
+		Permission      permJSON  `json:"permission"`
 	}
 	// groupProjectRow is a UserGroupProjectPermissionDTO.
 	groupProjectRow struct {
-		UserGroup  clickapi.UserGroup `json:"userGroup"`
-		Project    projectJSON        `json:"project"`
-		Permission permJSON           `json:"permission"`
+		UserGroup  apiGroup    `json:"userGroup"`
+		Project    projectJSON `json:"project"`
+		Permission permJSON    `json:"permission"`
 	}
 	// groupDriveRow is a UserGroupSharedCloudDrivePermissionDTO.
 	groupDriveRow struct {
-		UserGroup        clickapi.UserGroup `json:"userGroup"`
-		SharedCloudDrive driveJSON          `json:"sharedCloudDrive"`
-		Permission       permJSON           `json:"permission"`
+		UserGroup        apiGroup  `json:"userGroup"`
+		SharedCloudDrive driveJSON `json:"sharedCloudDrive"`
+		Permission       permJSON  `json:"permission"`
 	}
 )
 
@@ -42,13 +41,13 @@ type (
 // its permissions (projectsData [{project, permission}], drivesData
 // [{sharedCloudDrive, permission}]), plus active (I13).
 type groupDetailsRow struct {
-	ID           string                    `json:"id"`
-	Name         string                    `json:"name"`
-	Description  string                    `json:"description"`
-	Active       bool                      `json:"active"`
-	UsersData    []clickapi.UserMembership `json:"usersData"`
-	ProjectsData []groupProjectData        `json:"projectsData"`
-	DrivesData   []groupDriveData          `json:"drivesData"`
+	ID           string             `json:"id"`
+	Name         string             `json:"name"`
+	Description  string             `json:"description"`
+	Active       bool               `json:"active"`
+	ProjectsData []groupProjectData `json:"projectsData"`
+	UsersData    []apiUserRow       `json:"usersData"`
+	DrivesData   []groupDriveData   `json:"drivesData"`
 }
 
 // groupProjectData is one projectsData entry of a group-details row.
@@ -67,10 +66,10 @@ type groupDriveData struct {
 // Click names, the Web rows of the user's groups and direct permissions
 // (I13).
 type userDetailsRow struct {
-	clickapi.User
-	UserGroups        []clickapi.UserUserGroupDTO `json:"userGroups"`
-	Projects          []userProjectRow            `json:"projects"`
-	SharedCloudDrives []userDriveRow              `json:"sharedCloudDrives"`
+	apiUser
+	UserGroups        []apiMembershipRow `json:"userGroups"`
+	Projects          []userProjectRow   `json:"projects"`
+	SharedCloudDrives []userDriveRow     `json:"sharedCloudDrives"`
 }
 
 // driveDetailsRow is a SharedCloudDriveWithDetailsDTO: the drive's keys
@@ -98,14 +97,14 @@ type projectLinkJSON struct {
 
 // driveUserData is one usersData entry of a drive-details row.
 type driveUserData struct {
-	User       *clickapi.User `json:"user"`
-	Permission permJSON       `json:"permission"`
+	User       *apiUser `json:"user"`
+	Permission permJSON `json:"permission"`
 }
 
 // driveGroupData is one groupsData entry of a drive-details row.
 type driveGroupData struct {
-	UserGroup  clickapi.UserGroup `json:"userGroup"`
-	Permission permJSON           `json:"permission"`
+	UserGroup  apiGroup `json:"userGroup"`
+	Permission permJSON `json:"permission"`
 }
 
 // subjectName is the lower-case name of p's subject: a username or a
@@ -115,6 +114,22 @@ func (s *store) subjectName(p *perm) string {
 		return s.users[p.subject].lower
 	}
 	return s.groups[p.subject].lower
+}
+
+// subjectRawName is the name of p's subject as stored.
+func (s *store) subjectRawName(p *perm) string {
+	if p.kind.userSubject() {
+		return s.users[p.subject].username
+	}
+	return s.groups[p.subject].name
+}
+
+// objectRawName is the name of p's object as stored.
+func (s *store) objectRawName(p *perm) string {
+	if p.kind.projectObject() {
+		return s.projects[p.object].name
+	}
+	return s.drives[p.object].name
 }
 
 // objectName is the lower-case name of p's object.
@@ -187,8 +202,8 @@ func (s *store) groupDrivesData(id uuid.UUID) []groupDriveData {
 
 // userDetails is u's details row: its live groups by name and its direct
 // permissions on live projects and drives by name.
-func (s *store) userDetails(u *user, base clickapi.User) userDetailsRow {
-	row := userDetailsRow{User: base, UserGroups: []clickapi.UserUserGroupDTO{}}
+func (s *store) userDetails(u *user, base apiUser) userDetailsRow {
+	row := userDetailsRow{apiUser: base, UserGroups: []apiMembershipRow{}}
 	ms := slices.Clone(s.byUser[u.id])
 	slices.SortFunc(ms, func(a, b *member) int {
 		return cmpText(s.groups[a.groupID].lower, s.groups[b.groupID].lower, a.id, b.id)
@@ -197,7 +212,7 @@ func (s *store) userDetails(u *user, base clickapi.User) userDetailsRow {
 	for _, m := range ms {
 		if g := s.liveGroup(m.groupID); g != nil {
 			gm := g.model()
-			row.UserGroups = append(row.UserGroups, clickapi.UserUserGroupDTO{User: um, UserGroup: &gm, UserUserGroup: m.model()})
+			row.UserGroups = append(row.UserGroups, apiMembershipRow{User: um, UserGroup: &gm, UserUserGroup: m.model()})
 		}
 	}
 	projects := s.sortedPerms(permUserProject, u.id, true)

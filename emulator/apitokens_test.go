@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 func TestAPITokenLifecycle(t *testing.T) {
@@ -35,7 +33,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 	}
 
 	// I2: the minted token is a token like the session's.
-	if a := raw(t, e, "GET", withToken(clickapi.RouteGroups+"?pagesize=1", ci.Token), ""); a.status != http.StatusOK {
+	if a := raw(t, e, "GET", withToken(routeGroups+"?pagesize=1", ci.Token), ""); a.status != http.StatusOK {
 		t.Fatalf("the API token answers %d", a.status)
 	}
 	if a := raw(t, e, "POST", withToken(routeInsertAPIToken, ci.Token), `{"title":"minted by a token"}`); a.status != http.StatusOK {
@@ -43,15 +41,15 @@ func TestAPITokenLifecycle(t *testing.T) {
 	}
 	// I17: deleted, it answers 401; the others still work.
 	wantOK(t, raw(t, e, "DELETE", withToken(routeDeleteAPIToken+"?id="+ci.ID, ci.Token), ""))
-	for _, route := range []string{clickapi.RouteGroups, routeAPITokens, routeProjects} {
+	for _, route := range []string{routeGroups, routeAPITokens, routeProjects} {
 		if a := raw(t, e, "GET", withToken(route, ci.Token), ""); a.status != http.StatusUnauthorized || len(a.body) != 0 {
 			t.Fatalf("%s with a deleted API token: %d %s", route, a.status, a.body)
 		}
 	}
-	if a := raw(t, e, "GET", withToken(clickapi.RouteGroups, watch.Token), ""); a.status != http.StatusOK {
+	if a := raw(t, e, "GET", withToken(routeGroups, watch.Token), ""); a.status != http.StatusOK {
 		t.Fatalf("another API token after the delete: %d", a.status)
 	}
-	wantProblem(t, call(t, e, "DELETE", routeDeleteAPIToken+"?id="+ci.ID, ""), clickapi.CodeNotFound, "id: no api token "+ci.ID)
+	wantProblem(t, call(t, e, "DELETE", routeDeleteAPIToken+"?id="+ci.ID, ""), codeNotFound, "id: no api token "+ci.ID)
 	for _, got := range list() {
 		if got.ID == ci.ID {
 			t.Fatalf("the deleted token is listed")
@@ -74,11 +72,11 @@ func TestAPITokenExpiry(t *testing.T) {
 	if !ok() {
 		t.Fatal("a fresh token is refused")
 	}
-	call(t, e, "POST", clickapi.RouteInsertGroup, `{"name":"Tick One"}`)
+	call(t, e, "POST", routeInsertGroup, `{"name":"Tick One"}`)
 	if !ok() {
 		t.Fatal("the token expired a write early")
 	}
-	call(t, e, "POST", clickapi.RouteInsertGroup, `{"name":"Tick Two"}`)
+	call(t, e, "POST", routeInsertGroup, `{"name":"Tick Two"}`)
 	if ok() {
 		t.Fatal("the token outlived its expirationDate")
 	}

@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"sync"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // benchGroups is the size of the benchmark dataset.
@@ -49,7 +47,7 @@ func BenchmarkGetAllPage(b *testing.B) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			e := be.get(b)
-			target := withToken(clickapi.RouteGroups+"?"+c.query, testToken)
+			target := withToken(routeGroups+"?"+c.query, testToken)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {

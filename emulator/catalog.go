@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // Sort fields of the project and drive lists: the documented default Name
@@ -29,9 +27,10 @@ func deletedParam(q url.Values) (bool, error) {
 	}
 }
 
-// listQueryDeleted parses a project or drive list request.
-func listQueryDeleted(q url.Values, fields []string) (listQuery, bool, error) {
-	lq, err := parseList(q, fields, fields[0], "name")
+// listQueryDeleted parses a project or drive list request: sorted by Name
+// ascending unless asked [click:projects.md] [click:sharedclouddrive.md].
+func (e *Emulator) listQueryDeleted(q url.Values, fields []string) (listQuery, bool, error) {
+	lq, err := e.parseList(q, listSpec{fields: fields, defaultSort: fields[0], filter: "name"})
 	if err != nil {
 		return lq, false, err
 	}
@@ -44,7 +43,7 @@ func listQueryDeleted(q url.Values, fields []string) (listQuery, bool, error) {
 func (st *store) projectPage(lq listQuery, deleted bool) ([]*project, int) {
 	items := make([]*project, 0, len(st.projects))
 	for _, p := range st.projects {
-		if p.deleted == deleted && (lq.filter == "" || strings.Contains(p.lower, lq.filter)) {
+		if p.deleted == deleted && lq.match(p.name, p.lower) {
 			items = append(items, p)
 		}
 	}
@@ -61,7 +60,7 @@ func (st *store) projectPage(lq listQuery, deleted bool) ([]*project, int) {
 func (st *store) drivePage(lq listQuery, deleted bool) ([]*drive, int) {
 	items := make([]*drive, 0, len(st.drives))
 	for _, d := range st.drives {
-		if d.deleted == deleted && (lq.filter == "" || strings.Contains(d.lower, lq.filter)) {
+		if d.deleted == deleted && lq.match(d.name, d.lower) {
 			items = append(items, d)
 		}
 	}
@@ -76,7 +75,7 @@ func (st *store) drivePage(lq listQuery, deleted bool) ([]*drive, int) {
 
 // listProjects serves GET /projects/get_all.
 func (e *Emulator) listProjects(_ *http.Request, q url.Values) (any, error) {
-	lq, deleted, err := listQueryDeleted(q, projectSortFields())
+	lq, deleted, err := e.listQueryDeleted(q, projectSortFields())
 	if err != nil {
 		return nil, err
 	}
@@ -87,12 +86,12 @@ func (e *Emulator) listProjects(_ *http.Request, q url.Values) (any, error) {
 	for i, p := range page {
 		data[i] = p.model()
 	}
-	return clickapi.Collection[projectJSON]{Data: data, Total: total, Options: lq.options()}, nil
+	return collection(e, lq, data, total)
 }
 
 // listDrives serves GET /sharedclouddrive/get_all.
 func (e *Emulator) listDrives(_ *http.Request, q url.Values) (any, error) {
-	lq, deleted, err := listQueryDeleted(q, driveSortFields())
+	lq, deleted, err := e.listQueryDeleted(q, driveSortFields())
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +102,12 @@ func (e *Emulator) listDrives(_ *http.Request, q url.Values) (any, error) {
 	for i, d := range page {
 		data[i] = d.model()
 	}
-	return clickapi.Collection[driveJSON]{Data: data, Total: total, Options: lq.options()}, nil
+	return collection(e, lq, data, total)
 }
 
 // listDriveDetails serves GET /sharedclouddrive/get_all_with_details.
 func (e *Emulator) listDriveDetails(_ *http.Request, q url.Values) (any, error) {
-	lq, deleted, err := listQueryDeleted(q, driveSortFields())
+	lq, deleted, err := e.listQueryDeleted(q, driveSortFields())
 	if err != nil {
 		return nil, err
 	}
@@ -119,5 +118,5 @@ func (e *Emulator) listDriveDetails(_ *http.Request, q url.Values) (any, error) 
 	for i, d := range page {
 		data[i] = e.st.driveDetails(d)
 	}
-	return clickapi.Collection[driveDetailsRow]{Data: data, Total: total, Options: lq.options()}, nil
+	return collection(e, lq, data, total)
 }

@@ -1,17 +1,16 @@
 package emulator
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 func TestListProjects(t *testing.T) {
 	e := demoEmu(t)
-	all := decode[clickapi.Collection[projectJSON]](t, call(t, e, "GET", routeProjects, ""))
-	if all.Total != 10 || len(all.Data) != 10 || all.Options != (clickapi.PageOptions{Page: 1, PageSize: 50}) {
+	all := decode[apiCollection[projectJSON]](t, call(t, e, "GET", routeProjects, ""))
+	if all.Total != 10 || len(all.Data) != 10 || !reflect.DeepEqual(all.Options, apiOptions{Page: 1, PageSize: 50, Sort: []apiSort{{Field: "Name"}}}) {
 		t.Fatalf("projects: %d of %d, options %+v", len(all.Data), all.Total, all.Options)
 	}
 	var names []string
@@ -24,15 +23,15 @@ func TestListProjects(t *testing.T) {
 	if !slices.IsSortedFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) || names[0] != "Annual Report" {
 		t.Errorf("not by name: %q", names)
 	}
-	page := decode[clickapi.Collection[projectJSON]](t, call(t, e, "GET", routeProjects+"?name=VIDEO&descending=true&pagesize=1&page=2", ""))
+	page := decode[apiCollection[projectJSON]](t, call(t, e, "GET", routeProjects+"?name=VIDEO&descending=true&pagesize=1&page=2", ""))
 	if page.Total != 2 || len(page.Data) != 1 || page.Data[0].Name != "Music Video: Static" {
 		t.Errorf("filtered, descending, page 2: %+v", page)
 	}
-	deleted := decode[clickapi.Collection[projectJSON]](t, call(t, e, "GET", routeProjects+"?deleted=TRUE", ""))
+	deleted := decode[apiCollection[projectJSON]](t, call(t, e, "GET", routeProjects+"?deleted=TRUE", ""))
 	if deleted.Total != 1 || deleted.Data[0].Name != "Pilot Episode" || !deleted.Data[0].Deleted || deleted.Data[0].Active {
 		t.Errorf("deleted projects: %+v", deleted)
 	}
-	byDesc := decode[clickapi.Collection[projectJSON]](t, call(t, e, "GET", routeProjects+"?sortfield=description&pagesize=1", ""))
+	byDesc := decode[apiCollection[projectJSON]](t, call(t, e, "GET", routeProjects+"?sortfield=description&pagesize=1", ""))
 	if byDesc.Data[0].Name != "Documentary: Northern Lights" { // "Feature documentary, ..." comes first
 		t.Errorf("by description: %+v", byDesc.Data)
 	}
@@ -47,7 +46,7 @@ func TestListProjects(t *testing.T) {
 
 func TestListDrives(t *testing.T) {
 	e := demoEmu(t)
-	all := decode[clickapi.Collection[driveJSON]](t, call(t, e, "GET", routeDrives+"?pagesize=20", ""))
+	all := decode[apiCollection[driveJSON]](t, call(t, e, "GET", routeDrives+"?pagesize=20", ""))
 	if all.Total != 6 || all.Data[0].Name != "Dailies Ingest" {
 		t.Fatalf("drives: %+v", all)
 	}
@@ -62,15 +61,15 @@ func TestListDrives(t *testing.T) {
 	if !strings.Contains(string(a.body), `"cloudAccount":{}`) {
 		t.Errorf("cloudAccount is not an empty object: %s", a.body)
 	}
-	byStorage := decode[clickapi.Collection[driveJSON]](t, call(t, e, "GET", routeDrives+"?sortfield=StorageName&descending=true&pagesize=1", ""))
+	byStorage := decode[apiCollection[driveJSON]](t, call(t, e, "GET", routeDrives+"?sortfield=StorageName&descending=true&pagesize=1", ""))
 	if byStorage.Data[0].StorageName != "amove-media-archive" {
 		t.Errorf("by storage name, descending: %+v", byStorage.Data)
 	}
-	if none := decode[clickapi.Collection[driveJSON]](t, call(t, e, "GET", routeDrives+"?deleted=true", "")); none.Total != 0 || none.Data == nil {
+	if none := decode[apiCollection[driveJSON]](t, call(t, e, "GET", routeDrives+"?deleted=true", "")); none.Total != 0 || none.Data == nil {
 		t.Errorf("deleted drives: %+v", none)
 	}
 
-	details := decode[clickapi.Collection[driveDetailsRow]](t, call(t, e, "GET", routeDrivesWithDetails+"?name=media", ""))
+	details := decode[apiCollection[driveDetailsRow]](t, call(t, e, "GET", routeDrivesWithDetails+"?name=media", ""))
 	if details.Total != 1 {
 		t.Fatalf("media details: %+v", details)
 	}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 func TestConcurrentClients(t *testing.T) {
@@ -50,29 +48,29 @@ func concurrentClients(t *testing.T, opts Options, workers, rounds int) {
 		wg.Go(func() {
 			for i := range rounds {
 				name := fmt.Sprintf("Concurrent %d-%d", w, i)
-				st, body, err := do("POST", clickapi.RouteInsertGroup, fmt.Sprintf(`{"name":%q,"active":true}`, name))
+				st, body, err := do("POST", routeInsertGroup, fmt.Sprintf(`{"name":%q,"active":true}`, name))
 				if err != nil || st != http.StatusOK {
 					errs <- fmt.Errorf("insert %s: %d %s %v", name, st, body, err)
 					continue
 				}
 				id := body[strings.Index(body, `"id":"`)+6:][:36]
 				for _, target := range []string{
-					clickapi.RouteGroups + fmt.Sprintf("?page=%d&pagesize=20", i+1),
-					clickapi.RouteGroups + "?name=concurrent&sortfield=CreateDate&descending=true",
-					clickapi.RouteGroupsWithDetails + "?pagesize=5",
-					clickapi.RouteUsers + "?username=user",
-					clickapi.RouteAssignedUserGroups + "?userId=" + ada.ID,
+					routeGroups + fmt.Sprintf("?page=%d&pagesize=20", i+1),
+					routeGroups + "?name=concurrent&sortfield=CreateDate&descending=true",
+					routeGroupsWithDetails + "?pagesize=5",
+					routeUsers + "?username=user",
+					routeAssignedUserGroups + "?userId=" + ada.ID,
 				} {
 					if st, body, err := do("GET", target, ""); err != nil || st != http.StatusOK {
 						errs <- fmt.Errorf("GET %s: %d %s %v", target, st, body, err)
 					}
 				}
 				assign := fmt.Sprintf(`[{"userId":%q,"userGroupId":%q}]`, ada.ID, id)
-				if st, body, err := do("POST", clickapi.RouteAssignUsers, assign); err != nil || st != http.StatusOK {
+				if st, body, err := do("POST", routeAssignUsers, assign); err != nil || st != http.StatusOK {
 					errs <- fmt.Errorf("assign: %d %s %v", st, body, err)
 				}
 				if i%5 == 0 {
-					if st, body, err := do("DELETE", clickapi.RouteDeleteGroup+"?id="+id, ""); err != nil || st != http.StatusOK {
+					if st, body, err := do("DELETE", routeDeleteGroup+"?id="+id, ""); err != nil || st != http.StatusOK {
 						errs <- fmt.Errorf("delete: %d %s %v", st, body, err)
 					}
 				}

@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"strings"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // demoGroup is one group of the demo seed.
@@ -134,10 +132,10 @@ func demoSeed() *SeedFile {
 	}
 
 	sf.Users = append(sf.Users,
-		SeedUser{Username: defaultUsername, Firstname: "Alex", Lastname: "Admin", UserType: int(clickapi.DesktopAdmin), Owner: true, MFA: true},
-		SeedUser{Username: demoAda, Firstname: "Ada", Lastname: "Lovelace", UserType: int(clickapi.DesktopAdmin)},
-		SeedUser{Username: demoGrace, Firstname: "Grace", Lastname: "Hopper", UserType: int(clickapi.DesktopCreativeUser)},
-		SeedUser{Username: "former.employee@example.com", Firstname: "Former", Lastname: "Employee", Status: int(clickapi.UserInactive), Deleted: true},
+		SeedUser{Username: defaultUsername, Firstname: "Alex", Lastname: "Admin", UserType: typeDesktopAdmin, Owner: true, MFA: true},
+		SeedUser{Username: demoAda, Firstname: "Ada", Lastname: "Lovelace", UserType: typeDesktopAdmin},
+		SeedUser{Username: demoGrace, Firstname: "Grace", Lastname: "Hopper", UserType: typeDesktopCreativeUser},
+		SeedUser{Username: "former.employee@example.com", Firstname: "Former", Lastname: "Employee", Status: userInactive, Deleted: true},
 	)
 	seen := map[string]bool{}
 	for _, u := range sf.Users {
@@ -154,15 +152,15 @@ func demoSeed() *SeedFile {
 		u := SeedUser{Username: username, Firstname: first, Lastname: last, MFA: rng.intn(5) == 0}
 		switch r := rng.intn(100); {
 		case r < 4:
-			u.Status = int(clickapi.UserInactive)
+			u.Status = userInactive
 		case r < 7:
-			u.Status = int(clickapi.UserPending)
+			u.Status = userPending
 		}
 		switch r := rng.intn(100); {
 		case r < 3:
-			u.UserType = int(clickapi.DesktopAdmin)
+			u.UserType = typeDesktopAdmin
 		case r < 15:
-			u.UserType = int(clickapi.DesktopCreativeUser)
+			u.UserType = typeDesktopCreativeUser
 		}
 		sf.Users = append(sf.Users, u)
 	}

@@ -1,8 +1,9 @@
 // Package emulator is an in-process stand-in for the Amove desktop agent's
 // Click API: an http.Handler that serves the UserGroup, user,
 // authentication, permission, project, shared cloud drive and API token
-// routes of the wire contract (see clickapi/contract.go) from an in-memory
-// store, optionally persisted in a bbolt file.
+// routes of the wire contract (../shared/api/click-api.md) from an
+// in-memory store, optionally persisted in a bbolt file. It emits
+// the shapes the vendor's pages show (vendor.go, wire.go) and nothing else.
 //
 // The emulator is built for tests, demos and offline script runs. It keeps
 // every live record in memory with sorted indexes, so a page deep in a list
@@ -11,6 +12,9 @@
 // ids, timestamps and login tokens come from counters, so recordings of its
 // answers are byte-stable.
 //
-// The emulator's own guesses about the agent's behaviour (where neither the
-// vendor nor clickapi/contract.go says) live in rules.go.
+// The emulator's own guesses about the agent's behaviour (where no vendor
+// page says) live in rules.go, each naming its number (I1-I26) in the
+// contract. Options can also make it differ from the contract on purpose
+// (Deviations, PageCap, NoSubscription, OtherAccountUsers), so that the
+// client and clickscript doctor can be tested against such agents.
 package emulator

@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // childDBEnv, when set, makes TestEmulatorChild serve an emulator on the
@@ -93,12 +91,12 @@ func startChild(t *testing.T, db string) (*exec.Cmd, string) {
 
 // importBatch is batch b of the kill test: perBatch users named
 // kill-bBBB-uUUU@example.com, each assigned to group gid.
-func importBatch(b, perBatch int, gid string) []clickapi.UserUserGroupRelation {
-	rows := make([]clickapi.UserUserGroupRelation, perBatch)
+func importBatch(b, perBatch int, gid string) []importRequest {
+	rows := make([]importRequest, perBatch)
 	for i := range rows {
-		rows[i] = clickapi.UserUserGroupRelation{
-			User:       clickapi.ImportUser{Username: fmt.Sprintf("kill-b%03d-u%03d@example.com", b, i), FirstName: "Batch", LastName: fmt.Sprint(b)},
-			UserGroups: []clickapi.GroupRef{{ID: gid}},
+		rows[i] = importRequest{
+			User:       importUserRequest{Username: fmt.Sprintf("kill-b%03d-u%03d@example.com", b, i), FirstName: "Batch", LastName: fmt.Sprint(b)},
+			UserGroups: []groupRefRequest{{ID: gid}},
 		}
 	}
 	return rows
@@ -141,11 +139,11 @@ func killDuringImport(t *testing.T, batches, perBatch, workers, killAfter int, d
 		return resp.StatusCode, out, err
 	}
 
-	st, body, err := post(clickapi.RouteInsertGroup, clickapi.NewUserGroup{Name: "Durability", Active: true})
+	st, body, err := post(routeInsertGroup, groupRequest{Name: "Durability", Active: true})
 	if err != nil || st != http.StatusOK {
 		t.Fatalf("insert group: %d %s %v", st, body, err)
 	}
-	var g clickapi.UserGroup
+	var g apiGroup
 	if err := json.Unmarshal(body, &g); err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +178,7 @@ func killDuringImport(t *testing.T, batches, perBatch, workers, killAfter int, d
 	for range workers {
 		wg.Go(func() {
 			for b := range jobs {
-				st, body, err := post(clickapi.RouteImportUsers, importBatch(b, perBatch, g.ID))
+				st, body, err := post(routeImportUsers, importBatch(b, perBatch, g.ID))
 				mu.Lock()
 				switch {
 				case err == nil && st == http.StatusOK:
@@ -216,9 +214,9 @@ func killDuringImport(t *testing.T, batches, perBatch, workers, killAfter int, d
 	present := 0
 	for b := range batches {
 		prefix := fmt.Sprintf("kill-b%03d-", b)
-		users := decode[clickapi.Collection[clickapi.User]](t, call(t, e, "GET", clickapi.RouteUsers+"?pagesize=1&username="+prefix, ""))
-		members := decode[clickapi.Collection[clickapi.UserUserGroupDTO]](t, call(t, e, "GET",
-			clickapi.RouteAssignedUsers+"?pagesize=1&userGroupId="+g.ID+"&username="+prefix, ""))
+		users := decode[apiCollection[apiUser]](t, call(t, e, "GET", routeUsers+"?pagesize=1&username="+prefix, ""))
+		members := decode[apiCollection[apiMembershipRow]](t, call(t, e, "GET",
+			routeAssignedUsers+"?pagesize=1&userGroupId="+g.ID+"&username="+prefix, ""))
 		switch {
 		case users.Total == perBatch && members.Total == perBatch:
 			present++
@@ -234,7 +232,7 @@ func killDuringImport(t *testing.T, batches, perBatch, workers, killAfter int, d
 		t.Errorf("stats %+v, want %+v", got, want)
 	}
 	// The reopened file takes writes.
-	wantOK(t, call(t, e, "POST", clickapi.RouteImportUsers, mustJSON(t, importBatch(batches, perBatch, g.ID))))
+	wantOK(t, call(t, e, "POST", routeImportUsers, mustJSON(t, importBatch(batches, perBatch, g.ID))))
 	t.Logf("killed %s after the %dth answer: %d batches answered 200, %d got no answer (in flight or refused); "+
 		"after reopening %d of %d batches are whole (%d committed unanswered), none torn",
 		delay, killAfter, len(answered), failed, present, batches, present-len(answered))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -47,10 +48,32 @@ type Options struct {
 	// "admin"). The username matches ignoring case.
 	Username, Password string
 
-	// MFACode, when set, makes login answer a TOTP challenge (1) with a
-	// session; POST /authentication/mfa_respond with that session and
-	// this code answers the token.
+	// MFACode, when set, makes login answer a challenge (MFAChallenge,
+	// default 1 TOTP) with a session; POST /authentication/mfa_respond
+	// with that session and this code as userCode answers the token.
 	MFACode string
+
+	// MFAChallenge is the challenge login answers when MFACode is set:
+	// 1 (TOTP, the default) or 2 (SMS). Both are answered through
+	// mfa_respond (I15).
+	MFAChallenge int
+
+	// PageCap, when positive, silently serves at most this many rows per
+	// page whatever pagesize asks (I5): options.pageSize echoes the size
+	// served. Tests use it to show the client still sees every row once.
+	PageCap int
+
+	// NoSubscription makes the account have no active subscription:
+	// import_users answers 402 before any work [web:usergroup.md].
+	NoSubscription bool
+
+	// OtherAccountUsers are usernames (ignoring case) that belong to
+	// another account: import_users skips entries naming them, silently
+	// [web:usergroup.md].
+	OtherAccountUsers []string
+
+	// Deviations break documented facts on purpose (see Deviations).
+	Deviations Deviations
 
 	// Logger, when set, gets one line per request: method, path, status,
 	// problem type, injected faults and duration. Query strings, and so
@@ -64,6 +87,13 @@ type Options struct {
 	Faults Faults
 }
 
+// DefaultUsername and DefaultPassword are the login credentials of an
+// emulator whose Options leave them empty.
+const (
+	DefaultUsername = defaultUsername
+	DefaultPassword = defaultPassword
+)
+
 // Stats counts an emulator's live records: groups that are not
 // soft-deleted, users that are not deleted, and assignments between the two.
 type Stats struct {
@@ -76,14 +106,20 @@ type Stats struct {
 // Click API. It is safe for concurrent use: reads run in parallel, writes
 // one at a time. Call Close when done with it.
 type Emulator struct {
-	token    string
-	username string
-	password string
-	mfaCode  string
-	log      *slog.Logger
-	routes   map[string][]route
-	auth     *sessions
-	faults   *injector // nil when Options.Faults injects nothing
+	token        string
+	username     string
+	password     string
+	mfaCode      string
+	mfaChallenge int
+	pageCap      int
+	noSubscribed bool
+	otherAccount map[string]bool // lower-case usernames of another account
+	dev          Deviations
+	serial       sync.Mutex // held per request under the serial deviation
+	log          *slog.Logger
+	routes       map[string][]route
+	auth         *sessions
+	faults       *injector // nil when Options.Faults injects nothing
 
 	mu sync.RWMutex
 	st *store
@@ -100,14 +136,30 @@ func New(opts Options) (*Emulator, error) {
 	if err := opts.Faults.Validate(); err != nil {
 		return nil, fmt.Errorf("emulator: faults: %w", err)
 	}
+	if opts.PageCap < 0 {
+		return nil, fmt.Errorf("emulator: page cap must not be negative (got %d)", opts.PageCap)
+	}
+	switch opts.MFAChallenge {
+	case 0, challengeTOTP, challengeSMS:
+	default:
+		return nil, fmt.Errorf("emulator: MFA challenge must be 1 (TOTP) or 2 (SMS), got %d", opts.MFAChallenge)
+	}
 	e := &Emulator{
-		token:    opts.Token,
-		username: cmp.Or(opts.Username, defaultUsername),
-		password: cmp.Or(opts.Password, defaultPassword),
-		mfaCode:  opts.MFACode,
-		log:      opts.Logger,
-		auth:     newSessions(opts.Deterministic),
-		faults:   newInjector(opts.Faults),
+		token:        opts.Token,
+		username:     cmp.Or(opts.Username, defaultUsername),
+		password:     cmp.Or(opts.Password, defaultPassword),
+		mfaCode:      opts.MFACode,
+		mfaChallenge: cmp.Or(opts.MFAChallenge, challengeTOTP),
+		pageCap:      opts.PageCap,
+		noSubscribed: opts.NoSubscription,
+		otherAccount: map[string]bool{},
+		dev:          opts.Deviations,
+		log:          opts.Logger,
+		auth:         newSessions(opts.Deterministic),
+		faults:       newInjector(opts.Faults),
+	}
+	for _, u := range opts.OtherAccountUsers {
+		e.otherAccount[strings.ToLower(strings.TrimSpace(u))] = true
 	}
 	e.routes = e.routeTable()
 	if e.token == "" {

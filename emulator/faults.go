@@ -31,7 +31,7 @@ const defaultRetryAfter = time.Second
 
 // Faults says which failures an Emulator injects, and how often. Faults
 // apply only to the protected routes (every route that needs a token; never
-// agent_status, login or mfa_respond). The zero value injects nothing.
+// agent_status, login, mfa_respond or logout). The zero value injects nothing.
 //
 // Each share is the probability, 0 to 1, that a protected request gets that
 // fault. At most one of the answer faults (RateLimit through Malformed)
@@ -351,7 +351,7 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request) (int,
 		status, code := e.serve(w, r)
 		return status, code, ""
 	}
-	if rts, ok := e.routes[r.URL.Path]; !ok || rts[0].public {
+	if rts, ok := e.routes[routeKey(r.URL.Path)]; !ok || rts[0].public {
 		status, code := e.serve(w, r)
 		return status, code, ""
 	}

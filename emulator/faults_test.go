@@ -178,7 +178,7 @@ func (fe *faultEnv) publicRoutesUnharmed(t *testing.T) {
 	if _, err := fe.c.AgentStatus(fe.ctx); err != nil {
 		t.Errorf("agent_status: %v", err)
 	}
-	if _, err := fe.c.Login(fe.ctx, clickapi.LoginRequest{Username: "admin@example.com", Password: "admin"}); err != nil {
+	if _, err := fe.c.Login(fe.ctx, clickapi.LoginRequest{Username: "admin@example.com", Password: "admin", Type: clickapi.DesktopAdmin}); err != nil {
 		t.Errorf("login: %v", err)
 	}
 	if after := fe.e.FaultCounts(); !reflect.DeepEqual(before, after) {

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // listSeeds are realistic and nasty query strings for the list parsers.
@@ -50,41 +48,42 @@ func listFieldSets() []struct {
 		fields       []string
 		sort, filter string
 	}{
-		{clickapi.GroupSortFields(), clickapi.DefaultGroupSort, "name"},
-		{clickapi.MemberSortFields(), clickapi.DefaultMemberSort, "username"},
-		{clickapi.UserGroupSortFields(), clickapi.DefaultUserGroupSort, "name"},
-		{clickapi.UserSortFields(), clickapi.DefaultUserSort, "username"},
+		{groupSortFields(), defaultGroupSort, "name"},
+		{memberSortFields(), defaultMemberSort, "username"},
+		{userGroupSortFields(), defaultUserGroupSort, "name"},
+		{userSortFields(), defaultUserSort, "username"},
 	}
 }
 
 // FuzzParseList feeds arbitrary query strings to parseList: it must never
-// panic, and must give either a sane listQuery or a VALIDATION problem.
+// panic, and must give either a sane listQuery or a DEFAULT problem.
 func FuzzParseList(f *testing.F) {
+	e := newEmu(f, Options{})
 	for _, s := range listSeeds() {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		q, _ := url.ParseQuery(raw) // as r.URL.Query() does
 		for _, set := range listFieldSets() {
-			lq, err := parseList(q, set.fields, set.sort, set.filter)
+			lq, err := e.parseList(q, listSpec{fields: set.fields, defaultSort: set.sort, filter: set.filter})
 			if err != nil {
-				checkProblem(t, err, clickapi.CodeValidation)
+				checkProblem(t, err, codeDefault)
 				continue
 			}
-			if lq.page < 1 || lq.size < 1 || lq.size > clickapi.MaxPageSize {
+			if lq.page < 1 || lq.size < 1 || lq.size > maxPageSize {
 				t.Fatalf("%q: page %d, size %d", raw, lq.page, lq.size)
 			}
 			if !slices.Contains(set.fields, lq.sort) {
 				t.Fatalf("%q: sort %q is not one of %v", raw, lq.sort, set.fields)
 			}
-			if lq.filter != strings.ToLower(param(q, set.filter)) {
+			if lq.filter != param(q, set.filter) || lq.lower != strings.ToLower(lq.filter) {
 				t.Fatalf("%q: filter %q", raw, lq.filter)
 			}
 			off := lq.offset()
-			if off < 0 || off > math.MaxInt-clickapi.MaxPageSize {
+			if off < 0 || off > math.MaxInt-maxPageSize {
 				t.Fatalf("%q: offset %d out of range", raw, off)
 			}
-			if hi, lo := bits.Mul64(uint64(lq.page-1), uint64(lq.size)); hi == 0 && lo <= math.MaxInt-clickapi.MaxPageSize && off != int(lo) {
+			if hi, lo := bits.Mul64(uint64(lq.page-1), uint64(lq.size)); hi == 0 && lo <= math.MaxInt-maxPageSize && off != int(lo) {
 				t.Fatalf("%q: offset %d, want %d", raw, off, lo)
 			}
 		}
@@ -107,7 +106,7 @@ func checkProblem(t *testing.T, err error, code string) {
 			t.Fatalf("problem message %q is empty or not UTF-8", m)
 		}
 	}
-	if _, err := json.Marshal(p.body()); err != nil {
+	if _, err := json.Marshal(p.body(statusValidation)); err != nil {
 		t.Fatalf("problem body: %v", err)
 	}
 }
@@ -133,30 +132,30 @@ func FuzzHandler(f *testing.F) {
 		query  string
 		body   string
 	}{
-		{"GET", clickapi.RouteGroups, "page=1&pagesize=5&sortfield=Name", ""},
-		{"GET", clickapi.RouteGroupsWithDetails, "name=market&descending=true", ""},
-		{"GET", clickapi.RouteUsers, "username=ada&sortfield=Email", ""},
-		{"GET", clickapi.RouteAssignedUsers, "userGroupId=" + group + "&pagesize=3", ""},
-		{"GET", clickapi.RouteAssignedUserGroups, "userId=" + user, ""},
-		{"GET", clickapi.RouteAssignedUsers, "userGroupId=not-a-uuid", ""},
-		{"POST", clickapi.RouteInsertGroup, "", `{"name":"Fuzz","description":"d","active":true}`},
-		{"POST", clickapi.RouteInsertGroup, "", `{"name":"   "}`},
-		{"POST", clickapi.RouteInsertGroup, "", `{"name":"x"} trailing`},
-		{"POST", clickapi.RouteInsertGroup, "", `[1,2]`},
-		{"PUT", clickapi.RouteUpdateGroup, "", `{"id":"` + group + `","name":"Renamed","active":false}`},
-		{"DELETE", clickapi.RouteDeleteGroup, "id=" + group, ""},
-		{"POST", clickapi.RouteAssignUsers, "", `[{"userId":"` + user + `","userGroupId":"` + group + `"}]`},
-		{"POST", clickapi.RouteAssignUsers, "", `{"userId":1}`},
-		{"DELETE", clickapi.RouteUnassignUser, "id=00000000-0000-4000-8000-000000000999", ""},
-		{"POST", clickapi.RouteImportUsers, "", `[{"user":{"username":"fuzz@example.com","firstName":"F"},"userGroups":[{"name":"Marketing APAC"},{"id":"` + group + `"}]}]`},
-		{"POST", clickapi.RouteImportUsers, "", `[{"user":{"username":""},"userGroups":[{}]}]`},
-		{"POST", clickapi.RouteImportUsers, "", `[null]`},
-		{"POST", clickapi.RouteLogin, "", `{"username":"admin@example.com","password":"admin","type":16}`},
-		{"POST", clickapi.RouteMFARespond, "", `{"session":"x","code":"1"}`},
-		{"GET", clickapi.RouteAgentStatus, "", ""},
-		{"PATCH", clickapi.RouteGroups, "", ""},
+		{"GET", routeGroups, "page=1&pagesize=5&sortfield=Name", ""},
+		{"GET", routeGroupsWithDetails, "name=market&descending=true", ""},
+		{"GET", routeUsers, "username=ada&sortfield=Email", ""},
+		{"GET", routeAssignedUsers, "userGroupId=" + group + "&pagesize=3", ""},
+		{"GET", routeAssignedUserGroups, "userId=" + user, ""},
+		{"GET", routeAssignedUsers, "userGroupId=not-a-uuid", ""},
+		{"POST", routeInsertGroup, "", `{"name":"Fuzz","description":"d","active":true}`},
+		{"POST", routeInsertGroup, "", `{"name":"   "}`},
+		{"POST", routeInsertGroup, "", `{"name":"x"} trailing`},
+		{"POST", routeInsertGroup, "", `[1,2]`},
+		{"PUT", routeUpdateGroup, "", `{"id":"` + group + `","name":"Renamed","active":false}`},
+		{"DELETE", routeDeleteGroup, "id=" + group, ""},
+		{"POST", routeAssignUsers, "", `[{"userId":"` + user + `","userGroupId":"` + group + `"}]`},
+		{"POST", routeAssignUsers, "", `{"userId":1}`},
+		{"DELETE", routeUnassignUser, "id=00000000-0000-4000-8000-000000000999", ""},
+		{"POST", routeImportUsers, "", `[{"user":{"username":"fuzz@example.com","firstName":"F"},"userGroups":[{"name":"Marketing APAC"},{"id":"` + group + `"}]}]`},
+		{"POST", routeImportUsers, "", `[{"user":{"username":""},"userGroups":[{}]}]`},
+		{"POST", routeImportUsers, "", `[null]`},
+		{"POST", routeLogin, "", `{"username":"admin@example.com","password":"admin","type":16}`},
+		{"POST", routeMFARespond, "", `{"session":"x","code":"1"}`},
+		{"GET", routeAgentStatus, "", ""},
+		{"PATCH", routeGroups, "", ""},
 		{"GET", "/nope", "", ""},
-		{"", clickapi.RouteGroups, "%zz", "\xff"},
+		{"", routeGroups, "%zz", "\xff"},
 	} {
 		f.Add(s.method, idx(s.route), s.route, s.query, []byte(s.body))
 	}
@@ -168,7 +167,7 @@ func FuzzHandler(f *testing.F) {
 		if raw != "" {
 			raw += "&"
 		}
-		raw += clickapi.TokenParam + "=" + e.Token()
+		raw += tokenParam + "=" + e.Token()
 		req := (&http.Request{
 			Method:        method,
 			URL:           &url.URL{Path: path, RawQuery: raw},
@@ -197,15 +196,15 @@ func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder) {
 		if len(body) > 0 {
 			t.Fatalf("%d with body %q", rec.Code, body)
 		}
-	case clickapi.StatusValidation:
-		var p clickapi.ProblemDetails
+	case statusValidation:
+		var p apiProblem
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&p); err != nil {
 			t.Fatalf("499 body %q: %v", body, err)
 		}
-		code := rec.Header().Get(clickapi.ErrorCodeHeader)
-		if code == "" || p.Type != code || p.Status != clickapi.StatusValidation || len(p.Errors[code]) == 0 || p.Title == "" {
+		code := rec.Header().Get(errorCodeHeader)
+		if code == "" || p.Type != code || p.Status != statusValidation || len(p.Errors[code]) == 0 {
 			t.Fatalf("499 with error-code %q and body %s", code, body)
 		}
 	default:

@@ -5,53 +5,83 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
-// groupPage returns the live groups of one page of lq and the total. The
-// caller holds the read lock.
-func (e *Emulator) groupPage(lq listQuery) ([]*group, int, error) {
+// groupList is what the group lists accept [click:usergroup.md].
+func groupList() listSpec {
+	return listSpec{fields: groupSortFields(), defaultSort: defaultGroupSort, filter: "name"}
+}
+
+// groupPage returns the groups of one page of lq and the total: the live
+// groups, or with deleted only the soft-deleted ones (I12). The caller
+// holds the read lock.
+func (e *Emulator) groupPage(lq listQuery, deleted bool) ([]*group, int, error) {
+	keep := func(g *group) bool { return lq.match(g.name, g.lower) }
+	if deleted {
+		cmp, ok := findOrder(groupOrders(), lq.sort)
+		if !ok {
+			return nil, 0, fmt.Errorf("group list: no order for sort field %q", lq.sort)
+		}
+		var gone []*group
+		for _, g := range e.st.groups {
+			if g.deleted {
+				gone = append(gone, g)
+			}
+		}
+		page, total := sortedWindow(gone, cmp, keep, lq.desc, lq.offset(), lq.size)
+		return page, total, nil
+	}
 	x := e.st.groupSorts[lq.sort]
 	if x == nil {
 		return nil, 0, fmt.Errorf("group list: no index for sort field %q", lq.sort)
 	}
-	var keep func(*group) bool
-	if lq.filter != "" {
-		keep = func(g *group) bool { return strings.Contains(g.lower, lq.filter) }
+	if lq.filter == "" {
+		keep = nil
 	}
 	page, total := x.window(keep, lq.desc, lq.offset(), lq.size)
 	return page, total, nil
 }
 
-// listGroups serves GET /usergroup/get_all.
+// parseGroupList reads a group list request: paging and the deleted flag.
+func (e *Emulator) parseGroupList(q url.Values) (listQuery, bool, error) {
+	lq, err := e.parseList(q, groupList())
+	if err != nil {
+		return lq, false, err
+	}
+	deleted, err := boolParam(q, "deleted")
+	return lq, deleted, err
+}
+
+// listGroups serves GET /usergroup/get_all: DTOCollection<UserGroup>
+// [click:usergroup.md].
 func (e *Emulator) listGroups(_ *http.Request, q url.Values) (any, error) {
-	lq, err := parseList(q, clickapi.GroupSortFields(), clickapi.DefaultGroupSort, "name")
+	lq, deleted, err := e.parseGroupList(q)
 	if err != nil {
 		return nil, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	page, total, err := e.groupPage(lq)
+	page, total, err := e.groupPage(lq, deleted)
 	if err != nil {
 		return nil, err
 	}
-	data := make([]clickapi.UserGroup, len(page))
+	data := make([]apiGroup, len(page))
 	for i, g := range page {
 		data[i] = g.model()
 	}
-	return clickapi.Collection[clickapi.UserGroup]{Data: data, Total: total, Options: lq.options()}, nil
+	return collection(e, lq, data, total)
 }
 
-// listGroupDetails serves GET /usergroup/get_all_with_details.
+// listGroupDetails serves GET /usergroup/get_all_with_details:
+// DTOCollection<UserGroupWithDetailsDTO> [web:usergroup.md].
 func (e *Emulator) listGroupDetails(_ *http.Request, q url.Values) (any, error) {
-	lq, err := parseList(q, clickapi.GroupSortFields(), clickapi.DefaultGroupSort, "name")
+	lq, deleted, err := e.parseGroupList(q)
 	if err != nil {
 		return nil, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	page, total, err := e.groupPage(lq)
+	page, total, err := e.groupPage(lq, deleted)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +89,7 @@ func (e *Emulator) listGroupDetails(_ *http.Request, q url.Values) (any, error) 
 	for i, g := range page {
 		data[i] = e.details(g)
 	}
-	return clickapi.Collection[groupDetailsRow]{Data: data, Total: total, Options: lq.options()}, nil
+	return collection(e, lq, data, total)
 }
 
 // details is g with its live members (by username) and its permissions
@@ -73,19 +103,21 @@ func (e *Emulator) details(g *group) groupDetailsRow {
 	}
 	row := groupDetailsRow{
 		ID: g.id.String(), Name: g.name, Description: g.description, Active: g.active,
-		UsersData:    make([]clickapi.UserMembership, 0, len(members)),
+		UsersData:    make([]apiUserRow, 0, len(members)),
 		ProjectsData: st.groupProjectsData(g.id),
 		DrivesData:   st.groupDrivesData(g.id),
 	}
 	for _, m := range members {
-		row.UsersData = append(row.UsersData, clickapi.UserMembership{User: st.users[m.userID].model(), UserUserGroup: m.model()})
+		row.UsersData = append(row.UsersData, apiUserRow{User: st.users[m.userID].model(), UserUserGroup: m.model()})
 	}
 	return row
 }
 
-// insertGroup serves POST /usergroup/insert.
+// insertGroup serves POST /usergroup/insert [click:usergroup.md]: the
+// created group; a name a live group has, ignoring case, is DUPLICATE
+// (I11). An id in the body is ignored.
 func (e *Emulator) insertGroup(r *http.Request, _ url.Values) (any, error) {
-	var req clickapi.NewUserGroup
+	var req groupRequest
 	if err := readJSON(r, &req); err != nil {
 		return nil, err
 	}
@@ -109,7 +141,7 @@ func (e *Emulator) insertGroup(r *http.Request, _ url.Values) (any, error) {
 // updateGroup serves PUT /usergroup/update: it replaces the name,
 // description and active flag of a live group.
 func (e *Emulator) updateGroup(r *http.Request, _ url.Values) (any, error) {
-	var req clickapi.UserGroupUpdate
+	var req groupRequest
 	if err := readJSON(r, &req); err != nil {
 		return nil, err
 	}

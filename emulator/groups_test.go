@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // demoLiveGroups is how many groups the demo seed leaves live.
@@ -19,7 +17,7 @@ func TestListGroups(t *testing.T) {
 	if len(all) != demoLiveGroups {
 		t.Fatalf("%d live demo groups, want %d", len(all), demoLiveGroups)
 	}
-	sorted := slices.IsSortedFunc(all, func(a, b clickapi.UserGroup) int {
+	sorted := slices.IsSortedFunc(all, func(a, b apiGroup) int {
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
 	if !sorted {
@@ -33,39 +31,39 @@ func TestListGroups(t *testing.T) {
 		query     string
 		wantNames []string
 		wantTotal int
-		wantPage  clickapi.PageOptions
+		wantPage  apiOptions
 	}{
-		{"defaults", "", names(all), demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 50}},
-		{"second page", "page=2&pagesize=10", names(all[10:20]), demoLiveGroups, clickapi.PageOptions{Page: 2, PageSize: 10}},
-		{"last partial page", "page=5&pagesize=10", names(all[40:]), demoLiveGroups, clickapi.PageOptions{Page: 5, PageSize: 10}},
-		{"page past the end", "page=100&pagesize=10", []string{}, demoLiveGroups, clickapi.PageOptions{Page: 100, PageSize: 10}},
-		{"huge page", "page=9223372036854775807&pagesize=1000", []string{}, demoLiveGroups, clickapi.PageOptions{Page: 9223372036854775807, PageSize: 1000}},
-		{"descending", "descending=true&pagesize=5", names(reversed[:5]), demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 5}},
-		{"descending True", "descending=True&pagesize=5", names(reversed[:5]), demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 5}},
-		{"descending false", "descending=false&pagesize=5", names(all[:5]), demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 5}},
-		{"name filter ignores case", "name=MARKETING", []string{"Marketing Americas", "Marketing APAC", "Marketing EMEA"}, 3, clickapi.PageOptions{Page: 1, PageSize: 50}},
-		{"name filter is a substring", "name=sales", []string{"Sales EMEA", "Sales North America"}, 2, clickapi.PageOptions{Page: 1, PageSize: 50}},
-		{"filter hides deleted groups", "name=legacy", []string{}, 0, clickapi.PageOptions{Page: 1, PageSize: 50}},
-		{"filter with paging", "name=e&pagesize=3&page=2&descending=true", nil, -1, clickapi.PageOptions{Page: 2, PageSize: 3}},
-		{"filter with special characters", "name=%26+c", []string{"Rights & Clearances"}, 1, clickapi.PageOptions{Page: 1, PageSize: 50}},
-		{"page size clamped", "pagesize=5000", names(all), demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: clickapi.MaxPageSize}},
-		{"parameter names ignore case", "pageSize=2&Page=1&SortField=name", names(all[:2]), demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 2}},
-		{"sort field ignores case", "sortfield=name&pagesize=3", names(all[:3]), demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 3}},
-		{"by creation", "sortfield=CreateDate&pagesize=3", []string{"Design Team", "Post Production", "Color Grading"}, demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 3}},
-		{"by creation descending", "sortfield=CreateDate&descending=true&pagesize=2", []string{"Training", "Partner Agencies"}, demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 2}},
-		{"by description", "sortfield=Description&pagesize=2", []string{"Animation", "Sales EMEA"}, demoLiveGroups, clickapi.PageOptions{Page: 1, PageSize: 2}},
+		{"defaults", "", names(all), demoLiveGroups, apiOptions{Page: 1, PageSize: 50}},
+		{"second page", "page=2&pagesize=10", names(all[10:20]), demoLiveGroups, apiOptions{Page: 2, PageSize: 10}},
+		{"last partial page", "page=5&pagesize=10", names(all[40:]), demoLiveGroups, apiOptions{Page: 5, PageSize: 10}},
+		{"page past the end", "page=100&pagesize=10", []string{}, demoLiveGroups, apiOptions{Page: 100, PageSize: 10}},
+		{"huge page", "page=9223372036854775807&pagesize=1000", []string{}, demoLiveGroups, apiOptions{Page: 9223372036854775807, PageSize: 1000}},
+		{"descending", "descending=true&pagesize=5", names(reversed[:5]), demoLiveGroups, apiOptions{Page: 1, PageSize: 5}},
+		{"descending True", "descending=True&pagesize=5", names(reversed[:5]), demoLiveGroups, apiOptions{Page: 1, PageSize: 5}},
+		{"descending false", "descending=false&pagesize=5", names(all[:5]), demoLiveGroups, apiOptions{Page: 1, PageSize: 5}},
+		{"name filter ignores case", "name=MARKETING", []string{"Marketing Americas", "Marketing APAC", "Marketing EMEA"}, 3, apiOptions{Page: 1, PageSize: 50}},
+		{"name filter is a substring", "name=sales", []string{"Sales EMEA", "Sales North America"}, 2, apiOptions{Page: 1, PageSize: 50}},
+		{"filter hides deleted groups", "name=legacy", []string{}, 0, apiOptions{Page: 1, PageSize: 50}},
+		{"filter with paging", "name=e&pagesize=3&page=2&descending=true", nil, -1, apiOptions{Page: 2, PageSize: 3}},
+		{"filter with special characters", "name=%26+c", []string{"Rights & Clearances"}, 1, apiOptions{Page: 1, PageSize: 50}},
+		{"page size clamped", "pagesize=5000", names(all), demoLiveGroups, apiOptions{Page: 1, PageSize: maxPageSize}},
+		{"parameter names ignore case", "pageSize=2&Page=1&SortField=name", names(all[:2]), demoLiveGroups, apiOptions{Page: 1, PageSize: 2}},
+		{"sort field ignores case", "sortfield=name&pagesize=3", names(all[:3]), demoLiveGroups, apiOptions{Page: 1, PageSize: 3}},
+		{"by creation", "sortfield=CreateDate&pagesize=3", []string{"Design Team", "Post Production", "Color Grading"}, demoLiveGroups, apiOptions{Page: 1, PageSize: 3}},
+		{"by creation descending", "sortfield=CreateDate&descending=true&pagesize=2", []string{"Training", "Partner Agencies"}, demoLiveGroups, apiOptions{Page: 1, PageSize: 2}},
+		{"by description", "sortfield=Description&pagesize=2", []string{"Animation", "Sales EMEA"}, demoLiveGroups, apiOptions{Page: 1, PageSize: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := call(t, e, "GET", clickapi.RouteGroups+"?"+tt.query, "")
-			c := decode[clickapi.Collection[clickapi.UserGroup]](t, a)
+			a := call(t, e, "GET", routeGroups+"?"+tt.query, "")
+			c := decode[apiCollection[apiGroup]](t, a)
 			if tt.wantNames != nil && !slices.Equal(names(c.Data), tt.wantNames) {
 				t.Errorf("names %q, want %q", names(c.Data), tt.wantNames)
 			}
 			if tt.wantTotal >= 0 && c.Total != tt.wantTotal {
 				t.Errorf("total %d, want %d", c.Total, tt.wantTotal)
 			}
-			if c.Options != tt.wantPage {
+			if c.Options.Page != tt.wantPage.Page || c.Options.PageSize != tt.wantPage.PageSize || len(c.Options.Sort) != 1 {
 				t.Errorf("options %+v, want %+v", c.Options, tt.wantPage)
 			}
 			if len(c.Data) == 0 && !strings.Contains(string(a.body), `"data":[]`) {
@@ -107,23 +105,23 @@ func TestListGroupsValidation(t *testing.T) {
 		{"pagesize=x", `pagesize: "x" is not an integer`},
 		{"descending=yes", `descending: "yes" is not a boolean`},
 	}
-	for _, route := range []string{clickapi.RouteGroups, clickapi.RouteGroupsWithDetails} {
+	for _, route := range []string{routeGroups, routeGroupsWithDetails} {
 		for _, tt := range tests {
 			t.Run(route+"?"+tt.query, func(t *testing.T) {
-				wantProblem(t, call(t, e, "GET", route+"?"+tt.query, ""), clickapi.CodeValidation, tt.msg)
+				wantProblem(t, call(t, e, "GET", route+"?"+tt.query, ""), codeDefault, tt.msg)
 			})
 		}
 	}
-	p := wantProblem(t, call(t, e, "GET", clickapi.RouteGroups+"?page=0&sortfield=x", ""), clickapi.CodeValidation)
-	if len(p.Errors[clickapi.CodeValidation]) != 2 {
-		t.Errorf("two bad parameters, messages %q", p.Errors[clickapi.CodeValidation])
+	p := wantProblem(t, call(t, e, "GET", routeGroups+"?page=0&sortfield=x", ""), codeDefault)
+	if len(p.Errors[codeDefault]) != 2 {
+		t.Errorf("two bad parameters, messages %q", p.Errors[codeDefault])
 	}
 }
 
 func TestListGroupsOrderIsTotal(t *testing.T) {
 	e := newEmu(t, Options{Deterministic: true})
 	for _, n := range []string{"beta", "Alpha", "alpha 2", "ALPHA 1", "Ärger", "zeta"} {
-		call(t, e, "POST", clickapi.RouteInsertGroup, fmt.Sprintf(`{"name":%q,"description":"same","active":true}`, n))
+		call(t, e, "POST", routeInsertGroup, fmt.Sprintf(`{"name":%q,"description":"same","active":true}`, n))
 	}
 	want := []string{"Alpha", "ALPHA 1", "alpha 2", "beta", "zeta", "Ärger"}
 	if got := names(groupsPage(t, e, "").Data); !slices.Equal(got, want) {
@@ -151,7 +149,7 @@ func TestListGroupsOrderIsTotal(t *testing.T) {
 
 func TestListGroupDetails(t *testing.T) {
 	e := demoEmu(t)
-	c := decode[clickapi.Collection[groupDetailsRow]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=finance", ""))
+	c := decode[apiCollection[groupDetailsRow]](t, call(t, e, "GET", routeGroupsWithDetails+"?name=finance", ""))
 	if c.Total != 1 || len(c.Data) != 1 {
 		t.Fatalf("finance: %d rows of %d", len(c.Data), c.Total)
 	}
@@ -175,15 +173,15 @@ func TestListGroupDetails(t *testing.T) {
 			t.Fatalf("member row %+v", m)
 		}
 	}
-	if !slices.IsSortedFunc(fin.UsersData, func(a, b clickapi.UserMembership) int { return strings.Compare(a.User.Username, b.User.Username) }) {
+	if !slices.IsSortedFunc(fin.UsersData, func(a, b apiUserRow) int { return strings.Compare(a.User.Username, b.User.Username) }) {
 		t.Errorf("members are not sorted by username")
 	}
 
-	a := call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=render%20farm", "")
-	if !strings.Contains(string(a.body), `"usersData":[],"projectsData":[],"drivesData":[]`) {
+	a := call(t, e, "GET", routeGroupsWithDetails+"?name=render%20farm", "")
+	if !strings.Contains(string(a.body), `"projectsData":[],"usersData":[],"drivesData":[]`) {
 		t.Errorf("an empty group's lists are not []: %s", a.body)
 	}
-	all := decode[clickapi.Collection[groupDetailsRow]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?pagesize=1000&descending=true", ""))
+	all := decode[apiCollection[groupDetailsRow]](t, call(t, e, "GET", routeGroupsWithDetails+"?pagesize=1000&descending=true", ""))
 	if all.Total != demoLiveGroups || all.Data[0].Name != "Visual Effects" {
 		t.Errorf("descending details: total %d, first %q", all.Total, all.Data[0].Name)
 	}
@@ -201,26 +199,26 @@ func TestInsertGroup(t *testing.T) {
 		{"100 characters", fmt.Sprintf(`{"name":%q}`, strings.Repeat("é", 100)), "", ""},
 		{"name of a deleted group", `{"name":"Old Marketing"}`, "", ""},
 		{"unknown keys ignored", `{"name":"Extra Team","color":"red"}`, "", ""},
-		{"duplicate", `{"name":"Design Team"}`, clickapi.CodeDuplicate, msgDuplicateName},
-		{"duplicate ignoring case", `{"name":"dESIGN tEAM"}`, clickapi.CodeDuplicate, msgDuplicateName},
-		{"empty name", `{"name":"","active":true}`, clickapi.CodeValidation, "name: required"},
-		{"blank name", `{"name":"   "}`, clickapi.CodeValidation, "name: required, must not be blank"},
-		{"no name", `{"description":"x"}`, clickapi.CodeValidation, "name: required"},
-		{"null name", `{"name":null}`, clickapi.CodeValidation, "name: required"},
-		{"101 characters", fmt.Sprintf(`{"name":%q}`, long), clickapi.CodeValidation, "name: at most 100 characters (got 101)"},
-		{"130 multibyte characters", fmt.Sprintf(`{"name":%q}`, strings.Repeat("ß", 130)), clickapi.CodeValidation, "name: at most 100 characters (got 130)"},
-		{"malformed JSON", `{"name":"x"`, clickapi.CodeValidation, "body: malformed JSON"},
-		{"syntax error", `{"name" "x"}`, clickapi.CodeValidation, "body: malformed JSON at byte"},
-		{"wrong type", `{"name":"x","active":"yes"}`, clickapi.CodeValidation, "active: expected a boolean, got a JSON string"},
-		{"array body", `[{"name":"x"}]`, clickapi.CodeValidation, "body: expected an object, got a JSON array"},
-		{"empty body", ``, clickapi.CodeValidation, "body: required"},
-		{"trailing data", `{"name":"Trailing"} {}`, clickapi.CodeValidation, "body: unexpected data after the JSON value"},
+		{"duplicate", `{"name":"Design Team"}`, codeDuplicate, msgDuplicateName},
+		{"duplicate ignoring case", `{"name":"dESIGN tEAM"}`, codeDuplicate, msgDuplicateName},
+		{"empty name", `{"name":"","active":true}`, codeDefault, "name: required"},
+		{"blank name", `{"name":"   "}`, codeDefault, "name: required, must not be blank"},
+		{"no name", `{"description":"x"}`, codeDefault, "name: required"},
+		{"null name", `{"name":null}`, codeDefault, "name: required"},
+		{"101 characters", fmt.Sprintf(`{"name":%q}`, long), codeDefault, "name: at most 100 characters (got 101)"},
+		{"130 multibyte characters", fmt.Sprintf(`{"name":%q}`, strings.Repeat("ß", 130)), codeDefault, "name: at most 100 characters (got 130)"},
+		{"malformed JSON", `{"name":"x"`, codeDefault, "body: malformed JSON"},
+		{"syntax error", `{"name" "x"}`, codeDefault, "body: malformed JSON at byte"},
+		{"wrong type", `{"name":"x","active":"yes"}`, codeDefault, "active: expected a boolean, got a JSON string"},
+		{"array body", `[{"name":"x"}]`, codeDefault, "body: expected an object, got a JSON array"},
+		{"empty body", ``, codeDefault, "body: required"},
+		{"trailing data", `{"name":"Trailing"} {}`, codeDefault, "body: unexpected data after the JSON value"},
 	}
 	e := demoEmu(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.Stats()
-			a := call(t, e, "POST", clickapi.RouteInsertGroup, tt.body)
+			a := call(t, e, "POST", routeInsertGroup, tt.body)
 			if tt.code != "" {
 				wantProblem(t, a, tt.code, tt.msg)
 				if e.Stats() != before {
@@ -228,7 +226,7 @@ func TestInsertGroup(t *testing.T) {
 				}
 				return
 			}
-			g := decode[clickapi.UserGroup](t, a)
+			g := decode[apiGroup](t, a)
 			if g.ID == "" || g.AccountID != accountID || g.Deleted {
 				t.Fatalf("created %+v", g)
 			}
@@ -251,7 +249,7 @@ func TestUpdateGroup(t *testing.T) {
 	design := groupNamed(t, e, "Design Team")
 	finance := groupNamed(t, e, "Finance")
 	update := func(id, name string) string {
-		return mustJSON(t, clickapi.UserGroupUpdate{ID: id, Name: name, Description: "updated", Active: false})
+		return mustJSON(t, groupRequest{ID: id, Name: name, Description: "updated", Active: false})
 	}
 	tests := []struct {
 		name, body string
@@ -262,23 +260,23 @@ func TestUpdateGroup(t *testing.T) {
 		{"change only case of own name", update(design.ID, "DESIGN STUDIO"), "", ""},
 		{"keep the name", update(finance.ID, "Finance"), "", ""},
 		{"uppercase id", update(strings.ToUpper(finance.ID), "Finance"), "", ""},
-		{"duplicate of another group", update(design.ID, "finance"), clickapi.CodeDuplicate, msgDuplicateName},
-		{"unknown id", update("11111111-1111-4111-8111-111111111111", "x"), clickapi.CodeNotFound, "id: no user group 11111111-1111-4111-8111-111111111111"},
-		{"deleted group", update(deletedDemoGroupID(t, e), "Revived"), clickapi.CodeNotFound, "id: no user group"},
-		{"bad uuid", update("abc", "x"), clickapi.CodeValidation, `id: "abc" is not a uuid`},
-		{"no id", `{"name":"x"}`, clickapi.CodeValidation, "id: required"},
-		{"empty name", update(design.ID, ""), clickapi.CodeValidation, "name: required"},
-		{"long name", update(design.ID, strings.Repeat("n", 130)), clickapi.CodeValidation, "name: at most 100 characters (got 130)"},
-		{"malformed", `{"id":`, clickapi.CodeValidation, "body: malformed JSON"},
+		{"duplicate of another group", update(design.ID, "finance"), codeDuplicate, msgDuplicateName},
+		{"unknown id", update("11111111-1111-4111-8111-111111111111", "x"), codeNotFound, "id: no user group 11111111-1111-4111-8111-111111111111"},
+		{"deleted group", update(deletedDemoGroupID(t, e), "Revived"), codeNotFound, "id: no user group"},
+		{"bad uuid", update("abc", "x"), codeDefault, `id: "abc" is not a uuid`},
+		{"no id", `{"name":"x"}`, codeDefault, "id: required"},
+		{"empty name", update(design.ID, ""), codeDefault, "name: required"},
+		{"long name", update(design.ID, strings.Repeat("n", 130)), codeDefault, "name: at most 100 characters (got 130)"},
+		{"malformed", `{"id":`, codeDefault, "body: malformed JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := call(t, e, "PUT", clickapi.RouteUpdateGroup, tt.body)
+			a := call(t, e, "PUT", routeUpdateGroup, tt.body)
 			if tt.code != "" {
 				wantProblem(t, a, tt.code, tt.msg)
 				return
 			}
-			g := decode[clickapi.UserGroup](t, a)
+			g := decode[apiGroup](t, a)
 			if g.Description != "updated" || g.Active || g.AccountID != accountID || g.ID != strings.ToLower(g.ID) {
 				t.Fatalf("updated %+v", g)
 			}
@@ -312,13 +310,13 @@ func deletedDemoGroupID(t testing.TB, e *Emulator) string {
 func TestDeleteGroup(t *testing.T) {
 	e := demoEmu(t)
 	finance := groupNamed(t, e, "Finance")
-	members := decode[clickapi.Collection[clickapi.UserUserGroupDTO]](t, call(t, e, "GET", clickapi.RouteAssignedUsers+"?userGroupId="+finance.ID, ""))
+	members := decode[apiCollection[apiMembershipRow]](t, call(t, e, "GET", routeAssignedUsers+"?userGroupId="+finance.ID, ""))
 	if members.Total == 0 {
 		t.Fatal("finance has no members")
 	}
 	someone := members.Data[0].User
 	groupsOf := func() []string {
-		c := decode[clickapi.Collection[clickapi.UserUserGroupDTO]](t, call(t, e, "GET", clickapi.RouteAssignedUserGroups+"?userId="+someone.ID, ""))
+		c := decode[apiCollection[apiMembershipRow]](t, call(t, e, "GET", routeAssignedUserGroups+"?userId="+someone.ID, ""))
 		var out []string
 		for _, r := range c.Data {
 			out = append(out, r.UserGroup.Name)
@@ -330,7 +328,7 @@ func TestDeleteGroup(t *testing.T) {
 	}
 	before := e.Stats()
 
-	wantOK(t, call(t, e, "DELETE", clickapi.RouteDeleteGroup+"?id="+finance.ID, ""))
+	wantOK(t, call(t, e, "DELETE", routeDeleteGroup+"?id="+finance.ID, ""))
 
 	if c := groupsPage(t, e, "name=finance"); c.Total != 0 {
 		t.Errorf("deleted group still listed: %q", names(c.Data))
@@ -355,27 +353,28 @@ func TestDeleteGroup(t *testing.T) {
 		t.Errorf("after a soft delete: %d assignments of live users stored (want %d), deleted=%v", stored, members.Total, deleted)
 	}
 
-	wantProblem(t, call(t, e, "DELETE", clickapi.RouteDeleteGroup+"?id="+finance.ID, ""), clickapi.CodeNotFound, "id: no user group "+finance.ID)
-	wantProblem(t, call(t, e, "GET", clickapi.RouteAssignedUsers+"?userGroupId="+finance.ID, ""), clickapi.CodeNotFound, "userGroupId: no user group")
-	wantProblem(t, call(t, e, "DELETE", clickapi.RouteDeleteGroup+"?id=22222222-2222-4222-8222-222222222222", ""), clickapi.CodeNotFound)
-	wantProblem(t, call(t, e, "DELETE", clickapi.RouteDeleteGroup+"?id=nope", ""), clickapi.CodeValidation, `id: "nope" is not a uuid`)
-	wantProblem(t, call(t, e, "DELETE", clickapi.RouteDeleteGroup, ""), clickapi.CodeValidation, "id: required")
+	wantProblem(t, call(t, e, "DELETE", routeDeleteGroup+"?id="+finance.ID, ""), codeNotFound, "id: no user group "+finance.ID)
+	wantProblem(t, call(t, e, "GET", routeAssignedUsers+"?userGroupId="+finance.ID, ""), codeNotFound, "userGroupId: no user group")
+	wantProblem(t, call(t, e, "DELETE", routeDeleteGroup+"?id=22222222-2222-4222-8222-222222222222", ""), codeNotFound)
+	wantProblem(t, call(t, e, "DELETE", routeDeleteGroup+"?id=nope", ""), codeDefault, `id: "nope" is not a uuid`)
+	wantProblem(t, call(t, e, "DELETE", routeDeleteGroup, ""), codeDefault, "id: required")
 
-	g := decode[clickapi.UserGroup](t, call(t, e, "POST", clickapi.RouteInsertGroup, `{"name":"Finance","active":true}`))
+	g := decode[apiGroup](t, call(t, e, "POST", routeInsertGroup, `{"name":"Finance","active":true}`))
 	if g.ID == finance.ID {
 		t.Fatal("re-created group reuses the deleted id")
 	}
-	wantProblem(t, call(t, e, "POST", clickapi.RouteAssignUsers, mustJSON(t, []clickapi.UserUserGroup{{UserID: someone.ID, UserGroupID: finance.ID}})), clickapi.CodeNotFound)
+	wantProblem(t, call(t, e, "POST", routeAssignUsers, mustJSON(t, []pairRequest{{UserID: someone.ID, UserGroupID: finance.ID}})), codeNotFound)
 }
 
 func TestProblemShape(t *testing.T) {
 	e := demoEmu(t)
-	a := call(t, e, "POST", clickapi.RouteInsertGroup, `{"name":"Design Team"}`)
-	want := `{"type":"DUPLICATE","title":"The resource already exists.","status":499,"errors":{"DUPLICATE":["A resource with the same name already exists."]}}`
-	if a.status != clickapi.StatusValidation || string(a.body) != want || a.header.Get(clickapi.ErrorCodeHeader) != "DUPLICATE" {
-		t.Fatalf("got %d %s (error-code %q), want 499 %s", a.status, a.body, a.header.Get(clickapi.ErrorCodeHeader), want)
+	a := call(t, e, "POST", routeInsertGroup, `{"name":"Design Team"}`)
+	// Exactly the vendor's sample [click:errors.md]: type, status, errors.
+	want := `{"type":"DUPLICATE","status":499,"errors":{"DUPLICATE":["A resource with the same name already exists."]}}`
+	if a.status != statusValidation || string(a.body) != want || a.header.Get(errorCodeHeader) != "DUPLICATE" {
+		t.Fatalf("got %d %s (error-code %q), want 499 %s", a.status, a.body, a.header.Get(errorCodeHeader), want)
 	}
-	if a := call(t, e, "GET", clickapi.RouteGroups, ""); a.status != http.StatusOK || strings.HasSuffix(string(a.body), "\n") || strings.Contains(string(a.body), ": ") {
+	if a := call(t, e, "GET", routeGroups, ""); a.status != http.StatusOK || strings.HasSuffix(string(a.body), "\n") || strings.Contains(string(a.body), ": ") {
 		t.Fatalf("body is not compact: %q", a.body)
 	}
 }

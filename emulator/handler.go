@@ -11,12 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // serveFunc serves one endpoint. It returns the value to encode as JSON
-// (nil for an empty 200), a *problem for a 499, or another error for a 500.
+// (nil for an empty 200), a *problem for a 499, a *paymentRequired for a
+// 402, an *unauthorized for a 401, or another error for a 500.
 type serveFunc func(e *Emulator, r *http.Request, q url.Values) (any, error)
 
 // route is one endpoint: its method, whether it needs no token, and the
@@ -27,30 +26,40 @@ type route struct {
 	serve  serveFunc
 }
 
-// routeTable maps every path of the contract to its routes, one per
-// method the path answers.
+// routeKey is the route table's key of a path: paths match ignoring case
+// (I1).
+func routeKey(path string) string { return strings.ToLower(path) }
+
+// routeTable maps every path of the contract, lower-cased, to its routes,
+// one per method the path answers.
 func (e *Emulator) routeTable() map[string][]route {
 	get, post, put, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
 	table := map[string][]route{
-		clickapi.RouteAgentStatus:        {{get, true, (*Emulator).agentStatus}},
-		clickapi.RouteLogin:              {{post, true, (*Emulator).login}},
-		clickapi.RouteMFARespond:         {{post, true, (*Emulator).mfaRespond}},
-		clickapi.RouteUsers:              {{get, false, (*Emulator).listUsers}},
-		clickapi.RouteGroups:             {{get, false, (*Emulator).listGroups}},
-		clickapi.RouteGroupsWithDetails:  {{get, false, (*Emulator).listGroupDetails}},
-		clickapi.RouteInsertGroup:        {{post, false, (*Emulator).insertGroup}},
-		clickapi.RouteUpdateGroup:        {{put, false, (*Emulator).updateGroup}},
-		clickapi.RouteDeleteGroup:        {{del, false, (*Emulator).deleteGroup}},
-		clickapi.RouteAssignedUsers:      {{get, false, (*Emulator).assignedUsers}},
-		clickapi.RouteAssignedUserGroups: {{get, false, (*Emulator).assignedUserGroups}},
-		clickapi.RouteAssignUsers:        {{post, false, (*Emulator).assignUsers}},
-		clickapi.RouteUnassignUser:       {{del, false, (*Emulator).unassignUser}},
-		clickapi.RouteImportUsers:        {{post, false, (*Emulator).importUsers}},
+		routeAgentStatus:        {{get, true, (*Emulator).agentStatus}},
+		routeLogin:              {{post, true, (*Emulator).login}},
+		routeMFARespond:         {{post, true, (*Emulator).mfaRespond}},
+		routeLogout:             {{post, true, (*Emulator).logout}},
+		routeUserInfo:           {{get, false, (*Emulator).userInfo}},
+		routeUsers:              {{get, false, (*Emulator).listUsers}},
+		routeGroups:             {{get, false, (*Emulator).listGroups}},
+		routeGroupsWithDetails:  {{get, false, (*Emulator).listGroupDetails}},
+		routeInsertGroup:        {{post, false, (*Emulator).insertGroup}},
+		routeUpdateGroup:        {{put, false, (*Emulator).updateGroup}},
+		routeDeleteGroup:        {{del, false, (*Emulator).deleteGroup}},
+		routeAssignedUsers:      {{get, false, (*Emulator).assignedUsers}},
+		routeAssignedUserGroups: {{get, false, (*Emulator).assignedUserGroups}},
+		routeAssignUsers:        {{post, false, (*Emulator).assignUsers}},
+		routeUnassignUser:       {{del, false, (*Emulator).unassignUser}},
+		routeImportUsers:        {{post, false, (*Emulator).importUsers}},
 	}
 	for path, rts := range accessRoutes() {
 		table[path] = rts
 	}
-	return table
+	out := make(map[string][]route, len(table))
+	for path, rts := range table {
+		out[routeKey(path)] = rts
+	}
+	return out
 }
 
 // ServeHTTP answers one Click API request: 404 for an unknown path, 405 for
@@ -60,6 +69,16 @@ func (e *Emulator) routeTable() map[string][]route {
 // Options.Faults spoils a share of the answers on protected routes.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if e.dev.Serial {
+		e.serial.Lock()
+		defer e.serial.Unlock()
+		got := time.Now()
+		defer func() {
+			if d := serialServiceTime - time.Since(got); d > 0 {
+				time.Sleep(d)
+			}
+		}()
+	}
 	status, code, fault := e.serveWithFaults(w, r)
 	if e.log != nil {
 		attrs := []slog.Attr{
@@ -80,7 +99,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve answers r and returns the status and problem type it sent.
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) (int, string) {
-	rts, ok := e.routes[r.URL.Path]
+	rts, ok := e.routes[routeKey(r.URL.Path)]
 	if !ok {
 		w.WriteHeader(http.StatusNotFound)
 		return http.StatusNotFound, ""
@@ -97,15 +116,30 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) (int, string) {
 	}
 	rt := rts[i]
 	q := r.URL.Query()
+	var v any
+	var err error
 	if !rt.public && !e.authorized(q) {
-		w.WriteHeader(http.StatusUnauthorized)
-		return http.StatusUnauthorized, ""
+		err = &unauthorized{why: "no accepted token"}
+	} else {
+		v, err = rt.serve(e, r, q)
 	}
-	v, err := rt.serve(e, r, q)
+	if u, ok := errors.AsType[*unauthorized](err); ok {
+		if e.dev.Auth499 {
+			err = problemf(codeAuthFailure, "%s", u.why)
+		} else {
+			w.WriteHeader(http.StatusUnauthorized)
+			return http.StatusUnauthorized, ""
+		}
+	}
 	if p, ok := errors.AsType[*problem](err); ok {
-		w.Header().Set(clickapi.ErrorCodeHeader, p.code)
-		writeJSON(w, clickapi.StatusValidation, p.body())
-		return clickapi.StatusValidation, p.code
+		w.Header().Set(errorCodeHeader, p.code)
+		writeJSON(w, statusValidation, p.body(statusValidation))
+		return statusValidation, p.code
+	}
+	if p, ok := errors.AsType[*paymentRequired](err); ok {
+		body := problemf(codeNoPayment, "%s", p.msg).body(statusPaymentRequired)
+		writeJSON(w, statusPaymentRequired, body)
+		return statusPaymentRequired, codeNoPayment
 	}
 	if err != nil {
 		if e.log != nil {

@@ -3,12 +3,12 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -71,7 +71,7 @@ func withToken(target, tok string) string {
 	if strings.Contains(target, "?") {
 		sep = "&"
 	}
-	return target + sep + clickapi.TokenParam + "=" + tok
+	return target + sep + tokenParam + "=" + tok
 }
 
 // call sends one request to e with the test token.
@@ -119,22 +119,22 @@ func wantOK(t testing.TB, a answer) {
 
 // wantProblem fails unless a is a 499 of type code whose messages contain
 // every one of msgs.
-func wantProblem(t testing.TB, a answer, code string, msgs ...string) clickapi.ProblemDetails {
+func wantProblem(t testing.TB, a answer, code string, msgs ...string) apiProblem {
 	t.Helper()
-	if a.status != clickapi.StatusValidation {
+	if a.status != statusValidation {
 		t.Fatalf("status %d, want 499 %s; body %s", a.status, code, a.body)
 	}
-	if got := a.header.Get(clickapi.ErrorCodeHeader); got != code {
+	if got := a.header.Get(errorCodeHeader); got != code {
 		t.Fatalf("error-code header %q, want %q", got, code)
 	}
 	if ct := a.header.Get("Content-Type"); ct != "application/json" {
 		t.Fatalf("content-type %q, want application/json", ct)
 	}
-	var p clickapi.ProblemDetails
+	var p apiProblem
 	if err := json.Unmarshal(a.body, &p); err != nil {
 		t.Fatalf("decode problem %s: %v", a.body, err)
 	}
-	if p.Type != code || p.Status != clickapi.StatusValidation || len(p.Errors) != 1 || len(p.Errors[code]) == 0 {
+	if p.Type != code || p.Status != statusValidation || len(p.Errors) != 1 || len(p.Errors[code]) == 0 {
 		t.Fatalf("problem %s, want type %s, status 499 and errors[%s]", a.body, code, code)
 	}
 	all := strings.Join(p.Errors[code], "\n")
@@ -147,13 +147,13 @@ func wantProblem(t testing.TB, a answer, code string, msgs ...string) clickapi.P
 }
 
 // groupsPage fetches one page of get_all.
-func groupsPage(t testing.TB, e *Emulator, query string) clickapi.Collection[clickapi.UserGroup] {
+func groupsPage(t testing.TB, e *Emulator, query string) apiCollection[apiGroup] {
 	t.Helper()
-	return decode[clickapi.Collection[clickapi.UserGroup]](t, call(t, e, "GET", clickapi.RouteGroups+"?"+query, ""))
+	return decode[apiCollection[apiGroup]](t, call(t, e, "GET", routeGroups+"?"+query, ""))
 }
 
 // groupNamed returns the live group named name, failing if there is none.
-func groupNamed(t testing.TB, e *Emulator, name string) clickapi.UserGroup {
+func groupNamed(t testing.TB, e *Emulator, name string) apiGroup {
 	t.Helper()
 	for _, g := range groupsPage(t, e, "pagesize=1000").Data {
 		if g.Name == name {
@@ -161,24 +161,24 @@ func groupNamed(t testing.TB, e *Emulator, name string) clickapi.UserGroup {
 		}
 	}
 	t.Fatalf("no group %q", name)
-	return clickapi.UserGroup{}
+	return apiGroup{}
 }
 
 // userNamed returns the live user with username, failing if there is none.
-func userNamed(t testing.TB, e *Emulator, username string) clickapi.User {
+func userNamed(t testing.TB, e *Emulator, username string) apiUser {
 	t.Helper()
-	c := decode[clickapi.Collection[clickapi.User]](t, call(t, e, "GET", clickapi.RouteUsers+"?pagesize=1000", ""))
+	c := decode[apiCollection[apiUser]](t, call(t, e, "GET", routeUsers+"?pagesize=1000", ""))
 	for _, u := range c.Data {
 		if u.Username == username {
 			return u
 		}
 	}
 	t.Fatalf("no user %q", username)
-	return clickapi.User{}
+	return apiUser{}
 }
 
 // names lists the names of groups.
-func names(gs []clickapi.UserGroup) []string {
+func names(gs []apiGroup) []string {
 	out := make([]string, len(gs))
 	for i, g := range gs {
 		out[i] = g.Name
@@ -194,4 +194,47 @@ func parseUUID(t testing.TB, s string) uuid.UUID {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// wantUnauthorized fails unless a is a 401 without a body
+// [click:errors.md] (I10).
+func wantUnauthorized(t testing.TB, a answer) {
+	t.Helper()
+	if a.status != http.StatusUnauthorized || len(a.body) != 0 {
+		t.Fatalf("got %d %s, want an empty 401", a.status, a.body)
+	}
+}
+
+// wantKeys fails unless body is a JSON object with exactly keys, in that
+// order.
+func wantKeys(t testing.TB, body []byte, keys ...string) {
+	t.Helper()
+	got, err := objectKeys(body)
+	if err != nil {
+		t.Fatalf("%s: %v", body, err)
+	}
+	if strings.Join(got, ",") != strings.Join(keys, ",") {
+		t.Fatalf("keys %v, want %v in %s", got, keys, body)
+	}
+}
+
+// objectKeys returns the keys of the JSON object body, in order.
+func objectKeys(body []byte) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("not a JSON object (%v)", err)
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
 }

@@ -1,13 +1,13 @@
 package emulator
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -18,7 +18,7 @@ func (e *Emulator) assignedUsers(_ *http.Request, q url.Values) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	lq, err := parseList(q, clickapi.MemberSortFields(), clickapi.DefaultMemberSort, "username")
+	lq, err := e.parseList(q, listSpec{fields: memberSortFields(), defaultSort: defaultMemberSort, filter: "username"})
 	if err != nil {
 		return nil, err
 	}
@@ -35,11 +35,11 @@ func (e *Emulator) assignedUsers(_ *http.Request, q url.Values) (any, error) {
 	}
 	var keep func(*member) bool
 	if lq.filter != "" {
-		keep = func(m *member) bool { return strings.Contains(m.ulower, lq.filter) }
+		keep = func(m *member) bool { return lq.match(st.users[m.userID].username, m.ulower) }
 	}
 	var page []*member
 	var total int
-	if lq.sort == clickapi.DefaultMemberSort {
+	if lq.sort == defaultMemberSort {
 		page, total = window(items, keep, lq.desc, lq.offset(), lq.size)
 	} else {
 		cmp, ok := findOrder(memberOrders(func(m *member) *user { return st.users[m.userID] }), lq.sort)
@@ -49,11 +49,11 @@ func (e *Emulator) assignedUsers(_ *http.Request, q url.Values) (any, error) {
 		page, total = sortedWindow(items, cmp, keep, lq.desc, lq.offset(), lq.size)
 	}
 	gm := g.model()
-	data := make([]clickapi.UserUserGroupDTO, len(page))
+	data := make([]apiMembershipRow, len(page))
 	for i, m := range page {
-		data[i] = clickapi.UserUserGroupDTO{User: st.users[m.userID].model(), UserGroup: &gm, UserUserGroup: m.model()}
+		data[i] = apiMembershipRow{User: st.users[m.userID].model(), UserGroup: &gm, UserUserGroup: m.model()}
 	}
-	return clickapi.Collection[clickapi.UserUserGroupDTO]{Data: data, Total: total, Options: lq.options()}, nil
+	return collection(e, lq, data, total)
 }
 
 // assignedUserGroups serves GET /usergroup/get_assigned_usergroups: the
@@ -63,7 +63,7 @@ func (e *Emulator) assignedUserGroups(_ *http.Request, q url.Values) (any, error
 	if err != nil {
 		return nil, err
 	}
-	lq, err := parseList(q, clickapi.UserGroupSortFields(), clickapi.DefaultUserGroupSort, "name")
+	lq, err := e.parseList(q, listSpec{fields: userGroupSortFields(), defaultSort: defaultUserGroupSort, filter: "name"})
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (e *Emulator) assignedUserGroups(_ *http.Request, q url.Values) (any, error
 	groupOf := func(m *member) *group { return st.groups[m.groupID] }
 	keep := func(m *member) bool {
 		g := groupOf(m)
-		return !g.deleted && (lq.filter == "" || strings.Contains(g.lower, lq.filter))
+		return !g.deleted && lq.match(g.name, g.lower)
 	}
 	cmp, ok := findOrder(membershipOrders(groupOf), lq.sort)
 	if !ok {
@@ -85,12 +85,12 @@ func (e *Emulator) assignedUserGroups(_ *http.Request, q url.Values) (any, error
 	}
 	page, total := sortedWindow(st.byUser[uid], cmp, keep, lq.desc, lq.offset(), lq.size)
 	um := u.model()
-	data := make([]clickapi.UserUserGroupDTO, len(page))
+	data := make([]apiMembershipRow, len(page))
 	for i, m := range page {
 		gm := groupOf(m).model()
-		data[i] = clickapi.UserUserGroupDTO{User: um, UserGroup: &gm, UserUserGroup: m.model()}
+		data[i] = apiMembershipRow{User: um, UserGroup: &gm, UserUserGroup: m.model()}
 	}
-	return clickapi.Collection[clickapi.UserUserGroupDTO]{Data: data, Total: total, Options: lq.options()}, nil
+	return collection(e, lq, data, total)
 }
 
 // stage adds the assignment of u to g to w unless it exists or w has it.
@@ -107,11 +107,11 @@ func stage(w *write, staged map[pair]bool, u *user, g *group) {
 // repeat within the body, are skipped; an unknown user or group fails the
 // whole request and changes nothing.
 func (e *Emulator) assignUsers(r *http.Request, _ url.Values) (any, error) {
-	var rows []clickapi.UserUserGroup
+	var rows []pairRequest
 	if err := readArray(r, &rows, "{userId, userGroupId}"); err != nil {
 		return nil, err
 	}
-	bad := problems{code: clickapi.CodeValidation}
+	bad := problems{code: codeBadInput}
 	ids := make([]pair, len(rows))
 	for i, row := range rows {
 		uid, err := parseID(fmt.Sprintf("[%d].userId", i), row.UserID)
@@ -126,7 +126,7 @@ func (e *Emulator) assignUsers(r *http.Request, _ url.Values) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	st := e.st
-	missing := problems{code: clickapi.CodeNotFound}
+	missing := problems{code: codeUnknownID}
 	for i, p := range ids {
 		if st.liveUser(p.user) == nil {
 			missing.addf("[%d].userId: no user %s", i, p.user)
@@ -169,73 +169,51 @@ func (e *Emulator) unassignUser(_ *http.Request, q url.Values) (any, error) {
 	return nil, nil
 }
 
-// groupRef is an import entry's group reference after validation.
-type groupRef struct {
-	where string // e.g. "[2].userGroups[0]"
-	id    uuid.UUID
-	name  string // set when the reference is by name
+// importEntry is an import entry after validation.
+type importEntry struct {
+	user   importUserRequest // Username trimmed
+	groups []groupRefRequest // Name trimmed; ID used only without a name (I20)
 }
 
-// importUsers serves POST /usergroup/import_users: users are matched by
-// username ignoring case and created when missing; groups by id, or by
-// exact name ignoring case when the id is empty. Existing assignments are
-// skipped; an unknown group fails the whole request and changes nothing.
+// importUsers serves POST /usergroup/import_users [click:usergroup.md]
+// with the Web's semantics [web:usergroup.md]: 402 before any work without
+// an active subscription; per entry the user is reused when the username
+// exists in the account (ignoring case), skipped silently when it belongs
+// to another account, else created (Pending, userType 64 and email the
+// username unless given: I19); each group is matched by name ignoring case
+// and created when missing, or by id when the name is empty, skipping the
+// pair when that id is unknown (I20); existing memberships are kept.
+// Additive only: 200, no body. A malformed entry (DEFAULT) or a username
+// that is no email address (INVALID_EMAIL) rejects the whole body before
+// any write.
 func (e *Emulator) importUsers(r *http.Request, _ url.Values) (any, error) {
-	var rows []clickapi.UserUserGroupRelation
+	if e.noSubscribed {
+		return nil, &paymentRequired{msg: "The account has no active subscription."}
+	}
+	var rows []importRequest
 	if err := readArray(r, &rows, "{user, userGroups}"); err != nil {
 		return nil, err
 	}
-	bad := problems{code: clickapi.CodeValidation}
-	refs := make([][]groupRef, len(rows))
-	for i, row := range rows {
-		if strings.TrimSpace(row.User.Username) == "" {
-			bad.addf("[%d].user.username: required", i)
-		}
-		for j, ref := range row.UserGroups {
-			where := fmt.Sprintf("[%d].userGroups[%d]", i, j)
-			switch {
-			case ref.ID != "":
-				id, err := parseID(where+".id", ref.ID)
-				bad.addErr(err)
-				refs[i] = append(refs[i], groupRef{where: where, id: id})
-			case ref.Name != "":
-				refs[i] = append(refs[i], groupRef{where: where, name: ref.Name})
-			default:
-				bad.addf("%s: id or name required", where)
-			}
-		}
-	}
-	if err := bad.err(); err != nil {
+	entries, err := validateImport(rows)
+	if err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	st := e.st
-	missing := problems{code: clickapi.CodeNotFound}
-	groups := make([][]*group, len(rows))
-	for i, rs := range refs {
-		for _, ref := range rs {
-			var g *group
-			if ref.name != "" {
-				if g = st.groupNames[strings.ToLower(ref.name)]; g == nil {
-					missing.addf("%s.name: no user group named %q", ref.where, ref.name)
-				}
-			} else if g = st.liveGroup(ref.id); g == nil {
-				missing.addf("%s.id: no user group %s", ref.where, ref.id)
-			}
-			groups[i] = append(groups[i], g)
-		}
-	}
-	if err := missing.err(); err != nil {
-		return nil, err
-	}
 	w := st.begin()
+	newGroups := map[string]*group{}
 	created := map[string]*user{}
 	staged := map[pair]bool{}
-	for i, row := range rows {
-		u := e.importedUser(w, created, row.User)
-		for _, g := range groups[i] {
-			stage(w, staged, u, g)
+	for _, en := range entries {
+		if e.otherAccount[strings.ToLower(en.user.Username)] {
+			continue
+		}
+		u := e.importedUser(w, created, en.user)
+		for _, ref := range en.groups {
+			if g := e.importedGroup(w, newGroups, ref); g != nil {
+				stage(w, staged, u, g)
+			}
 		}
 	}
 	if err := e.commit(w); err != nil {
@@ -244,21 +222,93 @@ func (e *Emulator) importUsers(r *http.Request, _ url.Values) (any, error) {
 	return nil, nil
 }
 
+// validateImport checks every entry of an import body and returns them
+// trimmed, or the problems of the whole body.
+func validateImport(rows []importRequest) ([]importEntry, error) {
+	bad := problems{code: codeBadInput}
+	badEmail := problems{code: codeBadEmail}
+	entries := make([]importEntry, len(rows))
+	for i, row := range rows {
+		iu := row.User
+		iu.Username = strings.TrimSpace(iu.Username)
+		iu.Email = strings.TrimSpace(iu.Email)
+		switch {
+		case iu.Username == "":
+			bad.addf("[%d].user.username: required", i)
+		case !validEmail(iu.Username):
+			badEmail.addf("[%d].user.username: %q is not an email address", i, iu.Username)
+		case len(iu.Username) > maxUsername:
+			bad.addf("[%d].user.username: at most %d characters (got %d)", i, maxUsername, len(iu.Username))
+		}
+		if iu.Email != "" && !validEmail(iu.Email) {
+			badEmail.addf("[%d].user.email: %q is not an email address", i, iu.Email)
+		}
+		if iu.UserType != nil && (*iu.UserType < 0 || *iu.UserType > typeDesktopStandardUser*2-1) {
+			bad.addf("[%d].user.userType: %d is not a user type", i, *iu.UserType)
+		}
+		en := importEntry{user: iu}
+		for j, ref := range row.UserGroups {
+			where := fmt.Sprintf("[%d].userGroups[%d]", i, j)
+			ref.Name = strings.TrimSpace(ref.Name)
+			switch {
+			case ref.Name != "":
+				if msg := nameProblem(where+".name", ref.Name); msg != "" {
+					bad.addf("%s", msg)
+				}
+			case ref.ID != "":
+				_, err := parseID(where+".id", ref.ID)
+				bad.addErr(err)
+			default:
+				bad.addf("%s: name (or id) required", where)
+			}
+			en.groups = append(en.groups, ref)
+		}
+		entries[i] = en
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
+	}
+	if err := badEmail.err(); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// importedGroup returns the group an import entry names: the live group
+// with that name ignoring case, or the one this write creates, or a new
+// active one (I20); by id only when the name is empty, nil when that id is
+// unknown.
+func (e *Emulator) importedGroup(w *write, created map[string]*group, ref groupRefRequest) *group {
+	if ref.Name == "" {
+		return e.st.liveGroup(uuid.MustParse(ref.ID))
+	}
+	key := strings.ToLower(ref.Name)
+	if g := e.st.groupNames[key]; g != nil {
+		return g
+	}
+	if g := created[key]; g != nil {
+		return g
+	}
+	g := newGroup(w.newID(), ref.Name, "", true, false, w.now)
+	created[key] = g
+	w.groups = append(w.groups, g)
+	return g
+}
+
 // importedUser returns the live user named like iu, or the one this write
-// already creates, or stages a new one.
-func (e *Emulator) importedUser(w *write, created map[string]*user, iu clickapi.ImportUser) *user {
-	name := strings.TrimSpace(iu.Username)
-	key := strings.ToLower(name)
+// already creates, or stages a new one (I19).
+func (e *Emulator) importedUser(w *write, created map[string]*user, iu importUserRequest) *user {
+	key := strings.ToLower(iu.Username)
 	if u := e.st.userNames[key]; u != nil {
 		return u
 	}
 	if u := created[key]; u != nil {
 		return u
 	}
-	u := &user{id: w.newID(), username: name, firstname: iu.FirstName, lastname: iu.LastName,
-		userType: importedUserType, status: importedUserStatus, created: w.now}
-	if strings.Contains(name, "@") {
-		u.email = name
+	u := &user{id: w.newID(), username: iu.Username, firstname: iu.FirstName, lastname: iu.LastName,
+		email: cmp.Or(iu.Email, iu.Username), userType: importedUserType, status: importedUserStatus, created: w.now}
+	if iu.UserType != nil && *iu.UserType != 0 {
+		u.userType = *iu.UserType
 	}
 	u.withKeys()
 	created[key] = u

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -36,7 +35,7 @@ type user struct {
 	lowerLast  string
 	lowerEmail string
 	userType   int
-	status     clickapi.UserStatus
+	status     int // UserStatus flags
 	owner      bool
 	mfa        bool
 	deleted    bool
@@ -73,14 +72,22 @@ func (u *user) withKeys() *user {
 	return u
 }
 
-// formatTime renders a unix-nanosecond timestamp as a createDate value.
+// formatTime renders a unix-nanosecond timestamp as the bbolt file keeps
+// it: RFC 3339 in UTC, fractional seconds only when non-zero.
 func formatTime(n int64) string {
-	return time.Unix(0, n).UTC().Format(timeLayout)
+	return time.Unix(0, n).UTC().Format(time.RFC3339Nano)
 }
 
-// parseTime reads a createDate value back.
+// apiTime renders a unix-nanosecond timestamp as a createDate value of an
+// answer: UTC with a Z, whole seconds, like "2026-01-01T00:00:00Z"
+// [click:user.md] (I26).
+func apiTime(n int64) string {
+	return time.Unix(0, n).UTC().Format(time.RFC3339)
+}
+
+// parseTime reads a formatTime value back.
 func parseTime(s string) (int64, error) {
-	t, err := time.Parse(timeLayout, s)
+	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return 0, err
 	}
@@ -88,25 +95,25 @@ func parseTime(s string) (int64, error) {
 }
 
 // model is g as the API shows it.
-func (g *group) model() clickapi.UserGroup {
-	return clickapi.UserGroup{
+func (g *group) model() apiGroup {
+	return apiGroup{
 		ID: g.id.String(), AccountID: accountID, Name: g.name,
 		Description: g.description, Active: g.active, Deleted: g.deleted,
 	}
 }
 
 // model is u as the API shows it.
-func (u *user) model() *clickapi.User {
-	return &clickapi.User{
+func (u *user) model() *apiUser {
+	return &apiUser{
 		ID: u.id.String(), Firstname: u.firstname, Lastname: u.lastname,
 		Username: u.username, Email: u.email, UserType: u.userType,
-		Status: u.status, Owner: u.owner, MFA: u.mfa, CreateDate: formatTime(u.created),
+		Status: u.status, Owner: u.owner, MFA: u.mfa, CreateDate: apiTime(u.created),
 	}
 }
 
 // model is m as the API shows it.
-func (m *member) model() *clickapi.UserUserGroup {
-	return &clickapi.UserUserGroup{ID: m.id.String(), UserID: m.userID.String(), UserGroupID: m.groupID.String()}
+func (m *member) model() *apiMembership {
+	return &apiMembership{ID: m.id.String(), UserID: m.userID.String(), UserGroupID: m.groupID.String()}
 }
 
 // cmpID orders uuids as their canonical strings order.
@@ -119,7 +126,7 @@ type order[T any] struct {
 }
 
 // groupOrders are the orders of the group lists, one per
-// clickapi.GroupSortFields() entry. Text sorts ignore case; every order ends
+// groupSortFields() entry. Text sorts ignore case; every order ends
 // on the id so it is total and stable.
 func groupOrders() []order[group] {
 	return []order[group]{
@@ -135,8 +142,8 @@ func groupOrders() []order[group] {
 	}
 }
 
-// userOrders are the orders of the user list, one per
-// clickapi.UserSortFields() entry.
+// userOrders are the orders of the user list, one per userSortFields()
+// entry.
 func userOrders() []order[user] {
 	byText := func(key func(*user) string) func(a, b *user) int {
 		return func(a, b *user) int {
@@ -163,7 +170,7 @@ func cmpMemberUsername(a, b *member) int {
 }
 
 // memberOrders are the orders of get_assigned_users, one per
-// clickapi.MemberSortFields() entry; users resolves a member's user.
+// memberSortFields() entry; users resolves a member's user.
 func memberOrders(users func(*member) *user) []order[member] {
 	return []order[member]{
 		{"User.Username", cmpMemberUsername},
@@ -180,7 +187,7 @@ func memberOrders(users func(*member) *user) []order[member] {
 }
 
 // membershipOrders are the orders of get_assigned_usergroups, one per
-// clickapi.UserGroupSortFields() entry; groups resolves a member's group.
+// userGroupSortFields() entry; groups resolves a member's group.
 func membershipOrders(groups func(*member) *group) []order[member] {
 	return []order[member]{
 		{"UserGroup.Name", func(a, b *member) int {

@@ -8,13 +8,13 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -38,28 +38,48 @@ type listQuery struct {
 	size   int
 	sort   string // canonical sort field
 	desc   bool
-	filter string // lower-cased substring filter; "" filters nothing
+	filter string // the substring filter as sent; "" filters nothing
+	lower  string // strings.ToLower(filter)
+	fold   bool   // the filter ignores case (false only under a deviation)
 }
 
 // offset is the position of the page's first record.
 func (lq listQuery) offset() int {
-	if lq.page-1 > (math.MaxInt-clickapi.MaxPageSize)/lq.size {
-		return math.MaxInt - clickapi.MaxPageSize
+	if lq.page-1 > (math.MaxInt-maxPageSize)/lq.size {
+		return math.MaxInt - maxPageSize
 	}
 	return (lq.page - 1) * lq.size
 }
 
-// options is the page echo of the answer.
-func (lq listQuery) options() clickapi.PageOptions {
-	return clickapi.PageOptions{Page: lq.page, PageSize: lq.size}
+// match reports whether a record whose filtered field is s, and
+// strings.ToLower(s) is lower, passes the filter: a substring match
+// ignoring case [web:usergroup.md] [web:user.md].
+func (lq listQuery) match(s, lower string) bool {
+	if lq.filter == "" {
+		return true
+	}
+	if lq.fold {
+		return strings.Contains(lower, lq.lower)
+	}
+	return strings.Contains(s, lq.filter)
+}
+
+// listSpec says what a list accepts: its sort fields, its documented
+// default sort and direction, and the name of its filter parameter.
+type listSpec struct {
+	fields      []string
+	defaultSort string
+	defaultDesc bool
+	filter      string
 }
 
 // parseList reads page, pagesize, sortfield, descending and the filter
-// parameter named filter. Sort fields must be one of fields (matched
-// ignoring case); page sizes above clickapi.MaxPageSize are clamped.
-func parseList(q url.Values, fields []string, defaultSort, filter string) (listQuery, error) {
-	lq := listQuery{page: 1, size: clickapi.DefaultPageSize, sort: defaultSort}
-	ps := problems{code: clickapi.CodeValidation}
+// parameter of spec. Sort fields must be one of spec's (matched ignoring
+// case, I8); page sizes above maxPageSize, or Options.PageCap, are clamped
+// silently (I5); bad values answer 499 DEFAULT (I6).
+func (e *Emulator) parseList(q url.Values, spec listSpec) (listQuery, error) {
+	lq := listQuery{page: 1, size: defaultPageSize, sort: spec.defaultSort, desc: spec.defaultDesc, fold: !e.dev.FilterCaseSensitive}
+	ps := problems{code: codeBadInput}
 	if s := param(q, "page"); s != "" {
 		n, err := strconv.Atoi(s)
 		switch {
@@ -79,19 +99,22 @@ func parseList(q url.Values, fields []string, defaultSort, filter string) (listQ
 		case n < 1:
 			ps.addf("pagesize: must be at least 1 (got %d)", n)
 		default:
-			lq.size = min(n, clickapi.MaxPageSize)
+			lq.size = min(n, maxPageSize)
 		}
+	}
+	if e.pageCap > 0 {
+		lq.size = min(lq.size, e.pageCap)
 	}
 	if s := param(q, "sortfield"); s != "" {
 		found := false
-		for _, f := range fields {
+		for _, f := range spec.fields {
 			if strings.EqualFold(f, s) {
 				lq.sort, found = f, true
 				break
 			}
 		}
 		if !found {
-			ps.addf("sortfield: unknown field %q; use one of %s", s, strings.Join(fields, ", "))
+			ps.addf("sortfield: unknown field %q; use one of %s", s, strings.Join(spec.fields, ", "))
 		}
 	}
 	if s := param(q, "descending"); s != "" {
@@ -99,12 +122,65 @@ func parseList(q url.Values, fields []string, defaultSort, filter string) (listQ
 		case strings.EqualFold(s, "true"):
 			lq.desc = true
 		case strings.EqualFold(s, "false"):
+			lq.desc = false
 		default:
 			ps.addf("descending: %q is not a boolean (true or false)", s)
 		}
 	}
-	lq.filter = strings.ToLower(param(q, filter))
+	lq.filter = param(q, spec.filter)
+	lq.lower = strings.ToLower(lq.filter)
 	return lq, ps.err()
+}
+
+// flagParam reads the integer flag-mask query parameter name; absent is
+// def.
+func flagParam(q url.Values, name string, def int) (int, error) {
+	s := param(q, name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, invalidf("%s: %q is not a flag value (a non-negative integer)", name, s)
+	}
+	return n, nil
+}
+
+// boolParam reads the boolean query parameter name; absent is false.
+func boolParam(q url.Values, name string) (bool, error) {
+	switch s := param(q, name); {
+	case s == "", strings.EqualFold(s, "false"):
+		return false, nil
+	case strings.EqualFold(s, "true"):
+		return true, nil
+	default:
+		return false, invalidf("%s: %q is not a boolean (true or false)", name, s)
+	}
+}
+
+// collection is one page of rows as the list answers it: a DTOCollection
+// {data, total, options{page, pageSize, sort}} [click:user.md]
+// [web:index.md], or what a deviation makes of it. A page past the end is
+// 200 with data [] (I7) unless the past-end-error deviation is on.
+func collection[T any](e *Emulator, lq listQuery, data []T, total int) (any, error) {
+	if e.dev.PastEndError && len(data) == 0 && total > 0 {
+		return nil, invalidf("page: %d is past the end (%d rows, %d per page)", lq.page, total, lq.size)
+	}
+	if data == nil {
+		data = []T{}
+	}
+	if e.dev.TotalIsPage {
+		total = len(data)
+	}
+	switch {
+	case e.dev.BareArray:
+		return data, nil
+	case e.dev.NoOptions:
+		return apiCollectionNoOptions[T]{Data: data, Total: total}, nil
+	}
+	return apiCollection[T]{Data: data, Total: total, Options: apiOptions{
+		Page: lq.page, PageSize: lq.size, Sort: []apiSort{{Field: lq.sort, Descending: lq.desc}},
+	}}, nil
 }
 
 // parseID reads a uuid named field; empty is an error.
@@ -124,13 +200,19 @@ func queryID(q url.Values, name string) (uuid.UUID, error) {
 	return parseID(name, param(q, name))
 }
 
+// validEmail reports whether s is a bare email address (no display name).
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
+}
+
 // nameProblem returns what is wrong with a group name, or "".
 func nameProblem(field, name string) string {
 	if strings.TrimSpace(name) == "" {
 		return field + ": required, must not be blank"
 	}
-	if n := utf8.RuneCountInString(name); n > clickapi.MaxNameLength {
-		return fmt.Sprintf("%s: at most %d characters (got %d)", field, clickapi.MaxNameLength, n)
+	if n := utf8.RuneCountInString(name); n > maxGroupName {
+		return fmt.Sprintf("%s: at most %d characters (got %d)", field, maxGroupName, n)
 	}
 	return ""
 }
@@ -151,7 +233,7 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // decodeJSON decodes data into v. What it finds wrong (malformed JSON,
-// wrong types, trailing data) is a VALIDATION problem that names the place.
+// wrong types, trailing data) is a DEFAULT problem that names the place.
 func decodeJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(v); err != nil {
@@ -201,7 +283,7 @@ func jsonValueKind(first byte) string {
 	}
 }
 
-// jsonProblem describes a decoding error as a VALIDATION problem.
+// jsonProblem describes a decoding error as a DEFAULT problem (I11).
 func jsonProblem(err error) *problem {
 	if e, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return invalidf("body: malformed JSON at byte %d: %v", e.Offset, e)

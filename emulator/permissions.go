@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -66,7 +65,7 @@ func (pl permList) serve(e *Emulator, _ *http.Request, q url.Values) (any, error
 	if err != nil {
 		return nil, err
 	}
-	lq, err := parseList(q, pl.sorts, pl.sorts[0], pl.filter)
+	lq, err := e.parseList(q, listSpec{fields: pl.sorts, defaultSort: pl.sorts[0], filter: pl.filter})
 	if err != nil {
 		return nil, err
 	}
@@ -81,9 +80,9 @@ func (pl permList) serve(e *Emulator, _ *http.Request, q url.Values) (any, error
 	if lq.filter != "" {
 		keep = func(p *perm) bool {
 			if pl.bySubject {
-				return strings.Contains(st.objectName(p), lq.filter)
+				return lq.match(st.objectRawName(p), st.objectName(p))
 			}
-			return strings.Contains(st.subjectName(p), lq.filter)
+			return lq.match(st.subjectRawName(p), st.subjectName(p))
 		}
 	}
 	page, total := sortedWindow(items, pl.order(st, lq.sort), keep, lq.desc, lq.offset(), lq.size)
@@ -91,7 +90,7 @@ func (pl permList) serve(e *Emulator, _ *http.Request, q url.Values) (any, error
 	for i, p := range page {
 		data[i] = st.permRow(p)
 	}
-	return clickapi.Collection[any]{Data: data, Total: total, Options: lq.options()}, nil
+	return collection(e, lq, data, total)
 }
 
 // sideName names what the query id of pl identifies.

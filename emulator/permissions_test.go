@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // The demo facts the access report relies on: grace reaches "Feature Film:
@@ -117,8 +115,8 @@ func TestPermissionWriteRoundTrip(t *testing.T) {
 			if id2, _ := find(); id2 != "" {
 				t.Fatalf("after delete: %s still listed", id2)
 			}
-			wantProblem(t, call(t, e, "DELETE", c.route+"?id="+id, ""), clickapi.CodeNotFound, "id: no ", id)
-			wantProblem(t, call(t, e, "PUT", c.route, `[{"id":"`+id+`","permissionType":2}]`), clickapi.CodeNotFound, "[0].id: no ")
+			wantProblem(t, call(t, e, "DELETE", c.route+"?id="+id, ""), codeNotFound, "id: no ", id)
+			wantProblem(t, call(t, e, "PUT", c.route, `[{"id":"`+id+`","permissionType":2}]`), codeNotFound, "[0].id: no ")
 		})
 	}
 }
@@ -153,11 +151,11 @@ func TestPermissionWriteErrors(t *testing.T) {
 			[]string{"[0].sharedCloudDriveId: required"}},
 		{"one unknown row rejects the batch", "POST", routeUserProjectPerms,
 			fmt.Sprintf(`[{"userId":%q,"projectId":%q,"permissionType":1},{"userId":%q,"projectId":%q,"permissionType":1}]`, ada.ID, podcast.ID, unknown, unknown),
-			clickapi.CodeNotFound, []string{"[1].userId: no user " + unknown, "[1].projectId: no project " + unknown}},
+			codeNotFound, []string{"[1].userId: no user " + unknown, "[1].projectId: no project " + unknown}},
 		{"a group id is not a user", "POST", routeUserDrivePerms, fmt.Sprintf(`[{"userId":%q,"sharedCloudDriveId":%q,"permissionType":1}]`, finance.ID, archive.ID),
-			clickapi.CodeNotFound, []string{"[0].userId: no user " + finance.ID}},
+			codeNotFound, []string{"[0].userId: no user " + finance.ID}},
 		{"put without id", "PUT", routeGroupProjectPerms, `[{"permissionType":1}]`, invalid, []string{"[0].id: required"}},
-		{"put unknown", "PUT", routeGroupProjectPerms, `[{"id":"` + unknown + `","permissionType":1}]`, clickapi.CodeNotFound,
+		{"put unknown", "PUT", routeGroupProjectPerms, `[{"id":"` + unknown + `","permissionType":1}]`, codeNotFound,
 			[]string{"[0].id: no user group-project permission " + unknown}},
 		{"delete without id", "DELETE", routeGroupDrivePerms, ``, invalid, []string{"id: required"}},
 		{"delete bad id", "DELETE", routeGroupDrivePerms + "?id=x", ``, invalid, []string{`id: "x" is not a uuid`}},
@@ -174,8 +172,8 @@ func TestPermissionWriteErrors(t *testing.T) {
 	// PUT cannot move a record to another group or project.
 	fin, _ := permPage[groupProjectRow](t, e, routeProjectsOfGroup, url.Values{"userGroupId": {finance.ID}})
 	id := fin[0].Permission.ID
-	wantProblem(t, call(t, e, "DELETE", routeUserProjectPerms+"?id="+id, ""), clickapi.CodeNotFound, "id: no user-project permission "+id)
-	wantProblem(t, call(t, e, "PUT", routeGroupDrivePerms, `[{"id":"`+id+`","permissionType":1}]`), clickapi.CodeNotFound)
+	wantProblem(t, call(t, e, "DELETE", routeUserProjectPerms+"?id="+id, ""), codeNotFound, "id: no user-project permission "+id)
+	wantProblem(t, call(t, e, "PUT", routeGroupDrivePerms, `[{"id":"`+id+`","permissionType":1}]`), codeNotFound)
 	other := groupNamed(t, e, "Legal")
 	wantProblem(t, call(t, e, "PUT", routeGroupProjectPerms, fmt.Sprintf(`[{"id":%q,"userGroupId":%q,"permissionType":1}]`, id, other.ID)),
 		invalid, "[0].userGroupId: user group-project permission "+id+" belongs to user group "+finance.ID)
@@ -277,7 +275,7 @@ func TestPermissionLists(t *testing.T) {
 		routeDrivesOfUser: "userId", routeGroupsOfProject: "projectId", routeProjectsOfGroup: "userGroupId",
 		routeGroupsOfDrive: "sharedCloudDrive", routeDrivesOfGroup: "userGroupId",
 	} {
-		wantProblem(t, call(t, e, "GET", route+"?"+param+"="+unknown, ""), clickapi.CodeNotFound, param+": no ")
+		wantProblem(t, call(t, e, "GET", route+"?"+param+"="+unknown, ""), codeNotFound, param+": no ")
 		wantProblem(t, call(t, e, "GET", route, ""), invalidf("").code, param+": required")
 	}
 	e.mu.RLock()
@@ -288,7 +286,7 @@ func TestPermissionLists(t *testing.T) {
 		}
 	}
 	e.mu.RUnlock()
-	wantProblem(t, call(t, e, "GET", routeGroupsOfProject+"?projectId="+pilot, ""), clickapi.CodeNotFound, "projectId: no project "+pilot)
+	wantProblem(t, call(t, e, "GET", routeGroupsOfProject+"?projectId="+pilot, ""), codeNotFound, "projectId: no project "+pilot)
 	projects, _ := permPage[groupProjectRow](t, e, routeProjectsOfGroup, url.Values{"userGroupId": {editorial.ID}})
 	for _, r := range projects {
 		if r.Project.ID == pilot {
@@ -304,7 +302,7 @@ func TestDetailsFollowPermissionWrites(t *testing.T) {
 	legal := groupNamed(t, e, "Legal")
 	podcast := projectNamed(t, e, "Podcast Season 3")
 	details := func() groupDetailsRow {
-		c := decode[clickapi.Collection[groupDetailsRow]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=legal", ""))
+		c := decode[apiCollection[groupDetailsRow]](t, call(t, e, "GET", routeGroupsWithDetails+"?name=legal", ""))
 		return c.Data[0]
 	}
 	before := details()
@@ -327,8 +325,8 @@ func TestDetailsFollowPermissionWrites(t *testing.T) {
 	}) {
 		t.Errorf("projectsData is not sorted by name")
 	}
-	wantOK(t, call(t, e, "DELETE", clickapi.RouteDeleteGroup+"?id="+legal.ID, ""))
-	wantProblem(t, call(t, e, "GET", routeProjectsOfGroup+"?userGroupId="+legal.ID, ""), clickapi.CodeNotFound)
+	wantOK(t, call(t, e, "DELETE", routeDeleteGroup+"?id="+legal.ID, ""))
+	wantProblem(t, call(t, e, "GET", routeProjectsOfGroup+"?userGroupId="+legal.ID, ""), codeNotFound)
 	groups, _ := permPage[groupProjectRow](t, e, routeGroupsOfProject, url.Values{"projectId": {podcast.ID}})
 	for _, g := range groups {
 		if g.UserGroup.ID == legal.ID {
@@ -338,7 +336,7 @@ func TestDetailsFollowPermissionWrites(t *testing.T) {
 	// The record is kept (I18): adding the pair for a deleted group is
 	// NOT_FOUND, and the store still holds it.
 	wantProblem(t, call(t, e, "POST", routeGroupProjectPerms, fmt.Sprintf(`[{"userGroupId":%q,"projectId":%q,"permissionType":2}]`, legal.ID, podcast.ID)),
-		clickapi.CodeNotFound, "[0].userGroupId: no user group "+legal.ID)
+		codeNotFound, "[0].userGroupId: no user group "+legal.ID)
 	e.mu.RLock()
 	kept := len(e.st.access.bySubject[sideKey{permGroupProject, parseUUID(t, legal.ID)}])
 	e.mu.RUnlock()

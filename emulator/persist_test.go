@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clickscript/clickscript/clickapi"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -16,11 +15,11 @@ func snapshot(t testing.TB, e *Emulator) []string {
 	t.Helper()
 	var out []string
 	for _, target := range []string{
-		clickapi.RouteGroups + "?pagesize=1000",
-		clickapi.RouteGroups + "?pagesize=1000&sortfield=CreateDate",
-		clickapi.RouteGroupsWithDetails + "?pagesize=1000",
-		clickapi.RouteUsers + "?pagesize=1000",
-		clickapi.RouteUsers + "?pagesize=1000&sortfield=CreateDate",
+		routeGroups + "?pagesize=1000",
+		routeGroups + "?pagesize=1000&sortfield=CreateDate",
+		routeGroupsWithDetails + "?pagesize=1000",
+		routeUsers + "?pagesize=1000",
+		routeUsers + "?pagesize=1000&sortfield=CreateDate",
 	} {
 		a := call(t, e, "GET", target, "")
 		if a.status != http.StatusOK {
@@ -39,13 +38,13 @@ func TestPersistence(t *testing.T) {
 		t.Fatal(err)
 	}
 	ada := userNamed(t, e, "ada.lovelace@example.com")
-	g := decode[clickapi.UserGroup](t, call(t, e, "POST", clickapi.RouteInsertGroup, `{"name":"Persisted Team","active":true}`))
-	wantOK(t, call(t, e, "POST", clickapi.RouteAssignUsers, mustJSON(t, []clickapi.UserUserGroup{{UserID: ada.ID, UserGroupID: g.ID}})))
-	wantOK(t, call(t, e, "POST", clickapi.RouteImportUsers, `[{"user":{"username":"imported@example.com"},"userGroups":[{"name":"Persisted Team"},{"name":"Finance"}]}]`))
-	decode[clickapi.UserGroup](t, call(t, e, "PUT", clickapi.RouteUpdateGroup, mustJSON(t, clickapi.UserGroupUpdate{ID: g.ID, Name: "Persisted Team 2", Description: "renamed"})))
-	wantOK(t, call(t, e, "DELETE", clickapi.RouteDeleteGroup+"?id="+groupNamed(t, e, "Legal").ID, ""))
+	g := decode[apiGroup](t, call(t, e, "POST", routeInsertGroup, `{"name":"Persisted Team","active":true}`))
+	wantOK(t, call(t, e, "POST", routeAssignUsers, mustJSON(t, []pairRequest{{UserID: ada.ID, UserGroupID: g.ID}})))
+	wantOK(t, call(t, e, "POST", routeImportUsers, `[{"user":{"username":"imported@example.com"},"userGroups":[{"name":"Persisted Team"},{"name":"Finance"}]}]`))
+	decode[apiGroup](t, call(t, e, "PUT", routeUpdateGroup, mustJSON(t, groupRequest{ID: g.ID, Name: "Persisted Team 2", Description: "renamed"})))
+	wantOK(t, call(t, e, "DELETE", routeDeleteGroup+"?id="+groupNamed(t, e, "Legal").ID, ""))
 	victim := memberRows(t, e, groupNamed(t, e, "QA").ID, "").Data[0].UserUserGroup.ID
-	wantOK(t, call(t, e, "DELETE", clickapi.RouteUnassignUser+"?id="+victim, ""))
+	wantOK(t, call(t, e, "DELETE", routeUnassignUser+"?id="+victim, ""))
 	want, wantStats := snapshot(t, e), e.Stats()
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
@@ -62,10 +61,10 @@ func TestPersistence(t *testing.T) {
 	if rows := memberRows(t, e2, g.ID, ""); rows.Total != 2 {
 		t.Errorf("persisted team has %d members, want 2", rows.Total)
 	}
-	wantProblem(t, call(t, e2, "DELETE", clickapi.RouteUnassignUser+"?id="+victim, ""), clickapi.CodeNotFound)
+	wantProblem(t, call(t, e2, "DELETE", routeUnassignUser+"?id="+victim, ""), codeNotFound)
 
 	// Counters continue: new ids are fresh and the clock moves on.
-	n := decode[clickapi.UserGroup](t, call(t, e2, "POST", clickapi.RouteInsertGroup, `{"name":"After Reopen"}`))
+	n := decode[apiGroup](t, call(t, e2, "POST", routeInsertGroup, `{"name":"After Reopen"}`))
 	e2.mu.RLock()
 	created := e2.st.groups[parseUUID(t, n.ID)].created
 	older := e2.st.groups[parseUUID(t, g.ID)].created
@@ -87,17 +86,17 @@ func TestPersistenceFailedWriteLeavesNothing(t *testing.T) {
 	before := e.Stats()
 
 	// Rejected before the transaction: one bad row fails the batch.
-	wantProblem(t, call(t, e, "POST", clickapi.RouteAssignUsers, mustJSON(t, []clickapi.UserUserGroup{
+	wantProblem(t, call(t, e, "POST", routeAssignUsers, mustJSON(t, []pairRequest{
 		{UserID: ada.ID, UserGroupID: empty.ID}, {UserID: ada.ID, UserGroupID: "88888888-8888-4888-8888-888888888888"},
-	})), clickapi.CodeNotFound)
-	wantProblem(t, call(t, e, "POST", clickapi.RouteImportUsers, `[{"user":{"username":"batch-a@example.com"},"userGroups":[{"name":"Finance"}]},{"user":{"username":"batch-b@example.com"},"userGroups":[{"name":"Nope"}]}]`), clickapi.CodeNotFound)
+	})), codeNotFound)
+	wantProblem(t, call(t, e, "POST", routeImportUsers, `[{"user":{"username":"batch-a@example.com"},"userGroups":[{"name":"Finance"}]},{"user":{"username":"batch-b"},"userGroups":[{"name":"Nope"}]}]`), codeInvalidEmail)
 
 	// Failed in the transaction: the file is gone from under the emulator.
 	if err := e.db.Close(); err != nil {
 		t.Fatal(err)
 	}
 	body := `[{"user":{"username":"batch-a@example.com"},"userGroups":[{"name":"Finance"},{"name":"Music Licensing"}]},{"user":{"username":"batch-b@example.com"},"userGroups":[{"name":"Finance"}]}]`
-	if a := call(t, e, "POST", clickapi.RouteImportUsers, body); a.status != http.StatusInternalServerError || len(a.body) != 0 {
+	if a := call(t, e, "POST", routeImportUsers, body); a.status != http.StatusInternalServerError || len(a.body) != 0 {
 		t.Fatalf("import on a closed file: %d %q, want an empty 500", a.status, a.body)
 	}
 	if e.Stats() != before {
@@ -114,7 +113,7 @@ func TestPersistenceFailedWriteLeavesNothing(t *testing.T) {
 	if rows := memberRows(t, e2, empty.ID, ""); rows.Total != 0 {
 		t.Fatalf("music licensing has %d members", rows.Total)
 	}
-	wantOK(t, call(t, e2, "POST", clickapi.RouteImportUsers, body))
+	wantOK(t, call(t, e2, "POST", routeImportUsers, body))
 	if e2.Stats().Memberships != before.Memberships+3 {
 		t.Fatalf("retried import: %+v", e2.Stats())
 	}
@@ -152,7 +151,7 @@ func TestPersistenceBatchedSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := e.Stats()
-	first := string(call(t, e, "GET", clickapi.RouteGroups+"?page=1000&pagesize=50", "").body)
+	first := string(call(t, e, "GET", routeGroups+"?page=1000&pagesize=50", "").body)
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +159,7 @@ func TestPersistenceBatchedSeed(t *testing.T) {
 	if got := e2.Stats(); got != want || got.Groups != 60_000 || got.Memberships != 8_000 {
 		t.Fatalf("stats %+v, want %+v", got, want)
 	}
-	if got := string(call(t, e2, "GET", clickapi.RouteGroups+"?page=1000&pagesize=50", "").body); got != first {
+	if got := string(call(t, e2, "GET", routeGroups+"?page=1000&pagesize=50", "").body); got != first {
 		t.Fatalf("page 1000 after reopening differs")
 	}
 }

@@ -3,8 +3,6 @@ package emulator
 import (
 	"fmt"
 	"strings"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 // problem is an application error: a 499 answer of one type with messages
@@ -19,14 +17,9 @@ func (p *problem) Error() string {
 	return p.code + ": " + strings.Join(p.msgs, "; ")
 }
 
-// body is p as a ValidationProblemDetails body.
-func (p *problem) body() clickapi.ProblemDetails {
-	return clickapi.ProblemDetails{
-		Type:   p.code,
-		Title:  problemTitle(p.code),
-		Status: clickapi.StatusValidation,
-		Errors: map[string][]string{p.code: p.msgs},
-	}
+// body is p as a ValidationProblemDetails body with status.
+func (p *problem) body(status int) apiProblem {
+	return apiProblem{Type: p.code, Status: status, Errors: map[string][]string{p.code: p.msgs}}
 }
 
 // problemf returns a problem of type code with one formatted message.
@@ -34,20 +27,33 @@ func problemf(code, format string, args ...any) *problem {
 	return &problem{code: code, msgs: []string{fmt.Sprintf(format, args...)}}
 }
 
-// invalidf returns a VALIDATION problem with one formatted message.
+// invalidf returns a DEFAULT problem (I11) with one formatted message.
 func invalidf(format string, args ...any) *problem {
-	return problemf(clickapi.CodeValidation, format, args...)
+	return problemf(codeBadInput, format, args...)
 }
 
-// notFoundf returns a NOT_FOUND problem with one formatted message.
+// notFoundf returns a NOT_FOUND problem (I11) with one formatted message.
 func notFoundf(format string, args ...any) *problem {
-	return problemf(clickapi.CodeNotFound, format, args...)
+	return problemf(codeUnknownID, format, args...)
 }
 
 // duplicateName returns the DUPLICATE problem of a taken group name.
 func duplicateName() *problem {
-	return &problem{code: clickapi.CodeDuplicate, msgs: []string{msgDuplicateName}}
+	return &problem{code: codeNameTaken, msgs: []string{msgDuplicateName}}
 }
+
+// paymentRequired is the 402 of an account without an active subscription
+// [web:usergroup.md]; its body is a problem of type COST (I10).
+type paymentRequired struct{ msg string }
+
+// Error returns the message.
+func (p *paymentRequired) Error() string { return p.msg }
+
+// unauthorized is a 401 without a body [click:errors.md] (I10).
+type unauthorized struct{ why string }
+
+// Error says why.
+func (u *unauthorized) Error() string { return "unauthorized: " + u.why }
 
 // problems collects the messages of one kind of problem over a whole
 // request body, so that bulk input is reported whole.

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -19,17 +18,17 @@ type groupRecord struct {
 
 // userRecord is a user as the bbolt file stores it.
 type userRecord struct {
-	ID         string              `json:"id"`
-	Username   string              `json:"username"`
-	Firstname  string              `json:"firstname"`
-	Lastname   string              `json:"lastname"`
-	Email      string              `json:"email"`
-	UserType   int                 `json:"userType"`
-	Status     clickapi.UserStatus `json:"status"`
-	Owner      bool                `json:"owner"`
-	MFA        bool                `json:"mfa"`
-	Deleted    bool                `json:"deleted"`
-	CreateDate string              `json:"createDate"`
+	ID         string `json:"id"`
+	Username   string `json:"username"`
+	Firstname  string `json:"firstname"`
+	Lastname   string `json:"lastname"`
+	Email      string `json:"email"`
+	UserType   int    `json:"userType"`
+	Status     int    `json:"status"`
+	Owner      bool   `json:"owner"`
+	MFA        bool   `json:"mfa"`
+	Deleted    bool   `json:"deleted"`
+	CreateDate string `json:"createDate"`
 }
 
 // memberRecord is an assignment as the bbolt file stores it.

@@ -3,20 +3,18 @@ package emulator
 import (
 	"net/http"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 func TestRevokeTokens(t *testing.T) {
 	e := newEmu(t, Options{Deterministic: true})
 	login := func() string {
 		t.Helper()
-		a := raw(t, e, "POST", clickapi.RouteLogin, `{"username":"admin@example.com","password":"admin","type":16}`)
-		return decode[clickapi.LoginResponse](t, a).JWTToken
+		a := raw(t, e, "POST", routeLogin, `{"username":"admin@example.com","password":"admin","type":16}`)
+		return decode[apiLogin](t, a).JWTToken
 	}
 	status := func(tok string) int {
 		t.Helper()
-		return raw(t, e, "GET", withToken(clickapi.RouteGroups, tok), "").status
+		return raw(t, e, "GET", withToken(routeGroups, tok), "").status
 	}
 	issued := login()
 	if status(testToken) != http.StatusOK || status(issued) != http.StatusOK {

@@ -1,38 +1,129 @@
 package emulator
 
-import (
-	"time"
+import "time"
 
-	"github.com/clickscript/clickscript/clickapi"
+// This file keeps the emulator's INFERRED choices in one place: where no
+// vendor page says (contract section 12, I1-I26), the emulator behaves as
+// written here, each entry naming its I-number. What the vendor documents
+// is in vendor.go. Change an entry when a trace from a real agent shows
+// otherwise. Choices that are code rather than values, and where that code
+// is:
+//
+//   - I1: paths match ignoring case (routeKey, handler.go).
+//   - I3: JSON keys and query parameter names bind ignoring case
+//     (decodeJSON, param in params.go); answers use the documented keys.
+//   - I4: total counts every match across pages (window in index.go).
+//   - I6: page < 1, page size < 1, non-integers and descending values other
+//     than true/false answer 499 DEFAULT (parseList).
+//   - I7: a page past the end is 200 with data [] and the real total,
+//     unless the past-end-error deviation is on.
+//   - I8: sort fields match ignoring case, from the lists below; unknown
+//     ones answer 499 DEFAULT naming the field; text sorts ignore case and
+//     every order ends on the record id (model.go).
+//   - I9: reads run in parallel, writes one at a time under one lock
+//     (Emulator.mu), zero latency unless Faults inject some.
+//   - I10: 401 answers have no body; 402 answers a problem body of type
+//     COST (handler.go).
+//   - I11: the codes of our failures: see the code* values below and
+//     problem.go.
+//   - I12: deleted=true lists only deleted groups, and adds deleted users
+//     to the user list (groups.go, users.go).
+//   - I13: group-details rows carry active (wire.go).
+//   - I15: challenge 2 (SMS) is answered through mfa_respond like TOTP.
+//   - I16: a requestToken in the login body is ignored (loginRequest).
+//   - I17: tokens never expire; after logout that token answers 401.
+//   - I18: a deleted group keeps its memberships stored but vanishes from
+//     every read; a second delete answers NOT_FOUND; its name is free.
+//   - I19/I20: import_users rules (importUsers in members.go).
+//   - I21: an absent userType filter means all types; else a flag mask.
+//   - I23: inactive groups list and take members like active ones.
+//   - I24: an unknown route answers 404, a wrong method 405 with Allow,
+//     both without a body.
+//   - I25: 429 and 503 only when Faults inject them (faults.go).
+//   - I26: dates are UTC with a Z and whole seconds (apiTime in model.go).
+
+// maxPageSize is the largest page served; bigger requests are clamped
+// (I5). Options.PageCap caps lower, silently.
+const maxPageSize = 1000
+
+// Sort fields beyond the documented defaults (I8): the PascalCase
+// properties of each list's row type.
+func groupSortFields() []string { return []string{"Name", "CreateDate", "Description"} }
+
+// memberSortFields are get_assigned_users' sort fields (I8).
+func memberSortFields() []string {
+	return []string{"User.Username", "User.Email", "User.CreateDate", "CreateDate"}
+}
+
+// userGroupSortFields are get_assigned_usergroups' sort fields (I8).
+func userGroupSortFields() []string {
+	return []string{"UserGroup.Name", "UserGroup.CreateDate", "CreateDate"}
+}
+
+// userSortFields are get_all_users' sort fields (I8).
+func userSortFields() []string {
+	return []string{"CreateDate", "Username", "Email", "Firstname", "Lastname"}
+}
+
+// accountID is the account every record belongs to; the server sets it
+// [web:usergroup.md]. Its value, and the account's name, are ours.
+const (
+	accountID   = "acc00000-0000-4000-8000-000000000001"
+	accountName = "Example Org"
 )
 
-// This file keeps the emulator's INFERRED choices in one place: where the
-// vendor is silent and clickapi/contract.go has no constant, the emulator
-// behaves as written here. Change a value here when a real agent shows
-// otherwise. Inferred behaviours that are code rather than values:
-//
-//   - query parameter names and sort field names match ignoring case, as
-//     ASP.NET binds them (param and parseList in params.go);
-//   - page < 1, page size < 1, non-integers and descending values other
-//     than true/false answer 499 VALIDATION; page sizes above
-//     clickapi.MaxPageSize are clamped (parseList);
-//   - text sorts ignore case and every order ends on the record id, so
-//     pages never overlap (model.go);
-//   - group names are stored as sent (not trimmed) but must not be blank;
-//     import usernames are trimmed (members.go);
-//   - a login body without "type" is accepted; other unknown types answer
-//     VALIDATION (auth.go);
-//   - 401 and 404 answers have empty bodies; 405 names the method in Allow
-//     (handler.go).
-
-// accountID is the account every group belongs to; the server sets it.
-const accountID = "acc00000-0000-4000-8000-000000000001"
-
-// Default login credentials when Options leaves them empty.
+// Default login credentials when Options leaves them empty. Outside
+// loopback the command refuses the default password (issue 15).
 const (
 	defaultUsername = "admin@example.com"
 	defaultPassword = "admin"
 )
+
+// signedInUserType is the user type of a login user that has no user
+// record in the store, and so the only login type it may use: a wrong
+// type is refused like bad credentials [web:authentication.md]. A login
+// user with a record may log in with any desktop type its userType has.
+const signedInUserType = typeDesktopAdmin
+
+// signedInUserID is the userId /authentication/user answers for a login
+// user without a user record.
+const signedInUserID = "00000000-0000-4000-8000-00000000a11d"
+
+// loginTypes are the types a login may name [click:authentication.md];
+// anything else is refused with 401 like bad credentials.
+const loginTypes = typeDesktopAdmin | typeDesktopCreativeUser | typeDesktopStandardUser
+
+// Imported new users (I19): Pending like insert_user, type
+// DesktopStandardUser unless the entry says (0 says nothing), email the
+// username unless the entry says. A username must be an email address
+// ([web:user.md]; 499 INVALID_EMAIL). Groups an import creates are active,
+// with an empty description (I20).
+const (
+	importedUserType   = typeDesktopStandardUser
+	importedUserStatus = userPending
+)
+
+// Users of a seed file that do not say, and synthetic users, are active
+// standard users.
+const (
+	seededUserType   = typeDesktopStandardUser
+	seededUserStatus = userActive
+)
+
+// Codes of our failures (I11).
+const (
+	codeBadInput    = codeDefault      // malformed JSON, bad uuid, bad paging, blank or long name, missing id
+	codeUnknownID   = codeNotFound     // unknown id on update, delete, unassign, assign, list by id
+	codeNameTaken   = codeDuplicate    // a live group has that name, ignoring case
+	codeBadEmail    = codeInvalidEmail // an import username that is no email address
+	codeMFA         = codeTOTP         // wrong code or stale session on mfa_respond [web:authentication.md]
+	codeNoPayment   = codeCost         // 402 body when the account has no active subscription (I10)
+	codeAuthFailure = codeAuth         // only with the auth-499 deviation: the Web form
+)
+
+// maxUsername is the longest username (and email) an import accepts
+// [click:user.md]: at most 50 characters.
+const maxUsername = 50
 
 // epoch is where the deterministic clock starts (2026-01-01T00:00:00Z), and
 // tickStep is how far it advances per write.
@@ -41,48 +132,14 @@ const (
 	tickStep  = time.Second
 )
 
-// timeLayout formats createDate values: RFC 3339 in UTC, fractional
-// seconds only when non-zero (as .NET's System.Text.Json writes them).
-const timeLayout = time.RFC3339Nano
-
-// agentStatus is what GET /management/agent_status answers: Started.
-const agentStatus = clickapi.AgentStarted
-
-// Users that import_users creates get these flags.
-const (
-	importedUserType   = int(clickapi.DesktopStandardUser)
-	importedUserStatus = clickapi.UserActive
-)
-
-// maxBodyBytes caps a request body; bigger bodies answer 499 VALIDATION.
+// maxBodyBytes caps a request body; bigger bodies answer 499 DEFAULT.
 const maxBodyBytes = 64 << 20
 
 // maxMessages caps the messages of one 499 answer; the rest are counted.
 const maxMessages = 20
 
-// msgDuplicateName is the vendor's message for a taken group name (FOUND).
-const msgDuplicateName = "A resource with the same name already exists."
-
 // seedBatch is how many records one bbolt transaction writes while seeding.
 const seedBatch = 50_000
-
-// problemTitle is the title of a 499 answer of the given type.
-func problemTitle(code string) string {
-	switch code {
-	case clickapi.CodeValidation:
-		return "One or more validation errors occurred."
-	case clickapi.CodeDuplicate:
-		return "The resource already exists."
-	case clickapi.CodeNotFound:
-		return "The resource was not found."
-	case clickapi.CodeAuth:
-		return "Authentication failed."
-	case clickapi.CodeSession:
-		return "The MFA session is unknown or expired."
-	default:
-		return "The request failed."
-	}
-}
 
 // The choices below belong to the access endpoints (apitoken, user
 // writes, userspermission, projects and sharedclouddrive). Each names the
@@ -147,8 +204,8 @@ const (
 // (I19, as for imported users); insertedUserStatus is the status every
 // inserted user starts with (FOUND: Pending).
 const (
-	insertedUserType   = int(clickapi.DesktopStandardUser)
-	insertedUserStatus = clickapi.UserPending
+	insertedUserType   = typeDesktopStandardUser
+	insertedUserStatus = userPending
 )
 
 // userTypes are the userType values insert_user and edit_user accept: one

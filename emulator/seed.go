@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -242,16 +241,16 @@ func (sd seeder) user(su SeedUser) error {
 		return err
 	}
 	u := &user{id: id, username: name, firstname: su.Firstname, lastname: su.Lastname,
-		email: su.Email, userType: su.UserType, status: clickapi.UserStatus(su.Status),
+		email: su.Email, userType: su.UserType, status: su.Status,
 		owner: su.Owner, mfa: su.MFA, deleted: su.Deleted, created: sd.s.gen.tick(&sd.s.c)}
 	if u.email == "" && strings.Contains(name, "@") {
 		u.email = name
 	}
 	if u.userType == 0 {
-		u.userType = importedUserType
+		u.userType = seededUserType
 	}
 	if u.status == 0 {
-		u.status = importedUserStatus
+		u.status = seededUserStatus
 	}
 	sd.s.addUser(u.withKeys())
 	return nil

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -53,22 +52,22 @@ func TestSeedFile(t *testing.T) {
 		t.Errorf("active flags: %+v", all.Data[:2])
 	}
 	grace := userNamed(t, e, "grace@example.com")
-	if grace.Firstname != "Grace" || grace.Status != clickapi.UserInactive || grace.UserType != 32 || !grace.MFA || grace.Email != "grace@example.com" {
+	if grace.Firstname != "Grace" || grace.Status != userInactive || grace.UserType != 32 || !grace.MFA || grace.Email != "grace@example.com" {
 		t.Errorf("grace %+v", grace)
 	}
-	if lo := userNamed(t, e, "local-only"); lo.Email != "" || lo.Status != clickapi.UserActive || lo.UserType != 64 {
+	if lo := userNamed(t, e, "local-only"); lo.Email != "" || lo.Status != userActive || lo.UserType != 64 {
 		t.Errorf("local-only %+v", lo)
 	}
 	if got := groupNames(groupRows(t, e, grace.ID, "").Data); !slices.Equal(got, []string{"Dormant"}) {
 		t.Errorf("grace's live groups %q", got)
 	}
-	d := decode[clickapi.Collection[groupDetailsRow]](t, call(t, e, "GET", clickapi.RouteGroupsWithDetails+"?name=design", ""))
+	d := decode[apiCollection[groupDetailsRow]](t, call(t, e, "GET", routeGroupsWithDetails+"?name=design", ""))
 	row := d.Data[0]
 	if len(row.UsersData) != 1 || len(row.ProjectsData) != 1 || row.ProjectsData[0].Permission.PermissionType != levelReadWrite ||
 		len(row.DrivesData) != 1 || row.DrivesData[0].Permission.PermissionType != levelRead {
 		t.Errorf("design details %+v", row)
 	}
-	if got := usernamesOf(usersPage(t, e, "username=user000").Data); !slices.Equal(got, []string{"user0000001@example.com", "user0000002@example.com"}) {
+	if got := usernamesOf(usersPage(t, e, "username=user000&sortfield=Username&descending=false").Data); !slices.Equal(got, []string{"user0000001@example.com", "user0000002@example.com"}) {
 		t.Errorf("synthetic users %q", got)
 	}
 }
@@ -168,7 +167,7 @@ func TestDemoSeedShape(t *testing.T) {
 func TestDeterministicRunsAreEqual(t *testing.T) {
 	run := func() []string {
 		e := demoEmu(t)
-		call(t, e, "POST", clickapi.RouteInsertGroup, `{"name":"Stable"}`)
+		call(t, e, "POST", routeInsertGroup, `{"name":"Stable"}`)
 		return snapshot(t, e)
 	}
 	a, b := run(), run()
@@ -182,7 +181,7 @@ func TestDeterministicRunsAreEqual(t *testing.T) {
 
 func TestRandomIDs(t *testing.T) {
 	e := newEmu(t, Options{Seed: "demo"})
-	g := decode[clickapi.UserGroup](t, call(t, e, "POST", clickapi.RouteInsertGroup, `{"name":"Random"}`))
+	g := decode[apiGroup](t, call(t, e, "POST", routeInsertGroup, `{"name":"Random"}`))
 	id := parseUUID(t, g.ID)
 	if id.Version() != 4 || id.Variant() != uuid.RFC4122 || strings.HasPrefix(g.ID, "00000000-0000") {
 		t.Errorf("id %s is not a random v4 uuid", g.ID)

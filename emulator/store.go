@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"github.com/clickscript/clickscript/clickapi"
 	"slices"
 
 	"github.com/google/uuid"
@@ -67,7 +66,7 @@ func newStore(gen idgen, hint sizeHint) *store {
 	// by the thousand, and every maintained order costs each of them a
 	// binary search.
 	for _, o := range userOrders() {
-		if o.field == clickapi.DefaultUserSort {
+		if o.field == defaultUserSort {
 			s.userSorts[o.field] = newIndex(o.cmp)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
 
@@ -33,7 +32,7 @@ func (s *store) synthesize(groups, users, memberships int) error {
 		name := fmt.Sprintf("user%07d@example.com", i+1)
 		u := (&user{
 			id: s.newID(&s.c), username: name, firstname: "User", lastname: fmt.Sprintf("%07d", i+1),
-			email: name, userType: int(clickapi.DesktopStandardUser), status: clickapi.UserActive,
+			email: name, userType: seededUserType, status: seededUserStatus,
 			created: s.gen.tick(&s.c),
 		}).withKeys()
 		if other := s.userNames[u.lower]; other != nil {

@@ -9,13 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/clickscript/clickscript/clickapi"
 	"github.com/google/uuid"
 )
-
-// codeInvalidEmail is the problem type of a rejected email address (FOUND
-// in the vendor's code list).
-const codeInvalidEmail = "INVALID_EMAIL"
 
 // parseOrNil parses s, or returns the nil uuid.
 func parseOrNil(s string) uuid.UUID {
@@ -121,7 +116,7 @@ func (e *Emulator) insertUser(r *http.Request, _ url.Values) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if other := e.st.userNames[strings.ToLower(name)]; other != nil {
-		return nil, problemf(clickapi.CodeDuplicate, "username: %q is taken by user %s", name, other.id)
+		return nil, problemf(codeNameTaken, "username: %q is taken by user %s", name, other.id)
 	}
 	w := e.st.begin()
 	u := (&user{id: w.newID(), username: name, firstname: req.Firstname, lastname: req.Lastname,
@@ -215,23 +210,23 @@ func (e *Emulator) deleteUser(_ *http.Request, q url.Values) (any, error) {
 // listUserDetails serves GET /user/get_all_users_with_details: the page
 // get_all_users answers for the same query, each user with details.
 func (e *Emulator) listUserDetails(r *http.Request, q url.Values) (any, error) {
-	v, err := e.listUsers(r, q)
+	lq, err := e.parseList(q, e.userList())
 	if err != nil {
 		return nil, err
 	}
-	page, ok := v.(clickapi.Collection[clickapi.User])
-	if !ok {
-		return nil, fmt.Errorf("user details: get_all_users answered a %T", v)
+	f, err := parseUserFilter(q)
+	if err != nil {
+		return nil, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	data := make([]userDetailsRow, 0, len(page.Data))
-	for _, base := range page.Data {
-		u := e.st.users[parseOrNil(base.ID)]
-		if u == nil {
-			return nil, fmt.Errorf("user details: no user %s", base.ID)
-		}
-		data = append(data, e.st.userDetails(u, base))
+	page, total, err := e.userPage(lq, f)
+	if err != nil {
+		return nil, err
 	}
-	return clickapi.Collection[userDetailsRow]{Data: data, Total: page.Total, Options: page.Options}, nil
+	data := make([]userDetailsRow, 0, len(page))
+	for _, u := range page {
+		data = append(data, e.st.userDetails(u, *u.model()))
+	}
+	return collection(e, lq, data, total)
 }

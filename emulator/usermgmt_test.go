@@ -3,19 +3,18 @@ package emulator
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/clickscript/clickscript/clickapi"
 )
 
 func TestInsertUser(t *testing.T) {
 	e := demoEmu(t)
 	before := e.Stats()
 	a := call(t, e, "POST", routeInsertUser, `{"firstname":"Jane","lastname":"Doe","username":"jane.doe@example.com","email":"jane.doe@example.com","userType":32}`)
-	u := decode[clickapi.User](t, a)
+	u := decode[apiUser](t, a)
 	if u.ID == "" || u.Firstname != "Jane" || u.Lastname != "Doe" || u.Username != "jane.doe@example.com" ||
-		u.UserType != 32 || u.Status != clickapi.UserPending || u.Owner || u.MFA || u.CreateDate == "" {
+		u.UserType != 32 || u.Status != userPending || u.Owner || u.MFA || u.CreateDate == "" {
 		t.Fatalf("inserted %+v", u)
 	}
 	if got := userNamed(t, e, "jane.doe@example.com"); got != u {
@@ -25,7 +24,7 @@ func TestInsertUser(t *testing.T) {
 		t.Fatalf("users %d -> %d", before.Users, s.Users)
 	}
 	// Keys bind ignoring case (I3); email and userType have defaults.
-	v := decode[clickapi.User](t, call(t, e, "POST", routeInsertUser, `{"firstName":"Vic","LastName":"Tor","username":"vic@example.com"}`))
+	v := decode[apiUser](t, call(t, e, "POST", routeInsertUser, `{"firstName":"Vic","LastName":"Tor","username":"vic@example.com"}`))
 	if v.Firstname != "Vic" || v.Lastname != "Tor" || v.Email != "vic@example.com" || v.UserType != insertedUserType {
 		t.Fatalf("defaults %+v", v)
 	}
@@ -33,7 +32,7 @@ func TestInsertUser(t *testing.T) {
 	invalid := invalidf("").code
 	long := strings.Repeat("x", 51)
 	for _, tc := range []struct{ body, code, msg string }{
-		{`{"username":"JANE.DOE@example.com"}`, clickapi.CodeDuplicate, `username: "JANE.DOE@example.com" is taken by user ` + u.ID},
+		{`{"username":"JANE.DOE@example.com"}`, codeDuplicate, `username: "JANE.DOE@example.com" is taken by user ` + u.ID},
 		{`{"username":"not-an-address"}`, codeInvalidEmail, `username: "not-an-address" is not an email address`},
 		{`{"username":"ok@example.com","email":"Jane <j@example.com>"}`, codeInvalidEmail, "email: "},
 		{`{"username":""}`, invalid, "username: required"},
@@ -55,8 +54,8 @@ func TestEditUser(t *testing.T) {
 	ada := userNamed(t, e, demoAda)
 	// A read-modify-write of the whole user: server fields are ignored.
 	full := ada
-	full.Firstname, full.UserType, full.Status, full.MFA, full.CreateDate = "Augusta Ada", 32, clickapi.UserInactive, true, "1999-01-01T00:00:00Z"
-	got := decode[clickapi.User](t, call(t, e, "PUT", routeEditUser, mustJSON(t, full)))
+	full.Firstname, full.UserType, full.Status, full.MFA, full.CreateDate = "Augusta Ada", 32, userInactive, true, "1999-01-01T00:00:00Z"
+	got := decode[apiUser](t, call(t, e, "PUT", routeEditUser, mustJSON(t, full)))
 	want := ada
 	want.Firstname, want.UserType = "Augusta Ada", 32
 	if got != want {
@@ -66,7 +65,7 @@ func TestEditUser(t *testing.T) {
 		t.Fatalf("listed %+v", listed)
 	}
 	// Omitted fields keep their values.
-	got = decode[clickapi.User](t, call(t, e, "PUT", routeEditUser, fmt.Sprintf(`{"id":%q,"lastname":"King"}`, ada.ID)))
+	got = decode[apiUser](t, call(t, e, "PUT", routeEditUser, fmt.Sprintf(`{"id":%q,"lastname":"King"}`, ada.ID)))
 	want.Lastname = "King"
 	if got != want {
 		t.Fatalf("partial edit %+v, want %+v", got, want)
@@ -83,14 +82,14 @@ func TestEditUser(t *testing.T) {
 		{fmt.Sprintf(`{"id":%q,"userType":32}`, admin.ID), invalid, "userType: the account owner's type cannot change"},
 		{fmt.Sprintf(`{"id":%q,"email":"nope"}`, ada.ID), codeInvalidEmail, `email: "nope" is not an email address`},
 		{fmt.Sprintf(`{"id":%q,"userType":5}`, ada.ID), invalid, "userType: 5 is not one of"},
-		{`{"id":"99999999-9999-4999-8999-999999999999"}`, clickapi.CodeNotFound, "id: no user 99999999-9999-4999-8999-999999999999"},
+		{`{"id":"99999999-9999-4999-8999-999999999999"}`, codeNotFound, "id: no user 99999999-9999-4999-8999-999999999999"},
 		{`{"firstname":"x"}`, invalid, "id: required"},
 	} {
 		wantProblem(t, call(t, e, "PUT", routeEditUser, tc.body), tc.code, tc.msg)
 	}
 	// The username's case alone is no change, and the owner may keep its type.
-	decode[clickapi.User](t, call(t, e, "PUT", routeEditUser, fmt.Sprintf(`{"id":%q,"username":"ADA.LOVELACE@example.com"}`, ada.ID)))
-	decode[clickapi.User](t, call(t, e, "PUT", routeEditUser, mustJSON(t, admin)))
+	decode[apiUser](t, call(t, e, "PUT", routeEditUser, fmt.Sprintf(`{"id":%q,"username":"ADA.LOVELACE@example.com"}`, ada.ID)))
+	decode[apiUser](t, call(t, e, "PUT", routeEditUser, mustJSON(t, admin)))
 	if listed := userNamed(t, e, demoAda); listed != want {
 		t.Fatalf("after refused edits %+v, want %+v", listed, want)
 	}
@@ -117,24 +116,24 @@ func TestDeleteUser(t *testing.T) {
 	if len(users) != 0 {
 		t.Fatalf("a deleted user's permission is listed: %+v", users)
 	}
-	wantProblem(t, call(t, e, "GET", routeProjectsOfUser+"?userId="+grace.ID, ""), clickapi.CodeNotFound)
-	wantProblem(t, call(t, e, "DELETE", routeDeleteUser+"?id="+grace.ID, ""), clickapi.CodeNotFound, "id: no user "+grace.ID)
-	wantProblem(t, call(t, e, "PUT", routeEditUser, fmt.Sprintf(`{"id":%q}`, grace.ID)), clickapi.CodeNotFound)
+	wantProblem(t, call(t, e, "GET", routeProjectsOfUser+"?userId="+grace.ID, ""), codeNotFound)
+	wantProblem(t, call(t, e, "DELETE", routeDeleteUser+"?id="+grace.ID, ""), codeNotFound, "id: no user "+grace.ID)
+	wantProblem(t, call(t, e, "PUT", routeEditUser, fmt.Sprintf(`{"id":%q}`, grace.ID)), codeNotFound)
 	admin := userNamed(t, e, defaultUsername)
 	wantProblem(t, call(t, e, "DELETE", routeDeleteUser+"?id="+admin.ID, ""), invalidf("").code, "is the account owner and cannot be deleted")
 	// Her username is free again.
-	decode[clickapi.User](t, call(t, e, "POST", routeInsertUser, `{"username":"`+demoGrace+`"}`))
+	decode[apiUser](t, call(t, e, "POST", routeInsertUser, `{"username":"`+demoGrace+`"}`))
 }
 
 func TestUserDetails(t *testing.T) {
 	e := demoEmu(t)
-	page := decode[clickapi.Collection[userDetailsRow]](t, call(t, e, "GET", routeUsersWithDetails+"?username=ada.lovelace", ""))
+	page := decode[apiCollection[userDetailsRow]](t, call(t, e, "GET", routeUsersWithDetails+"?username=ada.lovelace", ""))
 	if page.Total != 1 || len(page.Data) != 1 {
 		t.Fatalf("ada's details: %+v", page)
 	}
 	ada := page.Data[0]
-	if ada.User != userNamed(t, e, demoAda) {
-		t.Fatalf("base fields %+v", ada.User)
+	if ada.apiUser != userNamed(t, e, demoAda) {
+		t.Fatalf("base fields %+v", ada.apiUser)
 	}
 	var groups []string
 	for _, g := range ada.UserGroups {
@@ -160,14 +159,14 @@ func TestUserDetails(t *testing.T) {
 		}
 	}
 	// The page is get_all_users' page: same users, same order, same total.
-	users := decode[clickapi.Collection[clickapi.User]](t, call(t, e, "GET", clickapi.RouteUsers+"?pagesize=7&page=3", ""))
-	details := decode[clickapi.Collection[userDetailsRow]](t, call(t, e, "GET", routeUsersWithDetails+"?pagesize=7&page=3", ""))
-	if details.Total != users.Total || details.Options != users.Options || len(details.Data) != len(users.Data) {
+	users := decode[apiCollection[apiUser]](t, call(t, e, "GET", routeUsers+"?pagesize=7&page=3", ""))
+	details := decode[apiCollection[userDetailsRow]](t, call(t, e, "GET", routeUsersWithDetails+"?pagesize=7&page=3", ""))
+	if details.Total != users.Total || !reflect.DeepEqual(details.Options, users.Options) || len(details.Data) != len(users.Data) {
 		t.Fatalf("details page %d/%d, users page %d/%d", len(details.Data), details.Total, len(users.Data), users.Total)
 	}
 	for i := range users.Data {
-		if details.Data[i].User != users.Data[i] || details.Data[i].UserGroups == nil || details.Data[i].Projects == nil {
-			t.Errorf("row %d: %+v vs %+v", i, details.Data[i].User, users.Data[i])
+		if details.Data[i].apiUser != users.Data[i] || details.Data[i].UserGroups == nil || details.Data[i].Projects == nil {
+			t.Errorf("row %d: %+v vs %+v", i, details.Data[i].apiUser, users.Data[i])
 		}
 	}
 	wantProblem(t, call(t, e, "GET", routeUsersWithDetails+"?sortfield=Nope", ""), invalidf("").code, "sortfield")

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/rivo/uniseg"
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/clickscript/clickscript/stdlib"
@@ -62,20 +62,6 @@ func (p Printer) Format(L *lua.LState, v lua.LValue) string {
 		return p.table(L, v, 0, map[*lua.LTable]bool{})
 	}
 	return p.scalar(L, v, false)
-}
-
-// FormatValues renders the results of one expression: tab-separated when
-// each fits on a line, one per line otherwise.
-func (p Printer) FormatValues(L *lua.LState, vs []lua.LValue) string {
-	parts := make([]string, len(vs))
-	sep := "\t"
-	for i, v := range vs {
-		parts[i] = p.Format(L, v)
-		if strings.Contains(parts[i], "\n") {
-			sep = "\n"
-		}
-	}
-	return strings.Join(parts, sep)
 }
 
 // FormatList renders rows, the first rows of a list, followed by a note of
@@ -159,8 +145,33 @@ func compareFields(a, b string) int {
 
 // recordTable writes recs as an aligned table, its columns in a readable
 // order (names first, then the rest sorted, fields of nested records after
-// the row's own) and as many of them as fit the printer's width.
+// the row's own) and as many of them as fit the printer's width. Widths are
+// display widths: a CJK character takes two columns, a combining mark none.
 func (p Printer) recordTable(b *strings.Builder, recs []*lua.LTable) {
+	cols := recordColumns(recs)
+	for _, c := range cols {
+		p.fill(c, recs)
+	}
+	shown, hidden := p.fit(cols)
+	cells := make([]string, len(shown))
+	for i, c := range shown {
+		cells[i] = c.name()
+	}
+	b.WriteString(p.bold(alignRow(shown, cells, false)) + "\n")
+	for row := range recs {
+		for i, c := range shown {
+			cells[i] = c.cells[row]
+		}
+		b.WriteString(alignRow(shown, cells, true) + "\n")
+	}
+	if len(hidden) > 0 {
+		b.WriteString(p.dim(hiddenNote(hidden, p.width())) + "\n")
+	}
+}
+
+// recordColumns returns the columns of recs, in the order a table shows
+// them: the scalar fields of the rows, then those of their record fields.
+func recordColumns(recs []*lua.LTable) []*column {
 	cols := map[string]*column{}
 	add := func(parent, field string) {
 		k := parent + "." + field
@@ -198,27 +209,33 @@ func (p Printer) recordTable(b *strings.Builder, recs []*lua.LTable) {
 		}
 		return cmp.Or(compareFields(a.parent, b.parent), compareFields(a.field, b.field))
 	})
-	for _, c := range order {
-		c.width = utf8.RuneCountInString(c.name())
-		for _, t := range recs {
-			v := t.RawGetString(c.parent)
-			if c.parent == "" {
-				v = t.RawGetString(c.field)
-			} else if sub, ok := v.(*lua.LTable); ok {
-				v = sub.RawGetString(c.field)
-			} else {
-				v = lua.LNil
-			}
-			s := p.cell(v)
-			if _, isNum := v.(lua.LNumber); !isNum && v != lua.LNil {
-				c.numeric = false
-			}
-			c.cells = append(c.cells, s)
-			c.width = max(c.width, utf8.RuneCountInString(s))
+	return order
+}
+
+// fill renders c's cell of every record, and measures c.
+func (p Printer) fill(c *column, recs []*lua.LTable) {
+	c.width = displayWidth(c.name())
+	for _, t := range recs {
+		v := t.RawGetString(c.parent)
+		if c.parent == "" {
+			v = t.RawGetString(c.field)
+		} else if sub, ok := v.(*lua.LTable); ok {
+			v = sub.RawGetString(c.field)
+		} else {
+			v = lua.LNil
 		}
+		s := p.cell(v)
+		if _, isNum := v.(lua.LNumber); !isNum && v != lua.LNil {
+			c.numeric = false
+		}
+		c.cells = append(c.cells, s)
+		c.width = max(c.width, displayWidth(s))
 	}
-	// Keep the columns that fit, in order; the first always does.
-	var shown, hidden []*column
+}
+
+// fit keeps the columns that fit the printer's width, in order (the first
+// always does), and returns those it leaves out.
+func (p Printer) fit(order []*column) (shown, hidden []*column) {
 	total := 0
 	for _, c := range order {
 		w := c.width
@@ -232,38 +249,29 @@ func (p Printer) recordTable(b *strings.Builder, recs []*lua.LTable) {
 		shown = append(shown, c)
 		total += w
 	}
-	line := func(cell func(c *column) string) {
-		var l strings.Builder
-		for i, c := range shown {
-			if i > 0 {
-				l.WriteString("  ")
-			}
-			s := cell(c)
-			pad := strings.Repeat(" ", c.width-utf8.RuneCountInString(s))
-			if c.numeric {
-				l.WriteString(pad + s)
-			} else {
-				l.WriteString(s + pad)
-			}
-		}
-		b.WriteString(strings.TrimRight(l.String(), " "))
-		b.WriteByte('\n')
-	}
-	var header strings.Builder
-	for i, c := range shown {
-		if i > 0 {
-			header.WriteString("  ")
-		}
-		header.WriteString(c.name() + strings.Repeat(" ", c.width-utf8.RuneCountInString(c.name())))
-	}
-	b.WriteString(p.bold(strings.TrimRight(header.String(), " ")) + "\n")
-	for i := range recs {
-		line(func(c *column) string { return c.cells[i] })
-	}
-	if len(hidden) > 0 {
-		b.WriteString(p.dim(hiddenNote(hidden, p.width())) + "\n")
-	}
+	return shown, hidden
 }
+
+// alignRow pads cells to their columns' widths, two spaces apart; numeric
+// columns are right-aligned when alignNumbers is set (not in the header).
+func alignRow(cols []*column, cells []string, alignNumbers bool) string {
+	var l strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			l.WriteString("  ")
+		}
+		pad := strings.Repeat(" ", c.width-displayWidth(cells[i]))
+		if alignNumbers && c.numeric {
+			l.WriteString(pad + cells[i])
+		} else {
+			l.WriteString(cells[i] + pad)
+		}
+	}
+	return strings.TrimRight(l.String(), " ")
+}
+
+// displayWidth is how many terminal columns s takes.
+func displayWidth(s string) int { return uniseg.StringWidth(s) }
 
 // hiddenNote names the columns left out of a record table, as many as fit
 // in width: "(not shown: accountId, deleted)", "(not shown: a, b and 9 more)".
@@ -274,7 +282,7 @@ func hiddenNote(hidden []*column, width int) string {
 		if left := len(hidden) - i - 1; left > 0 {
 			rest = fmt.Sprintf(" and %d more", left)
 		}
-		if i > 0 && utf8.RuneCountInString(note)+len(c.name())+len(rest)+3 > width {
+		if i > 0 && displayWidth(note)+displayWidth(c.name())+len(rest)+3 > width {
 			return note + fmt.Sprintf(" and %d more)", len(hidden)-i)
 		}
 		if i > 0 {
@@ -329,7 +337,7 @@ func (p Printer) table(L *lua.LState, t *lua.LTable, depth int, path map[*lua.LT
 		for i, k := range keys {
 			parts[i] = entry(k, p.scalar(L, t.RawGet(k), true))
 		}
-		if s := "{" + strings.Join(parts, ", ") + "}"; utf8.RuneCountInString(s)+2*depth <= inlineWidth {
+		if s := "{" + strings.Join(parts, ", ") + "}"; displayWidth(s)+2*depth <= inlineWidth {
 			return s
 		}
 	}
@@ -397,13 +405,25 @@ func (p Printer) dim(s string) string {
 	return s
 }
 
-// cut shortens s to n characters, the last one an ellipsis.
+// cut shortens s to n columns of display width, the last one an
+// ellipsis; it never splits a character (a grapheme cluster).
 func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if displayWidth(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	var b strings.Builder
+	w, state := 0, -1
+	for rest := s; rest != ""; {
+		var cluster string
+		var cw int
+		cluster, rest, cw, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		if w+cw > n-1 {
+			break
+		}
+		b.WriteString(cluster)
+		w += cw
+	}
+	return b.String() + "…"
 }
 
 // hasToString reports whether v has a __tostring metamethod (an API error

@@ -101,14 +101,14 @@ func TestFormatCycleAndDepth(t *testing.T) {
 	}
 }
 
-func TestFormatValues(t *testing.T) {
-	L, _ := luaValue(t, "nil")
-	if got := (Printer{}).FormatValues(L, []lua.LValue{lua.LString("a"), lua.LNumber(2), lua.LNil}); got != "a\t2\tnil" {
-		t.Errorf("scalars: %q", got)
+// TestSeveralValues: the values of one expression are tab-separated when
+// each fits on a line, one per line otherwise.
+func TestSeveralValues(t *testing.T) {
+	if got, errs, err := runREPL(t, Options{}, "\"a\", 2, nil\n"); got != "a\t2\tnil\n" {
+		t.Errorf("scalars: %q (%s %v)", got, errs, err)
 	}
-	_, tbl := luaValue(t, "{x = {y = {1, 2, 3}}, z = {w = {1}}}")
-	if got := (Printer{}).FormatValues(L, []lua.LValue{lua.LNumber(1), tbl}); !strings.HasPrefix(got, "1\n{\n") {
-		t.Errorf("a multi-line value goes on its own lines: %q", got)
+	if got, errs, err := runREPL(t, Options{}, "1, {x = {y = {1, 2, 3}}, z = {w = {1}}}\n"); !strings.HasPrefix(got, "1\n{\n") {
+		t.Errorf("a multi-line value goes on its own lines: %q (%s %v)", got, errs, err)
 	}
 }
 
@@ -130,5 +130,36 @@ func TestFormatList(t *testing.T) {
 	}
 	if got := (Printer{Color: true}).FormatList(L, rows, 0); !strings.HasPrefix(got, "\x1b[1mname  count\x1b[0m\n") {
 		t.Errorf("bold header: %q", got)
+	}
+}
+
+// TestWideCharactersAlign: columns are measured in display width, so
+// that names in CJK (two columns a character) and with combining marks
+// (none) line up with ASCII ones, and a cut never splits a character.
+func TestWideCharactersAlign(t *testing.T) {
+	L, v := luaValue(t, "{{name = \"設計チーム\", count = 5}, {name = \"Design\", count = 12}, {name = \"Cafe\u0301\", count = 7}}")
+	var rows []lua.LValue
+	for i := 1; i <= 3; i++ {
+		rows = append(rows, v.(*lua.LTable).RawGetInt(i))
+	}
+	got := Printer{}.FormatList(L, rows, 0)
+	want := "name        count\n" +
+		"設計チーム      5\n" +
+		"Design         12\n" +
+		"Cafe\u0301            7"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// The columns end at the same display column on every line.
+	for _, line := range strings.Split(got, "\n") {
+		if w := displayWidth(line); w != 17 {
+			t.Errorf("line %q is %d columns wide, want 17", line, w)
+		}
+	}
+	if got := cut("設計チーム管理", 7); got != "設計チ…" {
+		t.Errorf("cut CJK to 7 columns: %q", got)
+	}
+	if got := cut("Cafe\u0301 latte", 5); got != "Cafe\u0301…" {
+		t.Errorf("cut keeps the combining mark with its letter: %q", got)
 	}
 }

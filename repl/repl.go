@@ -20,7 +20,6 @@ import (
 	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/engine"
-	"github.com/clickscript/clickscript/stdlib"
 )
 
 // The REPL's prompts: a fresh statement, and the next line of one that is
@@ -412,8 +411,9 @@ func (r *Session) exec(ctx context.Context, fn *lua.LFunction, out, errw io.Writ
 	}
 }
 
-// render formats the values of an expression; list iterators are walked
-// (their first rows, and a count of the rest), so it may send requests.
+// render formats the values of an expression, tab-separated when each
+// fits on a line, one per line otherwise; list iterators are walked (their
+// first rows, and a count of the rest), so it may send requests.
 func (r *Session) render(vs []lua.LValue) (string, error) {
 	parts := make([]string, len(vs))
 	sep := "\t"
@@ -503,32 +503,11 @@ func (r *Session) redact(s string) string {
 	return clickapi.RedactToken(s, token)
 }
 
-// helpEntry documents one function or value of the Lua API.
-type helpEntry struct {
-	module, name string
-	signature    string
-	summary      string
-	params       []bindings.Param
-}
-
-// helpEntries lists the Lua API from the tables that register it: the
-// bindings' modules, then the standard library's.
-func helpEntries() []helpEntry {
-	var out []helpEntry
-	for _, f := range bindings.Funcs() {
-		out = append(out, helpEntry{module: f.Module, name: f.Name, signature: f.Signature(), summary: f.Summary, params: f.Params})
-	}
-	for _, d := range stdlib.Docs() {
-		out = append(out, helpEntry{module: d.Module, name: d.Name, signature: d.Signature, summary: d.Summary})
-	}
-	return out
-}
-
 // helpTopics are the names :help knows: modules and their members.
 func helpTopics() []string {
 	var out []string
-	for _, h := range helpEntries() {
-		out = append(out, h.module, h.module+"."+h.name)
+	for _, h := range bindings.API() {
+		out = append(out, h.Module, h.Module+"."+h.Name)
 	}
 	return out
 }
@@ -537,7 +516,7 @@ func helpTopics() []string {
 // "", a module's members in full, or one function in full ("usergroup.list",
 // or "list" for every module's list).
 func helpText(topic string) (string, error) {
-	entries := helpEntries()
+	entries := bindings.API()
 	var b strings.Builder
 	if topic == "" {
 		b.WriteString("Type a Lua expression to print its value, or a statement to run it; Tab completes names.\n" +
@@ -545,23 +524,23 @@ func helpText(topic string) (string, error) {
 			"  :quit        leave (or Ctrl-D); Ctrl-C stops a running statement\n")
 		width := 0
 		for _, h := range entries {
-			width = max(width, len(h.name))
+			width = max(width, len(h.Name))
 		}
 		module := ""
 		for _, h := range entries {
-			if h.module != module {
-				module = h.module
+			if h.Module != module {
+				module = h.Module
 				fmt.Fprintf(&b, "\n%s\n", module)
 			}
-			fmt.Fprintf(&b, "  %-*s  %s\n", width, h.name, cut(firstSentence(h.summary), 100))
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, h.Name, cut(firstSentence(h.Summary), 100))
 		}
 		return b.String(), nil
 	}
 	topic = strings.TrimSuffix(topic, "()")
-	for _, match := range []func(h helpEntry) bool{
-		func(h helpEntry) bool { return h.module+"."+h.name == topic },
-		func(h helpEntry) bool { return h.module == topic },
-		func(h helpEntry) bool { return h.name == topic },
+	for _, match := range []func(h bindings.APIDoc) bool{
+		func(h bindings.APIDoc) bool { return h.Module+"."+h.Name == topic },
+		func(h bindings.APIDoc) bool { return h.Module == topic },
+		func(h bindings.APIDoc) bool { return h.Name == topic },
 	} {
 		n := 0
 		for _, h := range entries {
@@ -572,9 +551,11 @@ func helpText(topic string) (string, error) {
 				b.WriteByte('\n')
 			}
 			n++
-			fmt.Fprintf(&b, "%s\n  %s\n", h.signature, h.summary)
-			for _, p := range h.params {
-				fmt.Fprintf(&b, "  %s: %s\n", p.Name, p.Doc)
+			fmt.Fprintf(&b, "%s\n  %s\n", h.Signature, h.Summary)
+			for _, p := range h.Params {
+				if p.Doc != "" {
+					fmt.Fprintf(&b, "  %s: %s\n", p.Name, p.Doc)
+				}
 			}
 		}
 		if n > 0 {
