@@ -13,6 +13,7 @@ import (
 
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/clickapi/cassette"
+	"github.com/clickscript/clickscript/emulator"
 )
 
 // fakeAgent answers the session calls exactly as the vendor's
@@ -364,5 +365,35 @@ func TestREPLBanner(t *testing.T) {
 	}
 	if got := replBanner(t.Context(), &session{client: c, replayer: cassette.NewReplayer(&cassette.Cassette{})}); got != "" {
 		t.Errorf("replay banner %q, want none", got)
+	}
+}
+
+// The session commands against the emulator, now that it serves the
+// authentication page's routes: login confirms with /authentication/user,
+// whoami answers, logout ends the session, and the emulator refuses the
+// ended token.
+func TestSessionCommandsAgainstTheEmulator(t *testing.T) {
+	cfg := isolateUserDirs(t)
+	_, url := startLoginAgent(t, emulator.Options{})
+	code, _, stderr := runCLI(t.Context(), t, "admin\n", "login", "--url", url, "--username", "admin@example.com")
+	if code != exitOK || !strings.Contains(stderr, "Logged in as admin@example.com (DesktopAdmin) of ") {
+		t.Fatalf("login: exit %d\n%s", code, stderr)
+	}
+	token := wantSavedToken(t, filepath.Join(cfg, "token"))
+	code, stdout, stderr := runCLI(t.Context(), t, "", "whoami", "--url", url)
+	if code != exitOK || !strings.Contains(stdout, "<admin@example.com>") || !strings.Contains(stdout, "Started (1)") || strings.Contains(stdout+stderr, token) {
+		t.Fatalf("whoami: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = runCLI(t.Context(), t, "", "logout", "--url", url)
+	if code != exitOK || !strings.Contains(stderr, "Ended the session on the agent at "+url) {
+		t.Fatalf("logout: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t.Context(), t, "", "whoami", "--url", url, "--token", token)
+	if code != exitError || !strings.Contains(stderr, "not signed in: token rejected or expired: log in again") {
+		t.Errorf("whoami with the ended token: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t.Context(), t, "nope\n", "login", "--url", url, "--username", "admin@example.com")
+	if code != exitError || !strings.Contains(stderr, "login refused: check the username, password and --type") {
+		t.Errorf("wrong password: exit %d\n%s", code, stderr)
 	}
 }

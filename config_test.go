@@ -33,7 +33,7 @@ func TestConfigErrors(t *testing.T) {
 		{"not an object", `[]`, "want an object, got a JSON array"},
 		{"missing default", `{"default": "home", "profiles": {"work": {}}}`, `default: no profile named "home" (profiles: work)`},
 		{"bad concurrency", `{"profiles": {"work": {"concurrency": 100}}}`, "profiles.work: concurrency: 100 is not between 1 and 64"},
-		{"bad page size", `{"profiles": {"work": {"page_size": 5000}}}`, "profiles.work: page_size: 5000 is not between 1 and 1000"},
+		{"bad page size", `{"profiles": {"work": {"page_size": 5000}}}`, "profiles.work: page_size: 5000 is not between 1 and 500"}, // 500: the client's cap (I5), 1000 before issue 13
 		{"bad login type", `{"profiles": {"work": {"login_type": 3}}}`, "profiles.work: login_type: 3 is not a login type"},
 		{"password without user", `{"profiles": {"work": {"password_env": "P"}}}`, "profiles.work: password_env needs a username"},
 	}

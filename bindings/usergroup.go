@@ -90,8 +90,8 @@ func (m *module) listOptionsFrom(a args, f fields, filter string) clickapi.ListO
 		Descending: f.boolean("descending", false, false),
 		PageSize:   f.integer("pagesize", 0),
 	}
-	if o.PageSize < 0 || o.PageSize > clickapi.MaxRequestPageSize {
-		a.errorf("option \"pagesize\": %d is not between 1 and %d", o.PageSize, clickapi.MaxRequestPageSize)
+	if o.PageSize < 0 || o.PageSize > clickapi.MaxPageSize {
+		a.errorf("option \"pagesize\": %d is not between 1 and %d", o.PageSize, clickapi.MaxPageSize)
 	}
 	if o.PageSize == 0 {
 		o.PageSize = m.pageSize

@@ -64,13 +64,6 @@ const (
 	CodeDisposed              = "DISPOSED"
 )
 
-// CodeValidation is the generic code the earlier contract guessed; the
-// vendor's is CodeDefault [web:errors.md].
-//
-// Deprecated: use CodeDefault. It remains until the emulator stops
-// emitting it.
-const CodeValidation = "VALIDATION"
-
 // ErrorCode documents one problem type for scripts (err.type in Lua).
 type ErrorCode struct {
 	Code    string
@@ -116,16 +109,11 @@ func ErrorCodes() []ErrorCode {
 // [click:usergroup.md] [web:index.md].
 const DefaultPageSize = 50
 
-// MaxRequestPageSize is the largest page the client asks for (INFERRED I5:
-// the vendor publishes no cap). The client never trusts that it got the rows
-// it asked for: the pager stops at an empty page or once it has seen
-// `total` rows.
-const MaxRequestPageSize = 500
-
-// MaxPageSize is the largest page the emulator serves; bigger requests are
-// clamped (INFERRED I5, the emulator's side: see emulator/rules.go). Clients
-// ask for at most MaxRequestPageSize.
-const MaxPageSize = 1000
+// MaxPageSize is the largest page the client asks for (INFERRED I5: the
+// vendor publishes no cap). The client never trusts that it got the rows it
+// asked for: the pager stops at an empty page or once it has seen `total`
+// rows.
+const MaxPageSize = 500
 
 // Timeouts per attempt (INFERRED I9: a real agent proxies most calls to the
 // Amove cloud, so answers take tens of milliseconds to seconds).
@@ -140,41 +128,18 @@ const (
 // documented (INFERRED I19).
 const DefaultImportUserType = UserTypeDesktopStandardUser
 
-// Sort fields are PascalCase property paths (FOUND: the documented defaults
-// [click:usergroup.md] [click:user.md]); the fields beyond the defaults are
-// INFERRED I8, and so is the emulator's 499 for an unknown one. The client
-// passes a script's sort field through unchanged. The functions return
-// fresh slices, so callers cannot change the contract for everyone.
+// The documented default sort of each list (FOUND: PascalCase property
+// paths). Other sort fields are INFERRED (I8): the client passes a script's
+// sort field through unchanged and never relies on an order beyond these.
 const (
 	DefaultGroupSort     = "Name"           // [click:usergroup.md]
 	DefaultMemberSort    = "User.Username"  // [click:usergroup.md]
 	DefaultUserGroupSort = "UserGroup.Name" // [click:usergroup.md]
-	// DefaultUserSort is the emulator's sort field of the user list until
-	// it follows [click:user.md]: CreateDate, descending (UserListSort).
-	DefaultUserSort = "Username"
-	// UserListSort and UserListDescending are the user list's documented
-	// defaults [click:user.md]: the newest users first.
+	// UserListSort and UserListDescending are the user list's defaults
+	// [click:user.md]: the newest users first.
 	UserListSort       = "CreateDate"
 	UserListDescending = true
 )
-
-// GroupSortFields are the sort fields of the group lists (I8).
-func GroupSortFields() []string { return []string{"Name", "CreateDate", "Description"} }
-
-// MemberSortFields are the sort fields of a group's member list (I8).
-func MemberSortFields() []string {
-	return []string{"User.Username", "User.Email", "User.CreateDate", "CreateDate"}
-}
-
-// UserGroupSortFields are the sort fields of a user's group list (I8).
-func UserGroupSortFields() []string {
-	return []string{"UserGroup.Name", "UserGroup.CreateDate", "CreateDate"}
-}
-
-// UserSortFields are the sort fields of the user list (I8).
-func UserSortFields() []string {
-	return []string{"Username", "Email", "CreateDate", "Firstname", "Lastname"}
-}
 
 // UserStatusAll is the user list's default status filter, Active | Inactive
 // | Pending [click:user.md]. The client sends userStatus only when a script
@@ -204,7 +169,7 @@ const (
 // Other INFERRED choices and where they live:
 //   - I3 key casing: responses decode case-insensitively (encoding/json's rule).
 //   - I4/I5/I7 total, silent caps, pages past the end: the pager (collection.go).
-//   - I6 bad paging input: the bindings refuse a pagesize outside 1..MaxRequestPageSize
+//   - I6 bad paging input: the bindings refuse a pagesize outside 1..MaxPageSize
 //     before sending; pages are counted by the pager from 1.
 //   - I9 batching and concurrency: bindings.DefaultConcurrency (4) and
 //     bindings.DefaultBatchSize, which stays 500 where the contract suggests
