@@ -28,7 +28,7 @@ import socketserver
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 LOCK = threading.Lock()
 STATS = {"requests": 0, "sink_hits": 0, "max_in_flight": 0}
@@ -100,7 +100,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def mode_redirect(self):
         q = self.query()
-        target = "http://localhost:%d/steal?token=%s" % (self.sink, q.get("token", ""))
+        # The token the client sent goes along in the query, as a proxy
+        # that redirects would pass it on.
+        target = "http://localhost:%d/steal?%s" % (self.sink, urlencode({"token": q.get("token", "")}))
         self.send(307, "", headers=[("Location", target)])
 
     def mode_repeat(self):
