@@ -52,6 +52,10 @@ func undoCommand() *command {
 					}
 					fmt.Fprintf(s.stdout, "%s: %d unassigned, %d assigned again, %d left alone, %d cannot be reversed\n",
 						verb, rep.Unassigned, rep.Reassigned, len(rep.Untouched), len(rep.CannotReverse))
+					if n := rep.GrantsRevoked + rep.GrantsRestored + rep.LevelsSetBack; n > 0 {
+						fmt.Fprintf(s.stdout, "grants: %d revoked, %d granted again, %d levels set back\n",
+							rep.GrantsRevoked, rep.GrantsRestored, rep.LevelsSetBack)
+					}
 				}
 				return joinErrors(err, sess.close())
 			}
