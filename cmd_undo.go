@@ -14,7 +14,7 @@ func undoCommand() *command {
 	return &command{
 		name:    "undo",
 		args:    "[flags] AUDIT_FILE",
-		summary: "reverse the membership changes a run recorded with --audit (try --dry-run first)",
+		summary: "reverse the membership and grant changes a run recorded with --audit (try --dry-run first)",
 		example: "clickscript run --audit sync.audit scripts/sync_group_from_csv.lua -- \"Design Team\" members.csv\n" +
 			"clickscript undo --dry-run sync.audit\n" +
 			"clickscript undo sync.audit",
