@@ -153,6 +153,11 @@ func TestTokenCreateOut(t *testing.T) {
 			t.Fatalf("token file: %v, %v", info, err)
 		}
 	}
+	// The file is what run's --token-file reads (the systemd unit's way).
+	code, stdout, stderr = runCLI(t.Context(), t, "", "run", "--url", url, "--token-file", out, writeScript(t, groupsScript))
+	if code != exitOK || strings.TrimSpace(stdout) == "" || strings.Contains(stdout+stderr, tok) {
+		t.Fatalf("run --token-file: exit %d, stdout %q\n%s", code, stdout, stderr)
+	}
 	wantTokenWorks(t, url, tok, true)
 	// The file works as a profile's token file, as login's does.
 	if got, err := readTokenFile(out); err != nil || got != tok {
