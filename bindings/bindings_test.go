@@ -382,9 +382,9 @@ print(members() == table.concat(want, ","))`)
 	if !strings.Contains(got, "over max_remove (2)") || h.writes() != 0 {
 		t.Errorf("max_remove 50%%: %s", got)
 	}
-	// Without max_remove the guard is 50% of the members (2 of 5 here).
-	got = h.fail(t, `usergroup.sync(g, {"zz.new@example.com", users[3].username})`)
-	if !strings.Contains(got, `would remove 3 of 5 members of "Sync Target", over max_remove (2, the default 50%)`) || h.writes() != 0 {
+	// Without max_remove the guard is 50% of the members, rounded up (3 of 5 here).
+	got = h.fail(t, `usergroup.sync(g, {"zz.new@example.com"})`)
+	if !strings.Contains(got, `would remove 4 of 5 members of "Sync Target", over max_remove (3, the default 50%)`) || h.writes() != 0 {
 		t.Errorf("default max_remove: %s (writes %d)", got, h.writes())
 	}
 	// Emptying a group needs allow_empty, whatever max_remove or force say.

@@ -208,11 +208,12 @@ const maxRemoveCountLimit = 1 << 53
 
 // maxRemove reads the max_remove option: a count, or a percentage of the
 // current members as "10%". Without it the limit is DefaultMaxRemovePercent
-// of the current members and set is false.
+// of the current members, rounded up (a one-member group may change its
+// member), and set is false.
 func maxRemove(a args, v lua.LValue, current int) (limit int, set bool) {
 	switch x := v.(type) {
 	case *lua.LNilType:
-		return current * DefaultMaxRemovePercent / 100, false
+		return (current*DefaultMaxRemovePercent + 99) / 100, false
 	case lua.LNumber:
 		f := float64(x)
 		if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > maxRemoveCountLimit || f != math.Trunc(f) {
