@@ -257,8 +257,11 @@ func TestSyncThenUndoRestoresMembership(t *testing.T) {
 		t.Fatal("undo --dry-run changed something")
 	}
 
+	// The user the sync created cannot be reversed: undo says so and exits
+	// 1 (it exited 0 before issue 18 item 7).
 	code, stdout, stderr = a.cli(t, "undo", auditFile)
-	if code != exitOK || !strings.Contains(stdout, "undone: 3 unassigned, 3 assigned again") {
+	if code != exitError || !strings.Contains(stdout, "undone: 3 unassigned, 3 assigned again") ||
+		!strings.Contains(stderr, "1 changes cannot be reversed") {
 		t.Fatalf("undo: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if got := a.memberships(t); !mapsEqual(got, before) {
@@ -266,8 +269,66 @@ func TestSyncThenUndoRestoresMembership(t *testing.T) {
 	}
 	// A second undo finds everything reversed already and leaves it alone.
 	code, stdout, _ = a.cli(t, "undo", auditFile)
-	if code != exitOK || !strings.Contains(stdout, "0 unassigned, 0 assigned again, 6 left alone") {
-		t.Errorf("second undo: %s", stdout)
+	if code != exitError || !strings.Contains(stdout, "0 unassigned, 0 assigned again, 6 left alone") {
+		t.Errorf("second undo: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestUndoReportsTornAuditLine(t *testing.T) {
+	a := startCountingAgent(t, emulator.Options{Seed: "demo"})
+	before := a.memberships(t)
+	dir := t.TempDir()
+	auditFile := filepath.Join(dir, "assign.audit")
+	script := filepath.Join(dir, "assign.lua")
+	// Ten assignments, one call each: ten audit lines, no user created.
+	os.WriteFile(script, []byte(`
+local g = usergroup.find("Finance")
+local n = 0
+for u in user.list{sortfield = "Username"} do
+  if n == 10 then break end
+  local r = usergroup.assign{{userId = u.id, userGroupId = g.id}}
+  n = n + r.added
+end
+print(n)`), 0o644)
+	code, stdout, stderr := a.cli(t, "run", "--audit", auditFile, script)
+	if code != exitOK || stdout != "10\n" {
+		t.Fatalf("assign: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	data, _ := os.ReadFile(auditFile)
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != 10 {
+		t.Fatalf("audit file has %d lines, want 10:\n%s", len(lines), data)
+	}
+	// A crash tore the last line; a hand edit broke the 5th.
+	lines[4] = "{not json\n"
+	lines[9] = lines[9][:len(lines[9])/2]
+	os.WriteFile(auditFile, []byte(strings.Join(lines, "")), 0o600)
+
+	a.reset(nil)
+	code, stdout, stderr = a.cli(t, "undo", auditFile)
+	if code != exitError || !strings.Contains(stderr, auditFile+":5: not an audit entry") ||
+		!strings.Contains(stderr, auditFile+":10: not an audit entry") || !strings.Contains(stderr, "pass --skip-bad-lines") {
+		t.Fatalf("undo of a torn audit: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if n := a.count("DELETE /usergroup/unassign_user"); n != 0 {
+		t.Fatalf("undo of a torn audit sent %d unassigns", n)
+	}
+	// Told to go on, it reverses the 8 lines that parse and says so.
+	code, stdout, stderr = a.cli(t, "undo", "--skip-bad-lines", auditFile)
+	if code != exitOK || !strings.Contains(stdout, "undone: 8 unassigned") || !strings.Contains(stderr, auditFile+":10:") {
+		t.Fatalf("undo --skip-bad-lines: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if got := a.memberships(t); len(got["Finance"]) != len(before["Finance"])+2 {
+		t.Errorf("Finance has %d members after undo, want the %d before and the 2 of the bad lines", len(got["Finance"]), len(before["Finance"]))
+	}
+}
+
+func TestUndoRefusesEmulator(t *testing.T) {
+	auditFile := filepath.Join(t.TempDir(), "x.audit")
+	os.WriteFile(auditFile, []byte("{}\n"), 0o600)
+	code, _, stderr := runCLI(context.Background(), t, "", "undo", "--emulator", auditFile)
+	if code != exitUsage || !strings.Contains(stderr, "fresh emulator that never held the memberships") {
+		t.Errorf("undo --emulator: exit %d\n%s", code, stderr)
 	}
 }
 

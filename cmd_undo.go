@@ -21,16 +21,26 @@ func undoCommand() *command {
 		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			var cf connFlags
 			cf.register(fs)
+			skipBad := fs.Bool("skip-bad-lines", false, "go on when lines of the audit file do not parse (a torn last line): report them and reverse the rest")
 			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) != 1 {
 					return usagef("want exactly one audit file")
 				}
+				if cf.emulator {
+					return usagef("--emulator starts a fresh emulator that never held the memberships of the audit file: point undo at the agent the run changed (--url, --profile)")
+				}
 				if err := cf.validate(); err != nil {
 					return usagef("%v", err)
 				}
-				entries, err := audit.ReadLog(args[0])
+				entries, bad, err := audit.ReadLogChecked(args[0])
 				if err != nil {
 					return err
+				}
+				for _, b := range bad {
+					fmt.Fprintf(s.stderr, "bad audit line: %s\n", b)
+				}
+				if len(bad) > 0 && !*skipBad {
+					return fmt.Errorf("%d lines of %s do not parse (listed above); nothing was changed: pass --skip-bad-lines to reverse the %d entries that do", len(bad), args[0], len(entries))
 				}
 				sess, err := cf.open(ctx, s)
 				if err != nil {
@@ -56,6 +66,9 @@ func undoCommand() *command {
 						fmt.Fprintf(s.stdout, "grants: %d revoked, %d granted again, %d levels set back\n",
 							rep.GrantsRevoked, rep.GrantsRestored, rep.LevelsSetBack)
 					}
+				}
+				if err == nil && rep != nil && len(rep.CannotReverse) > 0 && !cf.dryRun {
+					err = fmt.Errorf("%d changes cannot be reversed (listed above as \"cannot reverse\")", len(rep.CannotReverse))
 				}
 				return joinErrors(err, sess.close())
 			}

@@ -109,6 +109,51 @@ func ReadLog(path string) ([]Entry, error) {
 	return readLines[Entry](path, f)
 }
 
+// BadLine is a line of an audit file that does not parse: torn by a
+// crash, cut short, or edited by hand.
+type BadLine struct {
+	File string
+	Line int // 1-based
+	Err  error
+}
+
+func (b BadLine) String() string { return fmt.Sprintf("%s:%d: %v", b.File, b.Line, b.Err) }
+
+// ReadLogChecked reads every entry of an audit file that parses and lists
+// the lines that do not (a torn last line included), each with its file
+// and line number, so that the caller decides whether to go on without them.
+func ReadLogChecked(path string) ([]Entry, []BadLine, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer f.Close()
+	var (
+		out []Entry
+		bad []BadLine
+	)
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 256<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if len(b) == 0 {
+			continue
+		}
+		var e Entry
+		if err := json.Unmarshal(b, &e); err != nil {
+			bad = append(bad, BadLine{File: path, Line: line, Err: fmt.Errorf("not an audit entry: %w", err)})
+			continue
+		}
+		out = append(out, e)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, fmt.Errorf("%s:%d: %w", path, line+1, err)
+	}
+	return out, bad, nil
+}
+
 // readLines decodes a JSON-lines file, tolerating a torn last line.
 func readLines[T any](name string, r io.Reader) ([]T, error) {
 	var out []T

@@ -106,3 +106,15 @@ func TestResults(t *testing.T) {
 		t.Errorf("results file:\n%s\nwant:\n%s", data, want)
 	}
 }
+
+func TestReadLogCheckedListsEveryBadLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.audit")
+	os.WriteFile(path, []byte("{\"op\":\"a\"}\nnot json\n\n{\"op\":\"b\"}\n{\"op\":\"c\""), 0o600)
+	entries, bad, err := ReadLogChecked(path)
+	if err != nil || len(entries) != 2 || entries[1].Op != "b" {
+		t.Fatalf("entries %v, err %v", entries, err)
+	}
+	if len(bad) != 2 || bad[0].Line != 2 || bad[1].Line != 5 || !strings.HasPrefix(bad[1].String(), path+":5: not an audit entry") {
+		t.Errorf("bad lines %v", bad)
+	}
+}

@@ -329,7 +329,7 @@ usergroup.unassign(m.userUserGroup)
 local r = usergroup.assign{{userId = m.user.id, userGroupId = g.id}}
 print(r.dry_run, r.items)
 r = usergroup.import{{user = {username = "ghost@example.com"}, userGroups = {{id = dt.id}}}}
-local s = usergroup.sync(dt, {"ghost@example.com"})
+local s = usergroup.sync(dt, {"ghost@example.com"}, {max_remove = "100%"})
 print(s.dry_run, #s.adds, #s.removes, s.applied.added, s.applied.removed)
 print(usergroup.find("Design Team").name, usergroup.members(dt):count())`)
 	if h.writes() != 0 {
@@ -382,6 +382,25 @@ print(members() == table.concat(want, ","))`)
 	if !strings.Contains(got, "over max_remove (2)") || h.writes() != 0 {
 		t.Errorf("max_remove 50%%: %s", got)
 	}
+	// Without max_remove the guard is 50% of the members, rounded up (3 of 5 here).
+	got = h.fail(t, `usergroup.sync(g, {"zz.new@example.com"})`)
+	if !strings.Contains(got, `would remove 4 of 5 members of "Sync Target", over max_remove (3, the default 50%)`) || h.writes() != 0 {
+		t.Errorf("default max_remove: %s (writes %d)", got, h.writes())
+	}
+	// Emptying a group needs allow_empty, whatever max_remove or force say.
+	for _, opts := range []string{`{max_remove = "100%"}`, `{force = true}`, `{max_remove = 5, force = true, allow_empty = false}`} {
+		got = h.fail(t, `usergroup.sync(g, {}, `+opts+`)`)
+		if !strings.Contains(got, `would remove all 5 members of "Sync Target" and leave it empty; nothing was changed (pass allow_empty=true`) || h.writes() != 0 {
+			t.Errorf("empty with %s: %s (writes %d)", opts, got, h.writes())
+		}
+	}
+	// A max_remove that is no count is an argument error naming the option.
+	for _, v := range []string{"1/0", "-1/0", "0/0", "-1", "1.5", "2^60"} {
+		got = h.fail(t, `usergroup.sync(g, {}, {max_remove = `+v+`})`)
+		if !strings.Contains(got, `option "max_remove": `) || !strings.Contains(got, "is not a count") || strings.Contains(got, "over max_remove") || h.writes() != 0 {
+			t.Errorf("max_remove = %s: %s (writes %d)", v, got, h.writes())
+		}
+	}
 	// add_only keeps everyone; remove_only adds no one.
 	out = h.run(t, `
 local r = usergroup.sync(g, {users[1].username}, {add_only = true})
@@ -390,5 +409,12 @@ r = usergroup.sync(g, {users[1].username, users[2].username}, {remove_only = tru
 print(#r.adds, #r.removes, members() == users[1].username)`)
 	if out != "1\t0\t6\n0\t5\ttrue\n" {
 		t.Errorf("add_only/remove_only:\n%s", out)
+	}
+	// allow_empty (with a max_remove that allows it) empties the group.
+	out = h.run(t, `
+local r = usergroup.sync(g, {}, {max_remove = 1, allow_empty = true})
+print(#r.adds, #r.removes, usergroup.members(g):count())`)
+	if out != "0\t1\t0\n" {
+		t.Errorf("allow_empty:\n%s", out)
 	}
 }

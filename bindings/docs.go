@@ -189,8 +189,9 @@ func luaClasses() []ClassDoc {
 			Fields: []FieldDoc{
 				{"add_only", "boolean?", "only add the missing members"},
 				{"remove_only", "boolean?", "only remove the members not desired"},
-				{"max_remove", "(integer|string)?", "most members a sync may remove: a count, or a percentage of the current members as \"10%\"; over it nothing is changed"},
+				{"max_remove", "(integer|string)?", fmt.Sprintf("most members a sync may remove: a count, or a percentage of the current members as \"10%%\" (default %d%%); over it nothing is changed", DefaultMaxRemovePercent)},
 				{"force", "boolean?", "go ahead even over max_remove"},
+				{"allow_empty", "boolean?", "let the sync remove every member and leave the group empty (without it, emptying a group is refused before any write)"},
 				{"batch", "integer?", "items per import request"},
 			}},
 		{Name: "BulkResult", Summary: "What usergroup.assign, usergroup.import and usergroup.import_csv did (or, under --dry-run, would do).",

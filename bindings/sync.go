@@ -37,10 +37,11 @@ func (m *module) sync(L *lua.LState) int {
 	a := args{L, "usergroup.sync"}
 	group := m.resolveGroup(L, a, 1)
 	desired := parseDesired(a, 2)
-	f := a.fields(a.table(3, true), "option", "add_only", "remove_only", "max_remove", "force", "batch")
+	f := a.fields(a.table(3, true), "option", "add_only", "remove_only", "max_remove", "force", "allow_empty", "batch")
 	addOnly := f.boolean("add_only", false, false)
 	removeOnly := f.boolean("remove_only", false, false)
 	force := f.boolean("force", false, false)
+	allowEmpty := f.boolean("allow_empty", false, false)
 	if addOnly && removeOnly {
 		a.errorf("options \"add_only\" and \"remove_only\" exclude each other")
 	}
@@ -50,9 +51,17 @@ func (m *module) sync(L *lua.LState) int {
 	if err != nil {
 		raise(L, a.fn, err)
 	}
-	if limit, set := maxRemove(a, f.get("max_remove"), plan.current); set && len(plan.removes) > limit && !force {
-		a.errorf("would remove %d of %d members of %q, over max_remove (%d); nothing was changed (pass force=true to go ahead)",
-			len(plan.removes), plan.current, group.Name, limit)
+	if limit, set := maxRemove(a, f.get("max_remove"), plan.current); len(plan.removes) > limit && !force {
+		if set {
+			a.errorf("would remove %d of %d members of %q, over max_remove (%d); nothing was changed (pass force=true to go ahead)",
+				len(plan.removes), plan.current, group.Name, limit)
+		}
+		a.errorf("would remove %d of %d members of %q, over max_remove (%d, the default %d%%); nothing was changed (pass max_remove= or force=true to go ahead)",
+			len(plan.removes), plan.current, group.Name, limit, DefaultMaxRemovePercent)
+	}
+	if plan.removes != nil && len(plan.removes) == plan.current && len(plan.adds) == 0 && !allowEmpty {
+		a.errorf("would remove all %d members of %q and leave it empty; nothing was changed (pass allow_empty=true to empty a group)",
+			plan.current, group.Name)
 	}
 	m.logPlan(L, group.Name, plan)
 
@@ -189,17 +198,28 @@ func parseDesired(a args, n int) []desiredUser {
 	return out
 }
 
+// DefaultMaxRemovePercent is the max_remove guard of a sync that does not
+// pass one: at most this percentage of the current members is removed.
+const DefaultMaxRemovePercent = 50
+
+// maxRemoveCountLimit is the largest count max_remove accepts (2^53, where
+// Lua numbers stop being exact integers).
+const maxRemoveCountLimit = 1 << 53
+
 // maxRemove reads the max_remove option: a count, or a percentage of the
-// current members as "10%". set is false when the option is absent.
+// current members as "10%". Without it the limit is DefaultMaxRemovePercent
+// of the current members, rounded up (a one-member group may change its
+// member), and set is false.
 func maxRemove(a args, v lua.LValue, current int) (limit int, set bool) {
 	switch x := v.(type) {
 	case *lua.LNilType:
-		return 0, false
+		return (current*DefaultMaxRemovePercent + 99) / 100, false
 	case lua.LNumber:
-		if x < 0 || float64(x) != math.Trunc(float64(x)) {
-			a.errorf("option \"max_remove\": %v is not a count", x)
+		f := float64(x)
+		if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > maxRemoveCountLimit || f != math.Trunc(f) {
+			a.errorf("option \"max_remove\": %v is not a count (a whole number from 0) nor a percentage like \"10%%\"", x)
 		}
-		return int(x), true
+		return int(f), true
 	case lua.LString:
 		s := strings.TrimSpace(string(x))
 		if pct, ok := strings.CutSuffix(s, "%"); ok {

@@ -70,7 +70,7 @@ func usergroupFuncs() []Func {
 		{Module: "usergroup", Name: "sync", impl: (*module).sync,
 			Params: []Param{{"group", "string|UserGroup", "group id, group table or exact group name"},
 				{"desired", "(string|ImportUser)[]", "usernames, or {username=, firstName=, lastName=} tables"},
-				{"opts", "SyncOptions?", "{add_only=, remove_only=, max_remove= (count or \"10%\"), force=, batch=}"}},
+				{"opts", "SyncOptions?", "{add_only=, remove_only=, max_remove= (count or \"10%\", default 50%), force=, allow_empty=, batch=}"}},
 			Returns: "SyncResult",
 			Summary: "Makes the group's members exactly the desired usernames: adds through import, removes through unassign."},
 	}
