@@ -115,5 +115,8 @@ func (c *Cassette) Save(path string) error {
 	return nil
 }
 
-// FileMode is the permissions of a saved cassette.
-const FileMode = 0o644
+// FileMode is the permissions of a saved cassette: 0600, like every record
+// file clickscript writes (audit, journal, results). The token is scrubbed,
+// but a recording of a real agent still holds the account's users and
+// groups; git does not keep the mode, so committing one is unaffected.
+const FileMode = 0o600

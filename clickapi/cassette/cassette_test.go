@@ -188,7 +188,7 @@ func unwrapAll(err error) error {
 func TestSaveIsAtomicAndReplaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.json")
-	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	c, err := Parse([]byte(sample))
@@ -205,12 +205,12 @@ func TestSaveIsAtomicAndReplaces(t *testing.T) {
 	if string(data) != sample {
 		t.Errorf("saved file:\n%s", data)
 	}
-	// A cassette is test data to commit, token scrubbed: readable by all,
-	// whatever the file it replaces allowed.
+	// A cassette is a record file: readable by its owner only, whatever
+	// the file it replaces allowed (it holds the account's data).
 	if fi, err := os.Stat(path); err != nil {
 		t.Fatal(err)
-	} else if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o644 {
-		t.Errorf("saved cassette has mode %v, want 0644", fi.Mode().Perm())
+	} else if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("saved cassette has mode %v, want 0600", fi.Mode().Perm())
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
