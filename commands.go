@@ -35,6 +35,7 @@ func commands() []*command {
 		loginCommand(),
 		logoutCommand(),
 		whoamiCommand(),
+		doctorCommand(),
 		typesCommand(),
 		versionCommand(),
 	}

@@ -46,7 +46,7 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.token, "token", "", "session or API token (env CLICK_TOKEN; default: the token saved by login)")
 	fs.BoolVar(&c.emulator, "emulator", false, "start an in-process emulator with demo data and use it")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "send no write; log what each write would do")
-	fs.DurationVar(&c.timeout, "timeout", 0, "stop the script after this long (e.g. 30s, 5m; 0: no limit)")
+	fs.DurationVar(&c.timeout, "timeout", 0, "give up after this long, requests in flight included (e.g. 30s, 5m; 0: no limit)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	fs.IntVar(&c.concurrency, "concurrency", 4, "batches in flight at once for bulk writes")

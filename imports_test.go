@@ -35,6 +35,7 @@ func TestImportGraph(t *testing.T) {
 		{"clickapi", nil, []string{lua, fsnotify, readline, xterm}},
 		{"clickapi/cassette", []string{"clickapi"}, []string{lua, fsnotify, readline, xterm}},
 		{"emulator", []string{"clickapi"}, []string{lua, fsnotify, readline, xterm}},
+		{"doctor", []string{"clickapi"}, []string{lua, fsnotify, readline, xterm}},
 		{"internal/atomicfile", nil, []string{lua, fsnotify, readline, xterm, http}},
 	}
 	for _, tt := range tests {

@@ -19,7 +19,7 @@ import (
 //     `--> TEXT` annotation is compared with what its line printed (runs of
 //     spaces and tabs count as one space; a TEXT ending in "..." is a
 //     prefix).
-//   - Every `clickscript run|undo|repl ...` (or `go run . run ...`) line of a
+//   - Every `clickscript run|undo|doctor|whoami ...` (or `go run . run ...`) line of a
 //     ```sh block runs, in order, against one demo emulator shared by the
 //     whole README, in a scratch directory that holds scripts/. A `# exit N`
 //     comment at the end of the line expects that exit code (default 0). A
@@ -300,7 +300,7 @@ func readmeCommand(line string) (args []string, exit int, ok bool) {
 		return nil, 0, false
 	}
 	switch words[1] {
-	case "run", "undo":
+	case "run", "undo", "doctor", "whoami":
 		return words[1:], exit, true
 	}
 	return nil, 0, false
