@@ -37,6 +37,7 @@ type connFlags struct {
 	record      string
 	replay      string
 	profile     string
+	maxResponse string
 
 	fs *pflag.FlagSet // to tell a flag set on the command line from its default
 }
@@ -49,7 +50,8 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", 0, "give up after this long, requests in flight included (e.g. 30s, 5m; 0: no limit)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
-	fs.IntVar(&c.concurrency, "concurrency", 4, "batches in flight at once for bulk writes")
+	fs.IntVar(&c.concurrency, "concurrency", 4, "requests in flight at once: pages of a listing and batches of bulk writes (429/503 answers lower it for a while)")
+	fs.StringVar(&c.maxResponse, "max-response", "64MiB", "refuse an answer whose body is larger than this (e.g. 64MiB, 1GiB)")
 	fs.StringVar(&c.record, "record", "", "write every request and answer to this cassette file (token scrubbed)")
 	fs.StringVar(&c.replay, "replay", "", "answer from this cassette file, with no network at all")
 	fs.StringVar(&c.profile, "profile", "", "use this profile of the config file (env CLICK_PROFILE; default: the file's default)")
@@ -127,6 +129,9 @@ func (c *connFlags) validate() error {
 	if c.timeout < 0 {
 		return fmt.Errorf("--timeout %v: must not be negative", c.timeout)
 	}
+	if _, err := c.maxResponseBytes(); err != nil {
+		return err
+	}
 	if c.emulator && (c.url != "" || c.token != "") {
 		return errors.New("--emulator starts its own agent: drop --url and --token")
 	}
@@ -190,14 +195,34 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		transport = sess.recorder
 	}
 	sess.dryRun, sess.concurrency, sess.sequential = c.dryRun, c.concurrency, c.record != ""
+	maxResponse, err := c.maxResponseBytes()
+	if err != nil {
+		sess.stop()
+		return nil, err
+	}
+	// Recording and replaying send one request at a time, in the order the
+	// script asks, so that cassettes are byte-stable and replay in order.
 	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: sess.log,
-		HTTPClient: &http.Client{Transport: transport}, Relogin: relogin})
+		HTTPClient: &http.Client{Transport: transport}, Relogin: relogin,
+		Concurrency: c.concurrency, Sequential: c.record != "" || c.replay != "", MaxResponse: maxResponse})
 	if err != nil {
 		sess.stop()
 		return nil, err
 	}
 	sess.client = client
 	return sess, nil
+}
+
+// maxResponseBytes returns --max-response in bytes.
+func (c *connFlags) maxResponseBytes() (int64, error) {
+	if c.maxResponse == "" {
+		return clickapi.DefaultMaxResponse, nil
+	}
+	n, err := parseSize(c.maxResponse)
+	if err != nil || n < 1024 {
+		return 0, fmt.Errorf("--max-response %q: want a size of at least 1KiB, like 64MiB or 1GiB", c.maxResponse)
+	}
+	return n, nil
 }
 
 // agent applies the flags, the environment and the profile (see open) to

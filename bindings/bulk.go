@@ -201,7 +201,7 @@ type groupIndexT struct {
 
 func (m *module) groupIndex(c context.Context) (*groupIndexT, error) {
 	idx := &groupIndexT{byID: map[string]*clickapi.UserGroup{}, byName: map[string]*clickapi.UserGroup{}}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, groupKey, m.client.ListUserGroups)
+	p := m.client.UserGroups(c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
 	defer p.Close()
 	for {
 		g, ok := p.Next()
@@ -220,7 +220,7 @@ type userIndexT struct {
 // userIndex reads every user once.
 func (m *module) userIndex(c context.Context) (*userIndexT, error) {
 	idx := &userIndexT{byID: map[string]*clickapi.User{}, byName: map[string]*clickapi.User{}}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, userKey, m.client.ListUsers)
+	p := m.client.Users(c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
 	defer p.Close()
 	for {
 		u, ok := p.Next()

@@ -86,13 +86,13 @@ func listOptionFields(filter, filterDoc string) []FieldDoc {
 func luaClasses() []ClassDoc {
 	return []ClassDoc{
 		{Name: "ListIterator<T>", Call: "fun(): T?",
-			Summary: "A lazy listing: `for x in it do` walks every page (the next page is fetched while the script works on this one); " +
+			Summary: "A lazy listing: `for x in it do` walks every page, in order (once the first page has told the total, the next pages are fetched side by side, up to --concurrency, while the script works); " +
 				"the methods send one small request (first, count) or walk every page (all).",
 			Fields: []FieldDoc{
 				{"all", "fun(self: ListIterator<T>): T[]", "every remaining item, as a Lua list"},
 				{"first", "fun(self: ListIterator<T>): T?", "the first item, or nil (one small request)"},
 				{"count", "fun(self: ListIterator<T>): integer", "the total number of matches (one small request)"},
-				{"close", "fun(self: ListIterator<T>)", "stops the prefetching of an iterator left before its end"},
+				{"close", "fun(self: ListIterator<T>)", "cancels the page requests in flight of an iterator left before its end (a break); the end of the script does too"},
 			}},
 		{Name: "GroupListOptions", Summary: "Options of usergroup.list, usergroup.list_details and usergroup.groups_of. A misspelt option is an error.",
 			Fields: listOptionFields("name", "case-insensitive substring of the group name")},

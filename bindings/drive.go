@@ -19,12 +19,10 @@ func driveFuncs() []Func {
 	}
 }
 
-func driveKey(d clickapi.SharedCloudDrive) string { return d.ID }
-
 func (m *module) driveList(L *lua.LState) int {
 	a := args{L, "drive.list"}
 	opts := m.listOptions(a, 1, "name")
-	L.Push(newIter(L, m, a.fn, opts, driveKey, m.client.ListSharedCloudDrives, driveTable))
+	L.Push(newIter(L, a.fn, opts, m.client.SharedCloudDrives, m.client.ListSharedCloudDrives, driveTable))
 	return 1
 }
 

@@ -23,16 +23,18 @@ type listIter struct {
 	close func()
 }
 
-// newIter builds the iterator of one list endpoint. list fetches one page;
-// conv makes an item's table. No request is sent until the iterator is
-// used: count and first send one small request each.
-func newIter[T any](L *lua.LState, m *module, op string, opts clickapi.ListOptions, key func(T) string,
+// newIter builds the iterator of one list endpoint: walk is the client's
+// walker of the list (clickapi.Pager, fetching pages side by side), list
+// fetches one page; conv makes an item's table. No request is sent until
+// the iterator is used: count and first send one small request each.
+func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions,
+	walk func(context.Context, clickapi.ListOptions) *clickapi.Pager[T],
 	list func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error),
 	conv func(*lua.LState, *T) *lua.LTable) *lua.LUserData {
 	var pager *clickapi.Pager[T]
 	start := func(L *lua.LState) *clickapi.Pager[T] {
 		if pager == nil {
-			pager = walk(m, ctx(L), opts, key, list)
+			pager = walk(ctx(L), opts)
 		}
 		return pager
 	}
@@ -88,16 +90,15 @@ func newIter[T any](L *lua.LState, m *module, op string, opts clickapi.ListOptio
 	return ud
 }
 
-// walk returns a Pager over every page of list from page 1, prefetching
-// unless the module is sequential.
-func walk[T any](m *module, c context.Context, opts clickapi.ListOptions, key func(T) string,
-	list func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error)) *clickapi.Pager[T] {
-	fetch := func(c context.Context, page int) (*clickapi.Collection[T], error) {
-		o := opts
-		o.Page = page
-		return list(c, o)
-	}
-	return clickapi.NewPager(c, fetch, clickapi.PagerOptions[T]{PageSize: opts.PageSize, Key: key, NoPrefetch: m.seq})
+// bindWalk and bindList fix the id argument of the client's walker and
+// page method of a listing of what belongs to one group, user, project or
+// drive.
+func bindWalk[T any](f func(context.Context, string, clickapi.ListOptions) *clickapi.Pager[T], id string) func(context.Context, clickapi.ListOptions) *clickapi.Pager[T] {
+	return func(c context.Context, o clickapi.ListOptions) *clickapi.Pager[T] { return f(c, id, o) }
+}
+
+func bindList[T any](f func(context.Context, string, clickapi.ListOptions) (*clickapi.Collection[T], error), id string) func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error) {
+	return func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[T], error) { return f(c, id, o) }
 }
 
 func checkIter(L *lua.LState, method string) *listIter {

@@ -19,10 +19,7 @@ type member struct {
 // members through it. A row without its user or its assignment is a bad
 // answer: none of them could act on it.
 func (m *module) groupMembers(c context.Context, groupID string) ([]member, error) {
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUsers(c, groupID, o)
-	}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, assignmentKey, list)
+	p := m.client.AssignedUsers(c, groupID, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
 	defer p.Close()
 	var out []member
 	for {

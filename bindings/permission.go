@@ -189,33 +189,25 @@ func (m *module) currentGrants(c context.Context, k pairKind, subjectID string) 
 	var err error
 	switch k {
 	case pairKind{"group", "project"}:
-		err = each(m, c, opts, gpKey, func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupProjectPermissionDTO], error) {
-			return m.client.ListProjectsAssignedToUserGroup(c, subjectID, o)
-		}, func(d clickapi.UserGroupProjectPermissionDTO) {
+		err = each(m.client.ProjectsAssignedToUserGroup(c, subjectID, opts), func(d clickapi.UserGroupProjectPermissionDTO) {
 			if p := d.Permission; p != nil {
 				add(p.ID, p.UserGroupID, p.ProjectID, p.PermissionType)
 			}
 		})
 	case pairKind{"group", "drive"}:
-		err = each(m, c, opts, gdKey, func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupSharedCloudDrivePermissionDTO], error) {
-			return m.client.ListSharedCloudDrivesAssignedToUserGroup(c, subjectID, o)
-		}, func(d clickapi.UserGroupSharedCloudDrivePermissionDTO) {
+		err = each(m.client.SharedCloudDrivesAssignedToUserGroup(c, subjectID, opts), func(d clickapi.UserGroupSharedCloudDrivePermissionDTO) {
 			if p := d.Permission; p != nil {
 				add(p.ID, p.UserGroupID, p.SharedCloudDriveID, p.PermissionType)
 			}
 		})
 	case pairKind{"user", "project"}:
-		err = each(m, c, opts, upKey, func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserProjectPermissionDTO], error) {
-			return m.client.ListProjectsAssignedToUser(c, subjectID, o)
-		}, func(d clickapi.UserProjectPermissionDTO) {
+		err = each(m.client.ProjectsAssignedToUser(c, subjectID, opts), func(d clickapi.UserProjectPermissionDTO) {
 			if p := d.Permission; p != nil {
 				add(p.ID, p.UserID, p.ProjectID, p.PermissionType)
 			}
 		})
 	default:
-		err = each(m, c, opts, udKey, func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserSharedCloudDrivePermissionDTO], error) {
-			return m.client.ListSharedCloudDrivesAssignedToUser(c, subjectID, o)
-		}, func(d clickapi.UserSharedCloudDrivePermissionDTO) {
+		err = each(m.client.SharedCloudDrivesAssignedToUser(c, subjectID, opts), func(d clickapi.UserSharedCloudDrivePermissionDTO) {
 			if p := d.Permission; p != nil {
 				add(p.ID, p.UserID, p.SharedCloudDriveID, p.PermissionType)
 			}
@@ -228,9 +220,7 @@ func (m *module) currentGrants(c context.Context, k pairKind, subjectID string) 
 }
 
 // each calls fn for every item of a listing.
-func each[T any](m *module, c context.Context, opts clickapi.ListOptions, key func(T) string,
-	list func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error), fn func(T)) error {
-	p := walk(m, c, opts, key, list)
+func each[T any](p *clickapi.Pager[T], fn func(T)) error {
 	defer p.Close()
 	for {
 		it, ok := p.Next()
@@ -239,34 +229,6 @@ func each[T any](m *module, c context.Context, opts clickapi.ListOptions, key fu
 		}
 		fn(it)
 	}
-}
-
-func gpKey(d clickapi.UserGroupProjectPermissionDTO) string {
-	if d.Permission == nil {
-		return ""
-	}
-	return d.Permission.ID
-}
-
-func gdKey(d clickapi.UserGroupSharedCloudDrivePermissionDTO) string {
-	if d.Permission == nil {
-		return ""
-	}
-	return d.Permission.ID
-}
-
-func upKey(d clickapi.UserProjectPermissionDTO) string {
-	if d.Permission == nil {
-		return ""
-	}
-	return d.Permission.ID
-}
-
-func udKey(d clickapi.UserSharedCloudDrivePermissionDTO) string {
-	if d.Permission == nil {
-		return ""
-	}
-	return d.Permission.ID
 }
 
 // Row tables: the DTOs with their API keys; absent parts are left out.
@@ -387,37 +349,21 @@ func (m *module) permList(L *lua.LState) int {
 	var it *lua.LUserData
 	switch end + " " + dir {
 	case "group projects":
-		it = newIter(L, m, a.fn, opts, gpKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupProjectPermissionDTO], error) {
-			return c.ListProjectsAssignedToUserGroup(x, id, o)
-		}, gpTable)
+		it = newIter(L, a.fn, opts, bindWalk(c.ProjectsAssignedToUserGroup, id), bindList(c.ListProjectsAssignedToUserGroup, id), gpTable)
 	case "project groups":
-		it = newIter(L, m, a.fn, opts, gpKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupProjectPermissionDTO], error) {
-			return c.ListUserGroupsAssignedToProject(x, id, o)
-		}, gpTable)
+		it = newIter(L, a.fn, opts, bindWalk(c.UserGroupsAssignedToProject, id), bindList(c.ListUserGroupsAssignedToProject, id), gpTable)
 	case "group drives":
-		it = newIter(L, m, a.fn, opts, gdKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupSharedCloudDrivePermissionDTO], error) {
-			return c.ListSharedCloudDrivesAssignedToUserGroup(x, id, o)
-		}, gdTable)
+		it = newIter(L, a.fn, opts, bindWalk(c.SharedCloudDrivesAssignedToUserGroup, id), bindList(c.ListSharedCloudDrivesAssignedToUserGroup, id), gdTable)
 	case "drive groups":
-		it = newIter(L, m, a.fn, opts, gdKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserGroupSharedCloudDrivePermissionDTO], error) {
-			return c.ListUserGroupsAssignedToSharedCloudDrive(x, id, o)
-		}, gdTable)
+		it = newIter(L, a.fn, opts, bindWalk(c.UserGroupsAssignedToSharedCloudDrive, id), bindList(c.ListUserGroupsAssignedToSharedCloudDrive, id), gdTable)
 	case "user projects":
-		it = newIter(L, m, a.fn, opts, upKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserProjectPermissionDTO], error) {
-			return c.ListProjectsAssignedToUser(x, id, o)
-		}, upTable)
+		it = newIter(L, a.fn, opts, bindWalk(c.ProjectsAssignedToUser, id), bindList(c.ListProjectsAssignedToUser, id), upTable)
 	case "project users":
-		it = newIter(L, m, a.fn, opts, upKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserProjectPermissionDTO], error) {
-			return c.ListUsersAssignedToProject(x, id, o)
-		}, upTable)
+		it = newIter(L, a.fn, opts, bindWalk(c.UsersAssignedToProject, id), bindList(c.ListUsersAssignedToProject, id), upTable)
 	case "user drives":
-		it = newIter(L, m, a.fn, opts, udKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserSharedCloudDrivePermissionDTO], error) {
-			return c.ListSharedCloudDrivesAssignedToUser(x, id, o)
-		}, udTable)
+		it = newIter(L, a.fn, opts, bindWalk(c.SharedCloudDrivesAssignedToUser, id), bindList(c.ListSharedCloudDrivesAssignedToUser, id), udTable)
 	default: // "drive users"
-		it = newIter(L, m, a.fn, opts, udKey, func(x context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserSharedCloudDrivePermissionDTO], error) {
-			return c.ListUsersAssignedToSharedCloudDrive(x, id, o)
-		}, udTable)
+		it = newIter(L, a.fn, opts, bindWalk(c.UsersAssignedToSharedCloudDrive, id), bindList(c.ListUsersAssignedToSharedCloudDrive, id), udTable)
 	}
 	L.Push(it)
 	return 1
@@ -475,7 +421,7 @@ func (m *module) findID(c context.Context, kind, name string) (string, error) {
 	switch kind {
 	case "group":
 		var g *clickapi.UserGroup
-		p := walk(m, c, clickapi.ListOptions{Name: name}, groupKey, m.client.ListUserGroups)
+		p := m.client.UserGroups(c, clickapi.ListOptions{Name: name})
 		defer p.Close()
 		for g == nil {
 			it, ok := p.Next()

@@ -22,12 +22,10 @@ func projectFuncs() []Func {
 	}
 }
 
-func projectKey(p clickapi.Project) string { return p.ID }
-
 func (m *module) projectList(L *lua.LState) int {
 	a := args{L, "project.list"}
 	opts := m.listOptions(a, 1, "name")
-	L.Push(newIter(L, m, a.fn, opts, projectKey, m.client.ListProjects, projectTable))
+	L.Push(newIter(L, a.fn, opts, m.client.Projects, m.client.ListProjects, projectTable))
 	return 1
 }
 

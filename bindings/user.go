@@ -30,7 +30,7 @@ func (m *module) userList(L *lua.LState) int {
 	opts := m.listOptionsFrom(a, f, "username")
 	opts.UserStatus = clickapi.UserStatus(flagOption(a, f, "userStatus", "status", clickapi.UserStatusNames(), int(clickapi.UserStatusAll)))
 	opts.UserType = clickapi.UserType(flagOption(a, f, "userType", "type", clickapi.UserTypeNames(), 0))
-	L.Push(newIter(L, m, a.fn, opts, userKey, m.client.ListUsers, userTable))
+	L.Push(newIter(L, a.fn, opts, m.client.Users, m.client.ListUsers, userTable))
 	return 1
 }
 

@@ -104,27 +104,17 @@ func (m *module) listOptionsFrom(a args, f fields, filter string) clickapi.ListO
 	return o
 }
 
-func groupKey(g clickapi.UserGroup) string              { return g.ID }
-func detailsKey(g clickapi.UserGroupWithDetails) string { return g.ID }
-func userKey(u clickapi.User) string                    { return u.ID }
-func assignmentKey(d clickapi.UserUserGroupDTO) string {
-	if d.UserUserGroup == nil {
-		return ""
-	}
-	return d.UserUserGroup.ID
-}
-
 func (m *module) list(L *lua.LState) int {
 	a := args{L, "usergroup.list"}
 	opts := m.listOptions(a, 1, "name")
-	L.Push(newIter(L, m, a.fn, opts, groupKey, m.client.ListUserGroups, groupTable))
+	L.Push(newIter(L, a.fn, opts, m.client.UserGroups, m.client.ListUserGroups, groupTable))
 	return 1
 }
 
 func (m *module) listDetails(L *lua.LState) int {
 	a := args{L, "usergroup.list_details"}
 	opts := m.listOptions(a, 1, "name")
-	L.Push(newIter(L, m, a.fn, opts, detailsKey, m.client.ListUserGroupsWithDetails, detailsTable))
+	L.Push(newIter(L, a.fn, opts, m.client.UserGroupsWithDetails, m.client.ListUserGroupsWithDetails, detailsTable))
 	return 1
 }
 
@@ -132,10 +122,7 @@ func (m *module) members(L *lua.LState) int {
 	a := args{L, "usergroup.members"}
 	id := a.id(1, "group")
 	opts := m.listOptions(a, 2, "username")
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUsers(c, id, o)
-	}
-	L.Push(newIter(L, m, a.fn, opts, assignmentKey, list, dtoTable))
+	L.Push(newIter(L, a.fn, opts, bindWalk(m.client.AssignedUsers, id), bindList(m.client.ListAssignedUsers, id), dtoTable))
 	return 1
 }
 
@@ -143,10 +130,7 @@ func (m *module) groupsOf(L *lua.LState) int {
 	a := args{L, "usergroup.groups_of"}
 	id := a.id(1, "user")
 	opts := m.listOptions(a, 2, "name")
-	list := func(c context.Context, o clickapi.ListOptions) (*clickapi.Collection[clickapi.UserUserGroupDTO], error) {
-		return m.client.ListAssignedUserGroups(c, id, o)
-	}
-	L.Push(newIter(L, m, a.fn, opts, assignmentKey, list, dtoTable))
+	L.Push(newIter(L, a.fn, opts, bindWalk(m.client.AssignedUserGroups, id), bindList(m.client.ListAssignedUserGroups, id), dtoTable))
 	return 1
 }
 
@@ -171,7 +155,7 @@ func (m *module) find(L *lua.LState) int {
 // findGroup returns the live group named name (any case), or nil. The
 // name filter is a substring match, so it walks the matches for the exact one.
 func (m *module) findGroup(L *lua.LState, name string) (*clickapi.UserGroup, error) {
-	p := walk(m, ctx(L), clickapi.ListOptions{Name: name}, groupKey, m.client.ListUserGroups)
+	p := m.client.UserGroups(ctx(L), clickapi.ListOptions{Name: name})
 	defer p.Close()
 	for {
 		g, ok := p.Next()

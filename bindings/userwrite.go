@@ -148,7 +148,7 @@ func (m *module) currentUser(c context.Context, id, username string) (*clickapi.
 			return nil, fmt.Errorf("no user with username %q", username)
 		}
 	}
-	p := walk(m, c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize}, userKey, m.client.ListUsers)
+	p := m.client.Users(c, clickapi.ListOptions{PageSize: clickapi.MaxPageSize})
 	defer p.Close()
 	for {
 		u, ok := p.Next()

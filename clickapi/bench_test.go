@@ -19,7 +19,7 @@ func BenchmarkPagerNext(b *testing.B) {
 					pages[p].Data = append(pages[p].Data, UserGroup{ID: fmt.Sprintf("%08d-0000-4000-8000-000000000000", p*50+i), Name: "Group"})
 				}
 			}
-			fetch := func(ctx context.Context, page int) (*Collection[UserGroup], error) {
+			fetch := func(ctx context.Context, page, size int) (*Collection[UserGroup], error) {
 				c := pages[page-1]
 				return &c, nil
 			}

@@ -29,7 +29,25 @@ type Options struct {
 	// Relogin, when set, is called after a 401 to get a new token (see
 	// relogin.go): the client then uses it and resends the request once.
 	Relogin func(ctx context.Context) (token string, err error)
+	// Concurrency bounds the requests in flight at once, listings and bulk
+	// writes together (see Limiter); 0: DefaultConcurrency.
+	Concurrency int
+	// Sequential sends one request at a time in a fixed order: the limit
+	// is 1 and listings fetch a page only when the one before is used up.
+	// Recordings rely on it.
+	Sequential bool
+	// MaxResponse is the largest answer body accepted, in bytes; a larger
+	// one fails with ErrResponseTooLarge. 0: DefaultMaxResponse.
+	MaxResponse int64
 }
+
+// DefaultConcurrency is how many requests a Client has in flight at most
+// unless Options.Concurrency says otherwise.
+const DefaultConcurrency = 4
+
+// DefaultMaxResponse is the largest answer body a Client accepts unless
+// Options.MaxResponse says otherwise: 64 MiB, far above any page.
+const DefaultMaxResponse = 64 << 20
 
 // Client speaks the Click API. It is safe for concurrent use.
 type Client struct {
@@ -41,6 +59,9 @@ type Client struct {
 	token   atomic.Pointer[string]
 	relogin *relogin  // nil without Options.Relogin
 	secrets secretSet // API token values seen; scrubbed like the token (secrets.go)
+	limiter *Limiter
+	seq     bool
+	maxBody int64
 }
 
 // New returns a Client for opts. It fails only on a malformed BaseURL.
@@ -58,13 +79,31 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{
 		base:    base,
-		http:    opts.HTTPClient,
 		retry:   opts.Retry.withDefaults(),
 		timeout: opts.Timeout,
 		log:     opts.Logger,
+		seq:     opts.Sequential,
+		maxBody: opts.MaxResponse,
 	}
-	if c.http == nil {
-		c.http = &http.Client{Transport: NewTransport()}
+	// The agent never redirects: a redirect would carry the token (in the
+	// URL and the Referer) or a login's password to wherever it points, so
+	// the client never follows one, whatever http.Client it was given.
+	hc := http.Client{Transport: NewTransport()}
+	if opts.HTTPClient != nil {
+		hc = *opts.HTTPClient
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &hc
+	conc := opts.Concurrency
+	if conc <= 0 {
+		conc = DefaultConcurrency
+	}
+	if c.seq {
+		conc = 1
+	}
+	c.limiter = NewLimiter(conc, c.retry.MaxRetryAfter)
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxResponse
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -94,6 +133,13 @@ func (c *Client) Token() string { return *c.token.Load() }
 
 // BaseURL returns the agent's base URL.
 func (c *Client) BaseURL() string { return c.base.String() }
+
+// Limiter returns the limiter every request of the client goes through.
+func (c *Client) Limiter() *Limiter { return c.limiter }
+
+// Sequential reports whether the client sends one request at a time in a
+// fixed order (Options.Sequential).
+func (c *Client) Sequential() bool { return c.seq }
 
 // call describes one API request.
 type call struct {
@@ -143,9 +189,14 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 
 	maybeApplied := false // an earlier attempt may have reached the agent
 	for attempt := 1; ; attempt++ {
+		permit, err := c.limiter.Acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.endpoint(), err)
+		}
 		start := time.Now()
 		resp, sent, err := c.attempt(ctx, r, target, payload)
 		if err != nil {
+			permit.Release(Neutral, 0)
 			maybeApplied = maybeApplied || sent
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
@@ -163,10 +214,16 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		}
 		c.log.LogAttrs(ctx, slog.LevelDebug, "request", slog.String("endpoint", r.endpoint()),
 			slog.Int("status", resp.StatusCode), slog.Duration("duration", time.Since(start)), slog.Int("attempt", attempt))
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			drainClose(resp.Body)
+			permit.Release(Neutral, 0)
+			return redirectError(resp, r.endpoint())
+		}
 		if apiErr := CheckResponse(resp, r.endpoint()); apiErr != nil {
 			drainClose(resp.Body)
 			var e *APIError
 			errors.As(apiErr, &e)
+			permit.Release(outcome(e.Status), e.RetryAfter)
 			if r.deletes && maybeApplied && e.Type == CodeNotFound && NotFoundAfterResendIsDone {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "NOT_FOUND on a resend: an earlier attempt deleted it",
 					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
@@ -181,13 +238,22 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			}
 			return apiErr
 		}
-		err = decodeBody(resp, out)
+		data, err := c.readBody(resp, out != nil)
 		drainClose(resp.Body)
+		permit.Release(Success, 0)
+		if errors.Is(err, ErrResponseTooLarge) {
+			return fmt.Errorf("%s: %w", r.endpoint(), err)
+		}
+		if err == nil {
+			err = decodeBody(data, resp.Header.Get("Content-Type"), out)
+		}
 		if err != nil {
+			var bad *malformedError
 			// A body cut short or garbled on the way (a dropped connection,
-			// a proxy) is worth another try when resending is safe.
+			// a proxy) is worth another try when resending is safe; one
+			// that parses but breaks the contract is not.
 			maybeApplied = true
-			if r.idempotent && attempt < c.retry.MaxAttempts {
+			if r.idempotent && attempt < c.retry.MaxAttempts && !errors.As(err, &bad) {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "bad response body", slog.String("endpoint", r.endpoint()),
 					slog.Int("attempt", attempt), slog.String("error", RedactToken(err.Error(), token)))
 				if err := c.retry.sleep(ctx, attempt, 0); err != nil {
@@ -199,6 +265,63 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		}
 		return nil
 	}
+}
+
+// outcome is what an error status tells the limiter: 429 and 503 say the
+// agent is overloaded.
+func outcome(status int) Outcome {
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		return Overloaded
+	}
+	return Neutral
+}
+
+// ErrResponseTooLarge: an answer's body is larger than Options.MaxResponse.
+var ErrResponseTooLarge = errors.New("answer too large")
+
+// ErrRedirect: the agent answered with a redirect, which the client never
+// follows (it would carry the token or a password elsewhere).
+var ErrRedirect = errors.New("redirect refused: the agent never redirects, and following would send the token or password along")
+
+// redirectError reports a 3xx answer: its status and where it pointed,
+// with credentials in the Location scrubbed and control characters quoted.
+func redirectError(resp *http.Response, endpoint string) error {
+	loc := resp.Header.Get("Location")
+	if u, err := url.Parse(loc); err == nil && u.User != nil {
+		u.User = url.User(Redacted)
+		loc = u.String()
+	}
+	if loc == "" {
+		loc = "(no Location)"
+	}
+	return fmt.Errorf("%s: %d %s to %q: %w", endpoint, resp.StatusCode, http.StatusText(resp.StatusCode), Redact(loc), ErrRedirect)
+}
+
+// readBody reads a 2xx body whole, up to the client's cap; want false
+// reads nothing (the caller drains it).
+func (c *Client) readBody(resp *http.Response, want bool) ([]byte, error) {
+	if !want {
+		return nil, nil
+	}
+	if resp.ContentLength > c.maxBody {
+		return nil, c.tooLarge(resp.ContentLength)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > c.maxBody {
+		return nil, c.tooLarge(-1)
+	}
+	return data, nil
+}
+
+func (c *Client) tooLarge(size int64) error {
+	what := "more than"
+	if size >= 0 {
+		what = fmt.Sprintf("%d bytes, over", size)
+	}
+	return fmt.Errorf("%w: the body is %s the cap of %d bytes (raise it with --max-response)", ErrResponseTooLarge, what, c.maxBody)
 }
 
 // attempt sends one request. sent reports whether any of it may have
@@ -258,24 +381,40 @@ func (b *cancelOnClose) Close() error {
 }
 
 // decodeBody decodes a 2xx body into out. An empty body is fine when out is
-// nil (the agent answers writes with a bare 200).
-func decodeBody(resp *http.Response, out any) error {
+// nil (the agent answers writes with a bare 200). When out checks itself
+// (a Collection refuses null rows), the check runs on the same body.
+func decodeBody(data []byte, contentType string, out any) error {
 	if out == nil {
 		return nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errors.New("empty body")
 	}
 	// goccy/go-json decodes the same JSON into the same structs as
 	// encoding/json, about twice as fast: decoding pages was the largest
 	// cost of a listing (see BENCHMARKS.md).
-	dec := gojson.NewDecoder(resp.Body)
-	if err := dec.Decode(out); err != nil {
-		if errors.Is(err, io.EOF) {
-			return errors.New("empty body")
+	if err := gojson.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("decode (%s): %w", orUnknown(contentType), err)
+	}
+	if v, ok := out.(bodyChecker); ok {
+		if err := v.checkBody(data); err != nil {
+			return &malformedError{err}
 		}
-		ct := resp.Header.Get("Content-Type")
-		return fmt.Errorf("decode (%s): %w", orUnknown(ct), err)
 	}
 	return nil
 }
+
+// bodyChecker is an answer type that checks what decoding cannot see.
+type bodyChecker interface {
+	checkBody(data []byte) error
+}
+
+// malformedError is a body that parses but breaks the contract: resending
+// will not help.
+type malformedError struct{ err error }
+
+func (e *malformedError) Error() string { return e.err.Error() }
+func (e *malformedError) Unwrap() error { return e.err }
 
 func orUnknown(ct string) string {
 	if ct == "" {

@@ -4,18 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
-// fakeList serves pages of a mutable list of ids, counting requests.
+// fakeList serves pages of a mutable list of ids, counting requests and
+// those in flight. It honours the size asked, up to cap when cap > 0
+// (a silent cap), and applies the mutation due before serving request n.
 type fakeList struct {
-	mu    sync.Mutex
-	items []string
-	calls atomic.Int32
-	size  int
+	mu       sync.Mutex
+	items    []string
+	calls    atomic.Int32
+	inFlight atomic.Int32
+	peak     atomic.Int32
+	size     int
+	cap      int
+	sizes    []int                   // the size each request asked, in arrival order
+	mutate   map[int]func(*fakeList) // by request number, 1-based; l.mu is held
 }
 
 func newFakeList(n, size int) *fakeList {
@@ -26,16 +34,31 @@ func newFakeList(n, size int) *fakeList {
 	return l
 }
 
-func (l *fakeList) fetch(ctx context.Context, page int) (*Collection[string], error) {
-	l.calls.Add(1)
+func (l *fakeList) fetch(ctx context.Context, page, size int) (*Collection[string], error) {
+	n := l.calls.Add(1)
+	cur := l.inFlight.Add(1)
+	defer l.inFlight.Add(-1)
+	for {
+		old := l.peak.Load()
+		if cur <= old || l.peak.CompareAndSwap(old, cur) {
+			break
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	from := min((page-1)*l.size, len(l.items))
-	to := min(from+l.size, len(l.items))
-	return &Collection[string]{Data: append([]string(nil), l.items[from:to]...), Total: len(l.items), Options: PageOptions{Page: page, PageSize: l.size}}, nil
+	if m := l.mutate[int(n)]; m != nil {
+		m(l)
+	}
+	l.sizes = append(l.sizes, size)
+	if l.cap > 0 {
+		size = min(size, l.cap)
+	}
+	from := min((page-1)*size, len(l.items))
+	to := min(from+size, len(l.items))
+	return &Collection[string]{Data: append([]string(nil), l.items[from:to]...), Total: len(l.items), Options: PageOptions{Page: page, PageSize: size}}, nil
 }
 
 func id(s string) string { return s }
@@ -70,110 +93,280 @@ func TestPagerStops(t *testing.T) {
 		}
 	}
 	// An empty page ends the walk even if total claims more.
-	calls := 0
-	lying := func(ctx context.Context, page int) (*Collection[string], error) {
-		calls++
+	// (One page in flight at a time, so that the count is exact: with
+	// more, pages 3 and on may be asked before page 2 tells the end.)
+	var calls atomic.Int32
+	lying := func(ctx context.Context, page, size int) (*Collection[string], error) {
+		calls.Add(1)
 		if page == 1 {
 			return &Collection[string]{Data: []string{"a"}, Total: 100}, nil
 		}
 		return &Collection[string]{Total: 100}, nil
 	}
-	got, err := NewPager(context.Background(), lying, PagerOptions[string]{PageSize: 1}).All()
-	if err != nil || len(got) != 1 || calls != 2 {
-		t.Errorf("lying total: %v %v after %d calls", got, err, calls)
+	got, err := NewPager(context.Background(), lying, PagerOptions[string]{PageSize: 1, Concurrency: 1}).All()
+	if err != nil || len(got) != 1 || calls.Load() != 2 {
+		t.Errorf("lying total: %v %v after %d calls", got, err, calls.Load())
 	}
 }
 
-func TestPagerPrefetches(t *testing.T) {
-	l := newFakeList(150, 50)
-	p := NewPager(context.Background(), l.fetch, PagerOptions[string]{PageSize: 50})
+// gatedList serves the pages of a fakeList once the test opens the gate,
+// and tells it each request's arrival.
+type gatedList struct {
+	*fakeList
+	arrived chan int
+	gate    chan struct{}
+}
+
+func (g *gatedList) fetch(ctx context.Context, page, size int) (*Collection[string], error) {
+	if page > 1 {
+		g.arrived <- page
+		select {
+		case <-g.gate:
+		case <-ctx.Done():
+			g.fakeList.calls.Add(1)
+			return nil, ctx.Err()
+		}
+	}
+	return g.fakeList.fetch(ctx, page, size)
+}
+
+func TestPagerFetchesSideBySide(t *testing.T) {
+	g := &gatedList{fakeList: newFakeList(1000, 50), arrived: make(chan int, 100), gate: make(chan struct{})}
+	p := NewPager(context.Background(), g.fetch, PagerOptions[string]{PageSize: 50, Concurrency: 4})
+	defer p.Close()
 	if _, ok := p.Next(); !ok {
 		t.Fatal("no first item")
 	}
-	// While page 1 is being consumed, page 2 is requested in the background.
-	deadline := time.Now().Add(5 * time.Second)
-	for l.calls.Load() < 2 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	// Page 1 told the total: pages 2 to 5 are asked at once, and no more.
+	got := map[int]bool{}
+	for range 4 {
+		got[<-g.arrived] = true
 	}
-	if l.calls.Load() != 2 {
-		t.Fatalf("calls = %d while on page 1, want 2 (prefetch)", l.calls.Load())
+	if !got[2] || !got[3] || !got[4] || !got[5] {
+		t.Fatalf("pages in flight: %v, want 2 to 5", got)
 	}
-	time.Sleep(10 * time.Millisecond)
-	if l.calls.Load() != 2 {
-		t.Fatalf("calls = %d: prefetched more than one page ahead", l.calls.Load())
+	if len(p.window) != 4 {
+		t.Fatalf("%d pages fetched ahead, want 4", len(p.window))
 	}
-	p.Close()
+	close(g.gate)
+	n := 1
+	for {
+		// At most Concurrency pages ahead, plus the one being consumed.
+		if len(p.window) > 4 {
+			t.Fatalf("%d pages held ahead", len(p.window))
+		}
+		item, ok := p.Next()
+		if !ok {
+			break
+		}
+		if want := fmt.Sprintf("g%04d", n); item != want {
+			t.Fatalf("item %d = %s, want %s (out of order)", n, item, want)
+		}
+		n++
+	}
+	if p.Err() != nil || n != 1000 {
+		t.Fatalf("%d items, %v", n, p.Err())
+	}
+	if c := g.calls.Load(); c != 20 {
+		t.Errorf("%d requests, want 20", c)
+	}
+	if pk := g.peak.Load(); pk > 4 {
+		t.Errorf("%d requests were in flight at once, over the concurrency of 4", pk)
+	}
+}
+
+func TestPagerCloseLeavesNothingInFlight(t *testing.T) {
+	g := &gatedList{fakeList: newFakeList(1000, 50), arrived: make(chan int, 100), gate: make(chan struct{})}
+	p := NewPager(context.Background(), g.fetch, PagerOptions[string]{PageSize: 50, Concurrency: 4})
+	if _, ok := p.Next(); !ok {
+		t.Fatal("no first item")
+	}
+	for range 4 {
+		<-g.arrived
+	}
+	p.Close() // the loop's break: cancels pages 2-5 and waits for them
+	if n := g.inFlight.Load(); n != 0 {
+		t.Fatalf("%d requests in flight after Close", n)
+	}
+	if c := g.calls.Load(); c != 5 {
+		t.Errorf("%d requests, want 5 (page 1 and the 4 cancelled)", c)
+	}
 	if _, ok := p.Next(); ok {
 		t.Error("Next after Close returned an item")
 	}
 }
 
+// TestPagerMutationDuringWalk changes the list while pages are fetched
+// side by side: inserts and deletes before and ahead of the cursor. Every
+// item present throughout comes exactly once; the others at most once.
 func TestPagerMutationDuringWalk(t *testing.T) {
-	t.Run("insert before the cursor", func(t *testing.T) {
-		l := newFakeList(1000, 50)
-		p := NewPager(context.Background(), l.fetch, PagerOptions[string]{PageSize: 50, Key: id})
-		seen := map[string]int{}
-		n := 0
-		for {
-			g, ok := p.Next()
-			if !ok {
-				break
+	insertAt := func(i int, id string) func(*fakeList) {
+		return func(l *fakeList) { l.items = slices.Insert(l.items, i, id) }
+	}
+	deleteID := func(id string) func(*fakeList) {
+		return func(l *fakeList) { l.items = slices.DeleteFunc(l.items, func(s string) bool { return s == id }) }
+	}
+	// The mutations land between requests, far enough apart that no two
+	// of them fall between the fetches of two neighbouring pages (the
+	// pager cannot see an insert and a delete that cancel out).
+	cases := []struct {
+		name   string
+		opts   PagerOptions[string]
+		mutate map[int]func(*fakeList)
+	}{
+		{"parallel", PagerOptions[string]{PageSize: 20, Concurrency: 4}, nil},
+		{"parallel 8", PagerOptions[string]{PageSize: 20, Concurrency: 8}, nil},
+		{"one ahead", PagerOptions[string]{PageSize: 20, Concurrency: 1}, nil},
+		{"sequential", PagerOptions[string]{PageSize: 20, NoPrefetch: true}, nil},
+	}
+	changed := map[string]bool{"new-front": true, "g0030": true, "new-ahead": true, "g1700": true}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l := newFakeList(2000, 20)
+			l.mutate = map[int]func(*fakeList){
+				5:  insertAt(0, "new-front"), // before the cursor
+				25: deleteID("g0030"),        // before the cursor, already seen
+				45: insertAt(1500, "new-ahead"),
+				65: deleteID("g1700"), // ahead of the cursor
 			}
-			seen[g]++
-			n++
-			if n == 75 { // mid page 2; page 3 may be in flight or not yet
-				l.mu.Lock()
-				l.items = append([]string{"a-new"}, l.items...)
-				l.mu.Unlock()
+			c.opts.Key = id
+			p := NewPager(context.Background(), l.fetch, c.opts)
+			seen := map[string]int{}
+			for {
+				g, ok := p.Next()
+				if !ok {
+					break
+				}
+				seen[g]++
 			}
-		}
-		if p.Err() != nil {
-			t.Fatal(p.Err())
-		}
-		for g, c := range seen {
-			if c != 1 {
-				t.Errorf("%s seen %d times", g, c)
+			if p.Err() != nil {
+				t.Fatal(p.Err())
 			}
+			for i := range 2000 {
+				g := fmt.Sprintf("g%04d", i)
+				if n := seen[g]; !changed[g] && n != 1 {
+					t.Errorf("%s seen %d times", g, n)
+				}
+			}
+			for g := range changed {
+				if seen[g] > 1 {
+					t.Errorf("%s seen %d times", g, seen[g])
+				}
+			}
+			// g0030 went after it was yielded, g1700 before its page was
+			// read; new-ahead came before its page was read. (new-front
+			// comes when page 1 is read again, at most once.)
+			if seen["g0030"] != 1 || seen["new-ahead"] != 1 || seen["g1700"] != 0 {
+				t.Errorf("changed items: %v", map[string]int{"g0030": seen["g0030"], "new-ahead": seen["new-ahead"], "g1700": seen["g1700"]})
+			}
+			if c.opts.Concurrency > 0 {
+				if pk := l.peak.Load(); int(pk) > c.opts.Concurrency+1 {
+					t.Errorf("%d requests in flight at once", pk)
+				}
+			}
+		})
+	}
+}
+
+// TestPagerUntrustedServer: the walk ends, with an error naming the
+// endpoint, whatever the pages claim (issue 15 item 10).
+func TestPagerUntrustedServer(t *testing.T) {
+	opts := PagerOptions[string]{PageSize: 50, Key: id, Endpoint: "GET /usergroup/get_all"}
+	t.Run("the same page forever", func(t *testing.T) {
+		var calls atomic.Int32
+		fetch := func(ctx context.Context, page, size int) (*Collection[string], error) {
+			if calls.Add(1) > 100 {
+				return nil, errors.New("the walk did not stop after 100 requests")
+			}
+			l := newFakeList(50, 50)
+			return &Collection[string]{Data: l.items, Total: 1_000_000_000_000}, nil
 		}
-		if len(seen) < 999 {
-			t.Errorf("saw %d distinct groups, want at least the 1000 less at most one shifted", len(seen))
+		got, err := NewPager(context.Background(), fetch, opts).All()
+		if err == nil || !errors.Is(err, ErrBadResponse) || !strings.Contains(err.Error(), "GET /usergroup/get_all") || !strings.Contains(err.Error(), "nothing new") {
+			t.Fatalf("err = %v", err)
+		}
+		if len(got) != 50 || calls.Load() > 5 {
+			t.Errorf("%d items in %d requests; want 50 in at most 5", len(got), calls.Load())
 		}
 	})
-	t.Run("delete before the cursor", func(t *testing.T) {
-		l := newFakeList(1000, 50)
-		p := NewPager(context.Background(), l.fetch, PagerOptions[string]{PageSize: 50, Key: id})
-		n := 0
-		seen := map[string]int{}
-		for {
-			g, ok := p.Next()
-			if !ok {
-				break
-			}
-			seen[g]++
-			n++
-			if n == 75 {
-				l.mu.Lock()
-				l.items = l.items[1:]
-				l.mu.Unlock()
+	t.Run("an echo larger than the page", func(t *testing.T) {
+		l := newFakeList(200, 50)
+		fetch := func(ctx context.Context, page, size int) (*Collection[string], error) {
+			col, err := l.fetch(ctx, page, size)
+			col.Options.PageSize = 200
+			return col, err
+		}
+		got, err := NewPager(context.Background(), fetch, opts).All()
+		if err != nil || len(got) != 200 {
+			t.Fatalf("%d items, %v; want 200", len(got), err)
+		}
+	})
+	t.Run("a silent cap", func(t *testing.T) {
+		l := newFakeList(1000, 200)
+		l.cap = 25
+		o := opts
+		o.PageSize = 200
+		got, err := NewPager(context.Background(), l.fetch, o).All()
+		if err != nil || len(got) != 1000 || !slices.Equal(got, l.items) {
+			t.Fatalf("%d items, %v; want the 1000 in order", len(got), err)
+		}
+		if c := l.calls.Load(); c != 40 {
+			t.Errorf("%d requests, want 40", c)
+		}
+		for i, s := range l.sizes[1:] {
+			if s != 25 {
+				t.Fatalf("request %d asked for %d rows, want 25 once the cap showed", i+2, s)
 			}
 		}
-		if p.Err() != nil {
-			t.Fatal(p.Err())
+	})
+	t.Run("no total", func(t *testing.T) {
+		l := newFakeList(130, 50)
+		fetch := func(ctx context.Context, page, size int) (*Collection[string], error) {
+			col, err := l.fetch(ctx, page, size)
+			col.Total = 0
+			return col, err
 		}
-		for g, c := range seen {
-			if c != 1 {
-				t.Errorf("%s seen %d times", g, c)
+		got, err := NewPager(context.Background(), fetch, opts).All()
+		if err != nil || len(got) != 130 || l.calls.Load() != 3 {
+			t.Fatalf("%d items in %d requests, %v; want 130 in 3", len(got), l.calls.Load(), err)
+		}
+	})
+	t.Run("a page larger than a page", func(t *testing.T) {
+		l := newFakeList(300, 50)
+		fetch := func(ctx context.Context, page, size int) (*Collection[string], error) {
+			if page == 2 {
+				return l.fetch(ctx, 1, 150)
 			}
+			return l.fetch(ctx, page, size)
 		}
-		if n < 998 || n > 1000 {
-			t.Errorf("yielded %d items", n)
+		_, err := NewPager(context.Background(), fetch, opts).All()
+		if !errors.Is(err, ErrBadResponse) || !strings.Contains(err.Error(), "page 2 holds 150 rows") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("a total that never settles", func(t *testing.T) {
+		var calls atomic.Int32
+		fetch := func(ctx context.Context, page, size int) (*Collection[string], error) {
+			n := int(calls.Add(1))
+			items := make([]string, 50)
+			for i := range items {
+				items[i] = fmt.Sprintf("p%d-%d-%d", page, n, i)
+			}
+			return &Collection[string]{Data: items, Total: 1000 + n}, nil
+		}
+		_, err := NewPager(context.Background(), fetch, opts).All()
+		if err == nil || !strings.Contains(err.Error(), "kept changing") || !strings.Contains(err.Error(), "GET /usergroup/get_all") {
+			t.Fatalf("err = %v", err)
+		}
+		if c := calls.Load(); c > 5+2*maxRepairs {
+			t.Errorf("%d requests", c)
 		}
 	})
 }
 
 func TestPagerError(t *testing.T) {
 	boom := errors.New("boom")
-	fetch := func(ctx context.Context, page int) (*Collection[string], error) {
+	fetch := func(ctx context.Context, page, size int) (*Collection[string], error) {
 		if page == 2 {
 			return nil, boom
 		}
@@ -213,7 +406,10 @@ func TestPagerNoPrefetch(t *testing.T) {
 			t.Fatalf("item %d missing", i)
 		}
 	}
-	time.Sleep(10 * time.Millisecond)
+	// Nothing was launched in the background that could still arrive.
+	if len(p.window) != 0 {
+		t.Fatalf("%d pages fetched ahead without prefetch", len(p.window))
+	}
 	if l.calls.Load() != 1 {
 		t.Fatalf("calls = %d after page 1 without prefetch, want 1", l.calls.Load())
 	}

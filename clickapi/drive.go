@@ -12,7 +12,7 @@ func (c *Client) ListSharedCloudDrives(ctx context.Context, opts ListOptions) (*
 
 // SharedCloudDrives walks every page of ListSharedCloudDrives.
 func (c *Client) SharedCloudDrives(ctx context.Context, opts ListOptions) *Pager[SharedCloudDrive] {
-	return pager(ctx, opts, func(d SharedCloudDrive) string { return d.ID }, c.ListSharedCloudDrives)
+	return pager(ctx, c, RouteSharedCloudDrives, opts, func(d SharedCloudDrive) string { return d.ID }, c.ListSharedCloudDrives)
 }
 
 // FindSharedCloudDrive returns the live shared cloud drive whose name

@@ -225,7 +225,7 @@ func (c *Client) ListUsersAssignedToProject(ctx context.Context, projectID strin
 
 // UsersAssignedToProject walks every page of ListUsersAssignedToProject.
 func (c *Client) UsersAssignedToProject(ctx context.Context, projectID string, opts ListOptions) *Pager[UserProjectPermissionDTO] {
-	return pager(ctx, opts, userProjectKey, func(ctx context.Context, o ListOptions) (*Collection[UserProjectPermissionDTO], error) {
+	return pager(ctx, c, RouteUsersAssignedToProject, opts, userProjectKey, func(ctx context.Context, o ListOptions) (*Collection[UserProjectPermissionDTO], error) {
 		return c.ListUsersAssignedToProject(ctx, projectID, o)
 	})
 }
@@ -239,7 +239,7 @@ func (c *Client) ListProjectsAssignedToUser(ctx context.Context, userID string, 
 
 // ProjectsAssignedToUser walks every page of ListProjectsAssignedToUser.
 func (c *Client) ProjectsAssignedToUser(ctx context.Context, userID string, opts ListOptions) *Pager[UserProjectPermissionDTO] {
-	return pager(ctx, opts, userProjectKey, func(ctx context.Context, o ListOptions) (*Collection[UserProjectPermissionDTO], error) {
+	return pager(ctx, c, RouteProjectsAssignedToUser, opts, userProjectKey, func(ctx context.Context, o ListOptions) (*Collection[UserProjectPermissionDTO], error) {
 		return c.ListProjectsAssignedToUser(ctx, userID, o)
 	})
 }
@@ -274,7 +274,7 @@ func (c *Client) ListUsersAssignedToSharedCloudDrive(ctx context.Context, driveI
 
 // UsersAssignedToSharedCloudDrive walks every page of ListUsersAssignedToSharedCloudDrive.
 func (c *Client) UsersAssignedToSharedCloudDrive(ctx context.Context, driveID string, opts ListOptions) *Pager[UserSharedCloudDrivePermissionDTO] {
-	return pager(ctx, opts, userDriveKey, func(ctx context.Context, o ListOptions) (*Collection[UserSharedCloudDrivePermissionDTO], error) {
+	return pager(ctx, c, RouteUsersAssignedToDrive, opts, userDriveKey, func(ctx context.Context, o ListOptions) (*Collection[UserSharedCloudDrivePermissionDTO], error) {
 		return c.ListUsersAssignedToSharedCloudDrive(ctx, driveID, o)
 	})
 }
@@ -288,7 +288,7 @@ func (c *Client) ListSharedCloudDrivesAssignedToUser(ctx context.Context, userID
 
 // SharedCloudDrivesAssignedToUser walks every page of ListSharedCloudDrivesAssignedToUser.
 func (c *Client) SharedCloudDrivesAssignedToUser(ctx context.Context, userID string, opts ListOptions) *Pager[UserSharedCloudDrivePermissionDTO] {
-	return pager(ctx, opts, userDriveKey, func(ctx context.Context, o ListOptions) (*Collection[UserSharedCloudDrivePermissionDTO], error) {
+	return pager(ctx, c, RouteDrivesAssignedToUser, opts, userDriveKey, func(ctx context.Context, o ListOptions) (*Collection[UserSharedCloudDrivePermissionDTO], error) {
 		return c.ListSharedCloudDrivesAssignedToUser(ctx, userID, o)
 	})
 }
@@ -323,7 +323,7 @@ func (c *Client) ListUserGroupsAssignedToProject(ctx context.Context, projectID 
 
 // UserGroupsAssignedToProject walks every page of ListUserGroupsAssignedToProject.
 func (c *Client) UserGroupsAssignedToProject(ctx context.Context, projectID string, opts ListOptions) *Pager[UserGroupProjectPermissionDTO] {
-	return pager(ctx, opts, groupProjectKey, func(ctx context.Context, o ListOptions) (*Collection[UserGroupProjectPermissionDTO], error) {
+	return pager(ctx, c, RouteGroupsAssignedToProject, opts, groupProjectKey, func(ctx context.Context, o ListOptions) (*Collection[UserGroupProjectPermissionDTO], error) {
 		return c.ListUserGroupsAssignedToProject(ctx, projectID, o)
 	})
 }
@@ -337,7 +337,7 @@ func (c *Client) ListProjectsAssignedToUserGroup(ctx context.Context, groupID st
 
 // ProjectsAssignedToUserGroup walks every page of ListProjectsAssignedToUserGroup.
 func (c *Client) ProjectsAssignedToUserGroup(ctx context.Context, groupID string, opts ListOptions) *Pager[UserGroupProjectPermissionDTO] {
-	return pager(ctx, opts, groupProjectKey, func(ctx context.Context, o ListOptions) (*Collection[UserGroupProjectPermissionDTO], error) {
+	return pager(ctx, c, RouteProjectsAssignedToGroup, opts, groupProjectKey, func(ctx context.Context, o ListOptions) (*Collection[UserGroupProjectPermissionDTO], error) {
 		return c.ListProjectsAssignedToUserGroup(ctx, groupID, o)
 	})
 }
@@ -373,7 +373,7 @@ func (c *Client) ListUserGroupsAssignedToSharedCloudDrive(ctx context.Context, d
 
 // UserGroupsAssignedToSharedCloudDrive walks every page of ListUserGroupsAssignedToSharedCloudDrive.
 func (c *Client) UserGroupsAssignedToSharedCloudDrive(ctx context.Context, driveID string, opts ListOptions) *Pager[UserGroupSharedCloudDrivePermissionDTO] {
-	return pager(ctx, opts, groupDriveKey, func(ctx context.Context, o ListOptions) (*Collection[UserGroupSharedCloudDrivePermissionDTO], error) {
+	return pager(ctx, c, RouteGroupsAssignedToDrive, opts, groupDriveKey, func(ctx context.Context, o ListOptions) (*Collection[UserGroupSharedCloudDrivePermissionDTO], error) {
 		return c.ListUserGroupsAssignedToSharedCloudDrive(ctx, driveID, o)
 	})
 }
@@ -387,7 +387,7 @@ func (c *Client) ListSharedCloudDrivesAssignedToUserGroup(ctx context.Context, g
 
 // SharedCloudDrivesAssignedToUserGroup walks every page of ListSharedCloudDrivesAssignedToUserGroup.
 func (c *Client) SharedCloudDrivesAssignedToUserGroup(ctx context.Context, groupID string, opts ListOptions) *Pager[UserGroupSharedCloudDrivePermissionDTO] {
-	return pager(ctx, opts, groupDriveKey, func(ctx context.Context, o ListOptions) (*Collection[UserGroupSharedCloudDrivePermissionDTO], error) {
+	return pager(ctx, c, RouteDrivesAssignedToGroup, opts, groupDriveKey, func(ctx context.Context, o ListOptions) (*Collection[UserGroupSharedCloudDrivePermissionDTO], error) {
 		return c.ListSharedCloudDrivesAssignedToUserGroup(ctx, groupID, o)
 	})
 }

@@ -11,7 +11,7 @@ func (c *Client) ListProjects(ctx context.Context, opts ListOptions) (*Collectio
 
 // Projects walks every page of ListProjects.
 func (c *Client) Projects(ctx context.Context, opts ListOptions) *Pager[Project] {
-	return pager(ctx, opts, func(p Project) string { return p.ID }, c.ListProjects)
+	return pager(ctx, c, RouteProjects, opts, func(p Project) string { return p.ID }, c.ListProjects)
 }
 
 // FindProject returns the live project whose name equals name in any

@@ -13,5 +13,5 @@ func (c *Client) ListUsers(ctx context.Context, opts ListOptions) (*Collection[U
 
 // Users walks every page of ListUsers.
 func (c *Client) Users(ctx context.Context, opts ListOptions) *Pager[User] {
-	return pager(ctx, opts, func(u User) string { return u.ID }, c.ListUsers)
+	return pager(ctx, c, RouteUsers, opts, func(u User) string { return u.ID }, c.ListUsers)
 }

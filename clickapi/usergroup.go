@@ -61,15 +61,21 @@ func (o ListOptions) query(filter string) url.Values {
 	return q
 }
 
-// pager builds a Pager that repeats list with opts for pages 1, 2, ....
-func pager[T any](ctx context.Context, opts ListOptions, key func(T) string,
+// pager builds a Pager that repeats list with opts for pages 1, 2, ...,
+// as parallel as the client allows (sequential clients fetch each page
+// only when it is needed). route names the list in errors.
+func pager[T any](ctx context.Context, c *Client, route string, opts ListOptions, key func(T) string,
 	list func(context.Context, ListOptions) (*Collection[T], error)) *Pager[T] {
-	fetch := func(ctx context.Context, page int) (*Collection[T], error) {
+	fetch := func(ctx context.Context, page, size int) (*Collection[T], error) {
 		o := opts
 		o.Page = page
+		if opts.PageSize > 0 || size != DefaultPageSize {
+			o.PageSize = size // else the agent's default, unsaid
+		}
 		return list(ctx, o)
 	}
-	return NewPager(ctx, fetch, PagerOptions[T]{PageSize: opts.PageSize, Key: key})
+	return NewPager(ctx, fetch, PagerOptions[T]{PageSize: opts.PageSize, Key: key,
+		Concurrency: c.limiter.Ceiling(), NoPrefetch: c.seq, Endpoint: "GET " + route})
 }
 
 func list[T any](ctx context.Context, c *Client, route, filter string, extra url.Values, opts ListOptions) (*Collection[T], error) {
@@ -95,7 +101,7 @@ func (c *Client) ListUserGroups(ctx context.Context, opts ListOptions) (*Collect
 
 // UserGroups walks every page of ListUserGroups from opts.Page 1.
 func (c *Client) UserGroups(ctx context.Context, opts ListOptions) *Pager[UserGroup] {
-	return pager(ctx, opts, func(g UserGroup) string { return g.ID }, c.ListUserGroups)
+	return pager(ctx, c, RouteGroups, opts, func(g UserGroup) string { return g.ID }, c.ListUserGroups)
 }
 
 // ListUserGroupsWithDetails returns one page of groups with their members,
@@ -106,7 +112,7 @@ func (c *Client) ListUserGroupsWithDetails(ctx context.Context, opts ListOptions
 
 // UserGroupsWithDetails walks every page of ListUserGroupsWithDetails.
 func (c *Client) UserGroupsWithDetails(ctx context.Context, opts ListOptions) *Pager[UserGroupWithDetails] {
-	return pager(ctx, opts, func(g UserGroupWithDetails) string { return g.ID }, c.ListUserGroupsWithDetails)
+	return pager(ctx, c, RouteGroupsWithDetails, opts, func(g UserGroupWithDetails) string { return g.ID }, c.ListUserGroupsWithDetails)
 }
 
 // InsertUserGroup creates a group and returns it with its new id
@@ -145,7 +151,7 @@ func (c *Client) ListAssignedUsers(ctx context.Context, groupID string, opts Lis
 
 // AssignedUsers walks every page of ListAssignedUsers.
 func (c *Client) AssignedUsers(ctx context.Context, groupID string, opts ListOptions) *Pager[UserUserGroupDTO] {
-	return pager(ctx, opts, assignmentKey, func(ctx context.Context, o ListOptions) (*Collection[UserUserGroupDTO], error) {
+	return pager(ctx, c, RouteAssignedUsers, opts, assignmentKey, func(ctx context.Context, o ListOptions) (*Collection[UserUserGroupDTO], error) {
 		return c.ListAssignedUsers(ctx, groupID, o)
 	})
 }
@@ -158,7 +164,7 @@ func (c *Client) ListAssignedUserGroups(ctx context.Context, userID string, opts
 
 // AssignedUserGroups walks every page of ListAssignedUserGroups.
 func (c *Client) AssignedUserGroups(ctx context.Context, userID string, opts ListOptions) *Pager[UserUserGroupDTO] {
-	return pager(ctx, opts, assignmentKey, func(ctx context.Context, o ListOptions) (*Collection[UserUserGroupDTO], error) {
+	return pager(ctx, c, RouteAssignedUserGroups, opts, assignmentKey, func(ctx context.Context, o ListOptions) (*Collection[UserUserGroupDTO], error) {
 		return c.ListAssignedUserGroups(ctx, userID, o)
 	})
 }

@@ -21,7 +21,7 @@ func (c *Client) ListUsersWithDetails(ctx context.Context, opts ListOptions) (*C
 
 // UsersWithDetails walks every page of ListUsersWithDetails.
 func (c *Client) UsersWithDetails(ctx context.Context, opts ListOptions) *Pager[UserWithDetails] {
-	return pager(ctx, opts, func(u UserWithDetails) string { return u.ID }, c.ListUsersWithDetails)
+	return pager(ctx, c, RouteUsersWithDetails, opts, func(u UserWithDetails) string { return u.ID }, c.ListUsersWithDetails)
 }
 
 // FindUser returns the user whose username equals username in any case,
