@@ -63,24 +63,8 @@ type watchFlags struct {
 // runWatch is `clickscript watch` once the flags are parsed.
 func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error {
 	cf, wopt := f.cf, f.wopt
-	switch {
-	case len(args) == 0:
-		return usagef("missing the script to run")
-	case args[0] == "-":
-		return usagef("the script must be a file: watch reads it again before each run")
-	case len(wopt.Patterns) == 0:
-		return usagef("say what to watch with --on PATH_OR_GLOB (repeatable)")
-	case filepath.Ext(args[0]) != "" && !strings.EqualFold(filepath.Ext(args[0]), ".lua"):
-		// Most likely an unquoted glob that the shell expanded.
-		return usagef("the script %q is not a .lua file: quote globs (--on 'data/*.csv') so that the shell leaves them alone", args[0])
-	case wopt.Debounce < time.Millisecond:
-		return usagef("--debounce %v: want at least 1ms", wopt.Debounce)
-	case wopt.MaxWait != 0 && wopt.MaxWait < wopt.Debounce:
-		return usagef("--max-wait %v: want 0 or at least --debounce (%v)", wopt.MaxWait, wopt.Debounce)
-	case wopt.MaxDepth < 1:
-		return usagef("--max-depth %d: want at least 1", wopt.MaxDepth)
-	case wopt.MaxWatches < 1:
-		return usagef("--max-watches %d: want at least 1", wopt.MaxWatches)
+	if err := checkWatchArgs(args, wopt); err != nil {
+		return err
 	}
 	if err := cf.validate(); err != nil {
 		return usagef("%v", err)
@@ -136,6 +120,30 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 		return watchRunError(ctx, engine.New(o).Run(runCtx, script, args[1:]), cf.timeout)
 	}
 	return joinErrors(w.Run(ctx, run), files.close(), sess.close())
+}
+
+// checkWatchArgs checks the arguments and watch options of watch.
+func checkWatchArgs(args []string, wopt watch.Options) error {
+	switch {
+	case len(args) == 0:
+		return usagef("missing the script to run")
+	case args[0] == "-":
+		return usagef("the script must be a file: watch reads it again before each run")
+	case len(wopt.Patterns) == 0:
+		return usagef("say what to watch with --on PATH_OR_GLOB (repeatable)")
+	case filepath.Ext(args[0]) != "" && !strings.EqualFold(filepath.Ext(args[0]), ".lua"):
+		// Most likely an unquoted glob that the shell expanded.
+		return usagef("the script %q is not a .lua file: quote globs (--on 'data/*.csv') so that the shell leaves them alone", args[0])
+	case wopt.Debounce < time.Millisecond:
+		return usagef("--debounce %v: want at least 1ms", wopt.Debounce)
+	case wopt.MaxWait != 0 && wopt.MaxWait < wopt.Debounce:
+		return usagef("--max-wait %v: want 0 or at least --debounce (%v)", wopt.MaxWait, wopt.Debounce)
+	case wopt.MaxDepth < 1:
+		return usagef("--max-depth %d: want at least 1", wopt.MaxDepth)
+	case wopt.MaxWatches < 1:
+		return usagef("--max-watches %d: want at least 1", wopt.MaxWatches)
+	}
+	return nil
 }
 
 // agentCheckTimeout bounds the check of the agent at the start of watch.

@@ -57,6 +57,16 @@ func TestAccessOptionClassesMatchBindings(t *testing.T) {
 	wantKeys(t, "NameListOptions", known(`drive.list{zzz = 1}`, "option"))
 	wantKeys(t, "PermissionQuery", known(`permission.list{zzz = 1}`, "field"))
 	wantKeys(t, "NewAPITokenOptions", known(`apitoken.insert{zzz = 1}`, "field"))
+	wantKeys(t, "PermissionSyncOptions", known(`permission.sync({group = "Legal"}, {}, {zzz = 1})`, "option"))
+	wantKeys(t, "PermissionSubject", known(`permission.sync({zzz = 1}, {})`, "subject field"))
+	if err := h.L.DoString(`result = permission.sync({group = "Legal"}, {})`); err != nil {
+		t.Fatal(err)
+	}
+	wantKeys(t, "PermissionSyncResult", tableKeys(t, h.L.GetGlobal("result")))
+	if err := h.L.DoString(`result = permission.grant{}`); err != nil {
+		t.Fatal(err)
+	}
+	wantKeys(t, "GrantResult", tableKeys(t, h.L.GetGlobal("result")))
 	msg := h.fail(t, `permission.grant{{zzz = 1}}`)
 	m := regexp.MustCompile(`unknown field "zzz" \(known: ([^)]*)\)`).FindStringSubmatch(msg)
 	if m == nil {

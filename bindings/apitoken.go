@@ -95,9 +95,10 @@ func (m *module) apitokenInsert(L *lua.LState) int {
 			return err
 		},
 		audit: func(e *audit.Entry, err error) {
-			if err == nil {
-				e.APIToken = created.ID
+			if err != nil {
+				return
 			}
+			e.APIToken = created.ID
 		}})
 	if !sent {
 		created = &clickapi.APIToken{ID: DryRunID, Title: nt.Title, ExpirationDate: nt.ExpirationDate}
@@ -139,8 +140,12 @@ func (m *module) apitokenDelete(L *lua.LState) int {
 	a := args{L, "apitoken.delete"}
 	id := m.apiTokenRef(L, a, 1)
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteDeleteAPIToken, items: 1,
-		send:  func(c context.Context) error { return m.client.DeleteAPIToken(c, id) },
-		audit: func(e *audit.Entry, _ error) { e.APIToken = id }})
+		send: func(c context.Context) error { return m.client.DeleteAPIToken(c, id) },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.APIToken = id
+			}
+		}})
 	L.Push(lua.LTrue)
 	return 1
 }

@@ -96,7 +96,7 @@ type Param struct {
 // Funcs returns the functions of every module, in registration order.
 func Funcs() []Func {
 	return slices.Concat(usergroupFuncs(), userFuncs(), userWriteFuncs(), projectFuncs(), driveFuncs(),
-		permissionFuncs(), apitokenFuncs(), runFuncs())
+		permissionFuncs(), permissionSyncFuncs(), apitokenFuncs(), runFuncs())
 }
 
 // newModule applies opts' defaults.

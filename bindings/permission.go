@@ -556,7 +556,29 @@ func (m *module) permGrant(L *lua.LState) int {
 		raise(L, a.fn, err)
 	}
 	m.logGrantPlan(L, a.fn, adds, changes, st)
-	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+	st.added, st.changed, st.batches = m.applyGrants(L, a.fn, adds, changes, prev, size)
+	t := L.CreateTable(0, 6)
+	t.RawSetString("items", lua.LNumber(st.items))
+	t.RawSetString("added", lua.LNumber(st.added))
+	t.RawSetString("changed", lua.LNumber(st.changed))
+	t.RawSetString("unchanged", lua.LNumber(st.unchanged))
+	t.RawSetString("batches", lua.LNumber(st.batches))
+	t.RawSetString("dry_run", lua.LBool(m.dryRun))
+	L.Push(t)
+	return 1
+}
+
+// allKinds are the four kinds of grant, in the order writes go.
+func allKinds() []pairKind {
+	return []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}}
+}
+
+// applyGrants sends the additions (POST) and level changes (PUT) of each
+// kind in batches of size, through write (so dry run, audit and errors
+// are the usual ones); prev has the level before of each change, for the
+// audit log. It returns the counts sent (planned, under dry run).
+func (m *module) applyGrants(L *lua.LState, op string, adds, changes map[pairKind][]grantRec, prev map[string]clickapi.PermissionLevel, size int) (added, changed, batches int) {
+	for _, k := range allKinds() {
 		for _, step := range []struct {
 			add  bool
 			recs []grantRec
@@ -567,8 +589,8 @@ func (m *module) permGrant(L *lua.LState) int {
 				if step.add {
 					method = "POST "
 				}
-				st.batches++
-				m.write(L, writeCall{op: a.fn, endpoint: method + k.route(), items: len(batch), body: grantBody(k, batch),
+				batches++
+				m.write(L, writeCall{op: op, endpoint: method + k.route(), items: len(batch), body: grantBody(k, batch),
 					send: func(c context.Context) error { return m.sendGrants(c, k, step.add, batch) },
 					audit: func(e *audit.Entry, err error) {
 						if err != nil {
@@ -579,22 +601,14 @@ func (m *module) permGrant(L *lua.LState) int {
 						}
 					}})
 				if step.add {
-					st.added += len(batch)
+					added += len(batch)
 				} else {
-					st.changed += len(batch)
+					changed += len(batch)
 				}
 			}
 		}
 	}
-	t := L.CreateTable(0, 6)
-	t.RawSetString("items", lua.LNumber(st.items))
-	t.RawSetString("added", lua.LNumber(st.added))
-	t.RawSetString("changed", lua.LNumber(st.changed))
-	t.RawSetString("unchanged", lua.LNumber(st.unchanged))
-	t.RawSetString("batches", lua.LNumber(st.batches))
-	t.RawSetString("dry_run", lua.LBool(m.dryRun))
-	L.Push(t)
-	return 1
+	return added, changed, batches
 }
 
 // planGrants reads the current grants of every subject named (up to
@@ -662,7 +676,7 @@ func (m *module) logGrantPlan(L *lua.LState, op string, adds, changes map[pairKi
 	}
 	c := ctx(L)
 	m.log.LogAttrs(c, level, "plan", slog.String("op", op), slog.Int("add", n(adds)), slog.Int("change", n(changes)), slog.Int("unchanged", st.unchanged))
-	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+	for _, k := range allKinds() {
 		for _, g := range adds[k][:min(len(adds[k]), planPreviewRows)] {
 			m.log.LogAttrs(c, level, "  + grant", slog.String(k.subject, g.subjectID), slog.String(k.object, g.objectID), slog.String("level", g.level.String()), slog.String("row", g.where))
 		}
@@ -691,7 +705,7 @@ func (m *module) existingGrant(L *lua.LState, a args, n int) (grantRec, bool) {
 		return m.lookupGrant(L, a, g)
 	}
 	// A permission record: the ids of both ends, and its own id.
-	for _, k := range []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}} {
+	for _, k := range allKinds() {
 		s, o := stringField(t, k.subjectKey()), stringField(t, k.objectKey())
 		if s == "" || o == "" {
 			continue
@@ -745,9 +759,10 @@ func (m *module) permSet(L *lua.LState) int {
 	m.write(L, writeCall{op: a.fn, endpoint: "PUT " + g.kind.route(), items: 1, body: grantBody(g.kind, []grantRec{g}),
 		send: func(c context.Context) error { return m.sendGrants(c, g.kind, false, []grantRec{g}) },
 		audit: func(e *audit.Entry, err error) {
-			if err == nil {
-				e.Permissions = []audit.PermissionChange{g.change(before)}
+			if err != nil {
+				return
 			}
+			e.Permissions = []audit.PermissionChange{g.change(before)}
 		}})
 	L.Push(recordTable(L, g))
 	return 1
@@ -766,9 +781,10 @@ func (m *module) permRevoke(L *lua.LState) int {
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + g.kind.route(), items: 1,
 		send: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
 		audit: func(e *audit.Entry, err error) {
-			if err == nil {
-				e.Permissions = []audit.PermissionChange{gone.change(before)}
+			if err != nil {
+				return
 			}
+			e.Permissions = []audit.PermissionChange{gone.change(before)}
 		}})
 	L.Push(lua.LTrue)
 	return 1

@@ -64,10 +64,11 @@ func (m *module) userInsert(L *lua.LState) int {
 			return err
 		},
 		audit: func(e *audit.Entry, err error) {
-			if err == nil {
-				e.User = created.ID
-				e.CreatedUsers = []string{created.Username}
+			if err != nil {
+				return
 			}
+			e.User = created.ID
+			e.CreatedUsers = []string{created.Username}
 		}})
 	if !sent {
 		created = &clickapi.User{ID: DryRunID, Firstname: u.Firstname, Lastname: u.Lastname, Username: u.Username,
@@ -127,7 +128,11 @@ func (m *module) userEdit(L *lua.LState) int {
 			out, err = m.client.EditUser(c, u)
 			return err
 		},
-		audit: func(e *audit.Entry, _ error) { e.User = u.ID }})
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.User = u.ID
+			}
+		}})
 	L.Push(userTable(L, out))
 	return 1
 }
@@ -185,8 +190,12 @@ func (m *module) userDelete(L *lua.LState) int {
 	a := args{L, "user.delete"}
 	id := m.userRef(L, a, 1)
 	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteDeleteUser, items: 1,
-		send:  func(c context.Context) error { return m.client.DeleteUser(c, id) },
-		audit: func(e *audit.Entry, _ error) { e.User = id }})
+		send: func(c context.Context) error { return m.client.DeleteUser(c, id) },
+		audit: func(e *audit.Entry, err error) {
+			if err == nil {
+				e.User = id
+			}
+		}})
 	L.Push(lua.LTrue)
 	return 1
 }

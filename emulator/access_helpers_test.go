@@ -57,7 +57,7 @@ func jsonHeader() map[string][]string {
 	return map[string][]string{"Content-Type": {"application/json"}}
 }
 
-// levels maps each row's object or subject name to its level.
+// projectLevels maps each row's project name to its level.
 func projectLevels(rows []userProjectRow) map[string]int {
 	out := map[string]int{}
 	for _, r := range rows {

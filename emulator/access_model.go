@@ -229,9 +229,9 @@ func (p *perm) model() permJSON {
 
 // model is t as the API shows it.
 func (t *apiToken) model() apiTokenJSON {
-	out := apiTokenJSON{ID: t.id.String(), Title: t.title, Token: t.value, CreateDate: formatTime(t.created)}
+	out := apiTokenJSON{ID: t.id.String(), Title: t.title, Token: t.value, CreateDate: apiTime(t.created)}
 	if t.expires != 0 {
-		s := formatTime(t.expires)
+		s := apiTime(t.expires)
 		out.ExpirationDate = &s
 	}
 	return out

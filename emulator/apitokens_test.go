@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAPITokenLifecycle(t *testing.T) {
@@ -119,6 +120,10 @@ func TestAPITokensPersist(t *testing.T) {
 	b := decode[apiTokenJSON](t, call(t, e, "POST", routeInsertAPIToken, `{"title":"b","expirationDate":"2099-01-01T00:00:00Z"}`))
 	if a.Token == b.Token || len(a.Token) < len(apiTokenPrefix)+32 {
 		t.Fatalf("token values %q %q", a.Token, b.Token)
+	}
+	// I26: on the wall clock too, answers carry whole seconds in UTC.
+	if ts, err := time.Parse(time.RFC3339, a.CreateDate); err != nil || ts.Format(time.RFC3339) != a.CreateDate || ts.Location() != time.UTC {
+		t.Fatalf("createDate %q is not whole seconds in UTC: %v", a.CreateDate, err)
 	}
 	wantOK(t, call(t, e, "DELETE", routeDeleteAPIToken+"?id="+a.ID, ""))
 	if err := e.Close(); err != nil {

@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// Sort fields of the project and drive lists: the documented default Name
-// and the other text properties of the row (I8).
+// projectSortFields are the sort fields of the project list: the
+// documented default Name and the row's other text property (I8).
 func projectSortFields() []string { return []string{"Name", "Description"} }
 
 // driveSortFields are the sort fields of the drive lists.

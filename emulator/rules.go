@@ -174,6 +174,14 @@ const seedBatch = 50_000
 //   - I8: the permission lists sort by their documented default and by the
 //     other joined names and permissionType, listed in permSortFields;
 //     the user-drive list keeps the vendor's "SharedClouDrive" spelling.
+//   - I8: projects sort by Name or Description, drives by Name or
+//     StorageName (catalog.go); I12: deleted=true lists only soft-deleted
+//     projects or drives;
+//   - the emulator models no project-drive links (their routes are out of
+//     scope), so drive-details rows always have an empty projectsData;
+//   - apitoken/get_all lists every token newest first and ignores paging
+//     parameters; tokens belong to the one signed-in identity, and
+//     RevokeTokens (revoke.go) leaves them valid: they are not sessions.
 
 // Identity fields of the access records.
 const (
