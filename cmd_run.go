@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -20,9 +23,11 @@ func runCommand() *command {
 			var cf connFlags
 			var bf bulkFlags
 			var lf limitFlags
+			var child childFlags
 			cf.register(fs)
 			bf.register(fs)
 			lf.register(fs)
+			child.register(fs)
 			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) == 0 {
 					return usagef("missing the script to run")
@@ -31,6 +36,16 @@ func runCommand() *command {
 					return usagef("%v", err)
 				}
 				lim, err := lf.limits()
+				if err != nil {
+					return usagef("%v", err)
+				}
+				if s.exe != "" && !child.supervised {
+					// The script runs in a child process this one can
+					// always stop; the child checks the rest.
+					childArgs := append(append([]string{"run", "--supervised"}, flagArgs(fs)...), "--")
+					return superviseRun(ctx, s, append(childArgs, args...), nil, cf.timeout)
+				}
+				globals, err := child.globalsMap()
 				if err != nil {
 					return usagef("%v", err)
 				}
@@ -46,7 +61,15 @@ func runCommand() *command {
 				if err != nil {
 					return joinErrors(err, sess.close())
 				}
-				eng := engine.New(sess.engineOptions(s.stdout, s.stderr, files, lim))
+				opts := sess.engineOptions(s.stdout, s.stderr, files, lim)
+				opts.Globals = globals
+				if child.supervised {
+					opts.HardStop = hardStopper(s, cf.timeout)
+					if s.wrote != nil {
+						opts.Wrote = s.wrote.add
+					}
+				}
+				eng := engine.New(opts)
 				runCtx, cancel := withTimeout(ctx, cf)
 				defer cancel()
 				err = eng.Run(runCtx, script, args[1:])
@@ -57,6 +80,41 @@ func runCommand() *command {
 			}
 		},
 	}
+}
+
+// childFlags are the hidden flags of a run in a child process.
+type childFlags struct {
+	supervised  bool   // run here: this is the child
+	globalsJSON string // JSON object of globals to set (watch's event)
+}
+
+func (c *childFlags) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&c.supervised, "supervised", false, "run in this process (a parent process supervises it)")
+	fs.StringVar(&c.globalsJSON, "globals", "", "a JSON object of globals to set before the script runs")
+	fs.MarkHidden("supervised")
+	fs.MarkHidden("globals")
+}
+
+// globalsMap returns the --globals object (nil: none).
+func (c *childFlags) globalsMap() (map[string]any, error) {
+	if c.globalsJSON == "" {
+		return nil, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(c.globalsJSON), &m); err != nil {
+		return nil, fmt.Errorf("--globals: %v", err)
+	}
+	return m, nil
+}
+
+// superviseRun runs `clickscript args...` (a supervised run) in a child
+// process (see superviseChild), with env added to its environment.
+func superviseRun(ctx context.Context, s streams, args, env []string, timeout time.Duration) error {
+	var te error
+	if timeout > 0 {
+		te = &timeoutError{timeout}
+	}
+	return superviseChild(ctx, s, args, env, timeout, te)
 }
 
 // withTimeout applies --timeout to ctx.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -69,6 +70,9 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 	if err := cf.validate(); err != nil {
 		return usagef("%v", err)
 	}
+	if s.exe != "" && (cf.record != "" || cf.replay != "") {
+		return usagef("--record and --replay work with run, not watch: each watch run is a process of its own")
+	}
 	lim, err := f.lf.limits()
 	if err != nil {
 		return usagef("%v", err)
@@ -105,6 +109,18 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 	// What a run writes itself does not make the next run: the files its
 	// script writes, and the audit file its writes append to.
 	opts.Wrote = w.Wrote
+	if s.exe != "" {
+		// Each run is a child process this one can always stop: a run
+		// that misbehaves never takes the watch down. The child tells
+		// what it wrote when it ends.
+		run := func(ctx context.Context, ev watch.Event) error {
+			if f.bf.audit != "" {
+				w.Wrote(f.bf.audit)
+			}
+			return watchRunError(ctx, superviseWatchRun(ctx, s, f, sess, path, args[1:], ev, w.Wrote), cf.timeout)
+		}
+		return joinErrors(w.Run(ctx, run), files.close(), sess.close())
+	}
 	run := func(ctx context.Context, ev watch.Event) error {
 		script, err := engine.ReadScript(path, nil)
 		if err != nil {
@@ -120,6 +136,48 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 		return watchRunError(ctx, engine.New(o).Run(runCtx, script, args[1:]), cf.timeout)
 	}
 	return joinErrors(w.Run(ctx, run), files.close(), sess.close())
+}
+
+// superviseWatchRun runs one watch run in a child process: `clickscript
+// run --supervised` against the watch's own agent (its URL as --url, its
+// token in the environment, never on a command line), with the watch's
+// run flags, and the event as the global `event`.
+func superviseWatchRun(ctx context.Context, s streams, f watchFlags, sess *session, path string, args []string, ev watch.Event, wrote func(string)) error {
+	event, err := json.Marshal(map[string]any{"event": eventValue(ev)})
+	if err != nil {
+		return err
+	}
+	childArgs := []string{"run", "--supervised", "--url=" + sess.client.BaseURL(), "--globals=" + string(event)}
+	// The connection is the watch's; of the other flags, those run has.
+	runFlags, _ := runCommand().flags(io.Discard)
+	var skip []string
+	f.cf.fs.VisitAll(func(fl *pflag.Flag) {
+		if runFlags.Lookup(fl.Name) == nil || fl.Name == "url" || fl.Name == "token" || fl.Name == "emulator" {
+			skip = append(skip, fl.Name)
+		}
+	})
+	childArgs = append(childArgs, flagArgs(f.cf.fs, skip...)...)
+	childArgs = append(append(childArgs, "--", path), args...)
+	env := []string{"CLICK_TOKEN=" + sess.client.Token()}
+	err = superviseRun(ctx, s, childArgs, env, f.cf.timeout)
+	var ce *childExit
+	if errors.As(err, &ce) {
+		for _, p := range ce.wrote {
+			wrote(p)
+		}
+	}
+	// The child printed its own messages; the summary line says how it
+	// ended.
+	if errors.As(err, &ce) {
+		switch ce.code {
+		case exitOK:
+			return nil
+		case exitInterrupted:
+			return fmt.Errorf("interrupted: %w", context.Canceled)
+		}
+		return fmt.Errorf("exit status %d (its messages are above)", ce.code)
+	}
+	return err
 }
 
 // checkWatchArgs checks the arguments and watch options of watch.

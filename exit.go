@@ -75,6 +75,9 @@ func joinErrors(errs ...error) error {
 //   - a script's error: its message and traceback, 1;
 //   - an interruption (Ctrl-C, SIGTERM: context.Canceled): 130;
 //   - a REPL whose last statement failed (printed already): 1;
+//   - a child process's own end (it printed its messages): its code;
+//   - os.exit(n) of a script: n;
+//   - a child process that crashed: what happened, 1;
 //   - any other error: "clickscript CMD: ...", 1.
 //
 // The errors of an errorList are reported in turn; the highest code wins.
@@ -94,10 +97,16 @@ func exitCode(w io.Writer, cmd string, err error) int {
 		usage *usageError
 		se    *engine.ScriptError
 		te    *timeoutError
+		ce    *childExit
+		ee    *engine.ExitError
 	)
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ce):
+		return ce.code
+	case errors.As(err, &ee):
+		return ee.Code
 	case errors.As(err, &usage):
 		switch {
 		case usage.msg != "" && usage.more != "":

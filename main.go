@@ -15,9 +15,17 @@ import (
 func main() {
 	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	s := streams{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	// Scripts run in a child process of this same program (see child.go);
+	// without a path to it they run in this one.
+	s.exe, _ = os.Executable()
+	if os.Getenv(statusEnv) != "" {
+		s.wrote = &wroteList{}
+	}
+	m := &Main{cmds: commands(), s: s}
+	code := m.Run(ctx, os.Args[1:])
 	stop()
-	os.Exit(code)
+	exitProcess(code, s.wrote)
 }
 
 // tuneGC raises the garbage collector's target unless GOGC is set. A
@@ -30,14 +38,22 @@ func tuneGC() {
 	}
 }
 
-// streams are a command's standard input and outputs.
+// streams are a command's standard input and outputs, and the program to
+// run scripts in.
 type streams struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// exe is this program's path: run, watch and repl run scripts in a
+	// child process of it, which they can always stop (see child.go).
+	// "": in this process, as tests that call run do.
+	exe string
+	// wrote gathers the files a supervised child's script writes, for its
+	// supervisor (nil: not a supervised child).
+	wrote *wroteList
 }
 
 // run executes the command line args and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	m := &Main{cmds: commands(), s: streams{stdin, stdout, stderr}}
+	m := &Main{cmds: commands(), s: streams{stdin: stdin, stdout: stdout, stderr: stderr}}
 	return m.Run(ctx, args)
 }

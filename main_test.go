@@ -43,6 +43,8 @@ func TestScripts(t *testing.T) {
 			"spawn":     cmdSpawn,
 			"waitfor":   cmdWaitFor,
 			"interrupt": cmdInterrupt,
+			"terminate": cmdTerminate,
+			"exitcode":  cmdExitCode,
 		},
 	})
 }

@@ -32,6 +32,14 @@ type Options struct {
 	// MaxMemory, when above 0, stops a run whose process heap passes this
 	// many bytes (the error wraps ErrInterrupted and ErrMemoryLimit).
 	MaxMemory int64
+	// HardStop, if set, is called when a run does not end within
+	// StopGrace of being stopped (by its context or the memory limit), as
+	// when a long Go built-in runs, which nothing in the process can
+	// interrupt: it must end the process, so set it only in a process
+	// that runs one script for a supervisor (see the run command). The
+	// error wraps ErrInterrupted and the reason, as Run's would. Nil: the
+	// run ends when the built-in returns.
+	HardStop func(error)
 	// Sandbox disables what reaches outside the API: running programs,
 	// loading code from files, writing files, ending the process (see
 	// policy). Reading files works as without it.
@@ -98,7 +106,12 @@ func (e *Engine) Run(ctx context.Context, script Script, args []string) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if e.opts.MaxMemory > 0 {
-		defer watchMemory(ctx, cancel, e.opts.MaxMemory)()
+		defer watchMemory(ctx, cancel, e.opts.MaxMemory, e.opts.HardStop)()
+	}
+	if e.opts.HardStop != nil {
+		done := make(chan struct{})
+		defer close(done)
+		go enforceStop(ctx, done, e.opts.HardStop)
 	}
 	L := e.NewState(ctx)
 	defer L.Close()
@@ -114,7 +127,11 @@ func (e *Engine) Options() Options { return e.opts }
 func (e *Engine) NewState(ctx context.Context) *lua.LState {
 	L := lua.NewState(lua.Options{CallStackSize: 200, MinimizeStackMemory: true, SkipOpenLibs: true})
 	L.SetContext(ctx)
-	openLibs(L, policy{sandbox: e.opts.Sandbox, stdout: e.opts.Stdout, wrote: e.opts.Wrote})
+	maxString := int64(DefaultMaxString)
+	if e.opts.MaxMemory > 0 {
+		maxString = e.opts.MaxMemory
+	}
+	openLibs(L, policy{sandbox: e.opts.Sandbox, stdout: e.opts.Stdout, maxString: maxString, wrote: e.opts.Wrote})
 	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger, Sandbox: e.opts.Sandbox, Wrote: e.opts.Wrote})
 	// The bindings reach only the API: they need no policy.
 	bindings.Open(L, e.opts.Options)
@@ -136,7 +153,13 @@ func (e *Engine) Exec(ctx context.Context, L *lua.LState, script Script, args []
 	for _, a := range args {
 		L.Push(lua.LString(a))
 	}
-	if err := L.PCall(len(args), 0, nil); err != nil {
+	err = L.PCall(len(args), 0, nil)
+	// os.exit ends the run, even from a last statement's tail call.
+	var exit *ExitError
+	if errors.As(context.Cause(L.Context()), &exit) {
+		return exit
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
 		}

@@ -12,41 +12,86 @@ import (
 // ErrMemoryLimit is the cause of a run stopped by Options.MaxMemory.
 var ErrMemoryLimit = errors.New("heap passed the memory limit")
 
+// ExitError is a run ended by the script's os.exit(Code).
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("os.exit(%d)", e.Code) }
+
 // memoryWatchInterval is how often the watchdog reads the heap size.
 const memoryWatchInterval = 20 * time.Millisecond
+
+// StopGrace is how long a stopped run (by its context or the memory
+// limit) may take to end before Options.HardStop is called. Lua code
+// stops at its next instruction; only a Go built-in (a string.gsub over
+// megabytes, a long sort) can take longer.
+const StopGrace = 500 * time.Millisecond
+
+// DefaultMaxString is the largest string string.rep makes when no memory
+// limit is set; with one, the limit is the bound.
+const DefaultMaxString = 1 << 30
 
 // watchMemory cancels the run when the process's heap passes limit bytes,
 // with ErrMemoryLimit as the cause. It also sets the runtime's soft memory
 // limit, so that the collector works hard before the watchdog has to stop
-// the script. It returns a function that stops watching.
-func watchMemory(ctx context.Context, cancel context.CancelCauseFunc, limit int64) (stop func()) {
+// the script. After the cancellation it keeps watching: when hardStop is
+// set and the heap goes on growing to half as much again (a Go built-in
+// that allocates does not see the cancellation), it calls hardStop at
+// once, without waiting for StopGrace. It returns a function that stops
+// watching.
+func watchMemory(ctx context.Context, cancel context.CancelCauseFunc, limit int64, hardStop func(error)) (stop func()) {
 	prev := debug.SetMemoryLimit(limit)
 	done := make(chan struct{})
 	go func() {
 		var ms runtime.MemStats
 		t := time.NewTicker(memoryWatchInterval)
 		defer t.Stop()
+		var stopped error
 		for {
 			select {
 			case <-done:
 				return
-			case <-ctx.Done():
-				return
 			case <-t.C:
-				// ReadMemStats stops the world for microseconds; at this
-				// rate that is noise, and it keeps runtime/metrics (and
-				// its start-up cost) out of every run.
-				runtime.ReadMemStats(&ms)
-				if used := int64(ms.HeapAlloc); used > limit {
-					cancel(fmt.Errorf("%w: %s in use, limit %s", ErrMemoryLimit, FormatBytes(used), FormatBytes(limit)))
+			}
+			// ReadMemStats stops the world for microseconds; at this rate
+			// that is noise, and it keeps runtime/metrics (and its
+			// start-up cost) out of every run.
+			runtime.ReadMemStats(&ms)
+			used := int64(ms.HeapAlloc)
+			switch {
+			case stopped == nil && used > limit:
+				stopped = fmt.Errorf("%w: %s in use, limit %s", ErrMemoryLimit, FormatBytes(used), FormatBytes(limit))
+				cancel(stopped)
+				if hardStop == nil {
 					return
 				}
+			case stopped != nil && used > limit+limit/2:
+				hardStop(fmt.Errorf("%w: %w", ErrInterrupted, stopped))
+				return
+			case stopped == nil && ctx.Err() != nil:
+				return
 			}
 		}
 	}()
 	return func() {
 		close(done)
 		debug.SetMemoryLimit(prev)
+	}
+}
+
+// enforceStop calls hardStop when ctx ends and the run has not returned
+// (closed done) within StopGrace.
+func enforceStop(ctx context.Context, done <-chan struct{}, hardStop func(error)) {
+	select {
+	case <-done:
+		return
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(StopGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		hardStop(fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx)))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -94,5 +95,124 @@ print(#usergroup.list{}:all())`
 	}
 	if _, err := os.Stat(readable); err != nil {
 		t.Error("the sandboxed script removed a file")
+	}
+}
+
+func TestEnforceStopCallsHardStopWhenTheRunDoesNotEnd(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	done := make(chan struct{})
+	got := make(chan error, 1)
+	go enforceStop(ctx, done, func(err error) { got <- err })
+	cancel(context.DeadlineExceeded)
+	err := <-got
+	if !errors.Is(err, ErrInterrupted) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("hard stop error %v, want ErrInterrupted wrapping the cause", err)
+	}
+	close(done)
+}
+
+func TestEnforceStopLeavesARunThatEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	returned := make(chan struct{})
+	go func() {
+		enforceStop(ctx, done, func(err error) { t.Errorf("hard stop of a run that ended: %v", err) })
+		close(returned)
+	}()
+	close(done) // the run ended before anything stopped it
+	<-returned
+	cancel()
+
+	// A run that ends within the grace after a stop is left alone too.
+	ctx, cancel = context.WithCancel(context.Background())
+	done = make(chan struct{})
+	returned = make(chan struct{})
+	go func() {
+		enforceStop(ctx, done, func(err error) { t.Errorf("hard stop of a run that ended in time: %v", err) })
+		close(returned)
+	}()
+	cancel()
+	close(done)
+	<-returned
+}
+
+func TestWatchMemoryHardStopsAHeapThatKeepsGrowing(t *testing.T) {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	limit := int64(ms.HeapAlloc) + 64<<20
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stopped := make(chan error, 1)
+	stop := watchMemory(ctx, cancel, limit, func(err error) { stopped <- err })
+	defer stop()
+	// Past the limit: the run is cancelled...
+	held := [][]byte{make([]byte, 80<<20)}
+	<-ctx.Done()
+	if !errors.Is(context.Cause(ctx), ErrMemoryLimit) {
+		t.Fatalf("cause %v, want ErrMemoryLimit", context.Cause(ctx))
+	}
+	select {
+	case err := <-stopped:
+		t.Fatalf("hard stop at the first pass of the limit: %v", err)
+	default:
+	}
+	// ...and when the heap goes on growing (a built-in that does not see
+	// the cancellation), the process is ended at once.
+	held = append(held, make([]byte, 64<<20))
+	err := <-stopped
+	if !errors.Is(err, ErrInterrupted) || !errors.Is(err, ErrMemoryLimit) {
+		t.Errorf("hard stop error %v, want ErrInterrupted wrapping ErrMemoryLimit", err)
+	}
+	runtime.KeepAlive(held)
+}
+
+func TestOSExitEndsTheRun(t *testing.T) {
+	for _, src := range []string{
+		`os.exit(3)`,
+		`pcall(os.exit, 3) print("after pcall")`,
+		`coroutine.wrap(function() os.exit(3) end)() print("after coroutine")`,
+		`local ok = pcall(function() pcall(os.exit, 3) print("inner") end) print("outer")`,
+		`return pcall(os.exit, 3)`,
+	} {
+		e, out := newEngine(t)
+		err := e.Run(context.Background(), Script{Name: "exit.lua", Source: src}, nil)
+		var xe *ExitError
+		if !errors.As(err, &xe) || xe.Code != 3 {
+			t.Errorf("%s: err = %v, want ExitError 3", src, err)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%s: the script went on after os.exit: %q", src, out.String())
+		}
+	}
+	e, _ := newEngine(t)
+	for src, want := range map[string]int{"os.exit()": 0, "os.exit(true)": 0, "os.exit(false)": 1} {
+		var xe *ExitError
+		if err := e.Run(context.Background(), Script{Name: "exit.lua", Source: src}, nil); !errors.As(err, &xe) || xe.Code != want {
+			t.Errorf("%s: err = %v, want ExitError %d", src, err, want)
+		}
+	}
+}
+
+func TestStringRepIsBounded(t *testing.T) {
+	e, out := newEngine(t)
+	src := `print(pcall(string.rep, "x", 2^40)) print(pcall(string.rep, "ab", 2^29 + 1)) print(#("ab"):rep(10), ("x"):rep(0), ("x"):rep(-1))`
+	if err := e.Run(context.Background(), Script{Name: "rep.lua", Source: src}, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := "false\trep.lua:1: string.rep: the result (1TiB) would pass the limit of 1GiB\n" +
+		"false\trep.lua:1: string.rep: the result (1GiB) would pass the limit of 1GiB\n" +
+		"20\t\t\n"
+	if out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+	// With --max-memory, the limit is the bound.
+	out.Reset()
+	e.opts.MaxMemory = 768 << 20
+	if err := e.Run(context.Background(), Script{Name: "rep.lua", Source: `print(pcall(string.rep, "x", 2^30))`}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := "false\trep.lua:1: string.rep: the result (1GiB) would pass the limit of 768MiB\n"; out.String() != want {
+		t.Errorf("output %q, want %q", out.String(), want)
 	}
 }

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"io"
+	"math"
 	"slices"
 
 	lua "github.com/yuin/gopher-lua"
@@ -22,6 +24,10 @@ type policy struct {
 	sandbox bool
 	stdout  io.Writer         // where print and io.write go
 	wrote   func(path string) // told of each file about to be written (see reportWrites); nil: nobody
+	// maxString bounds the strings string.rep makes: a larger one is an
+	// error the script can catch, not an allocation that ends the
+	// process.
+	maxString int64
 }
 
 // stdLibs are Lua's standard libraries in the order lua.OpenLibs opens
@@ -80,6 +86,7 @@ func openLibs(L *lua.LState, p policy) {
 	}
 	publish(lua.IoLibName, p.ioModule(L, loaded.RawGetString(lua.IoLibName).(*lua.LTable)))
 	publish(lua.OsLibName, p.osModule(L, loaded.RawGetString(lua.OsLibName).(*lua.LTable)))
+	p.stringModule(L, loaded.RawGetString(lua.StringLibName).(*lua.LTable))
 	p.packageModule(L, L.GetGlobal(lua.LoadLibName).(*lua.LTable))
 	p.baseModule(L)
 }
@@ -148,10 +155,12 @@ func checkReadMode(L *lua.LState) {
 	}
 }
 
-// osModule builds the os table from gopher-lua's full one: under the
-// sandbox only the functions of osAllowed stay.
+// osModule builds the os table from gopher-lua's full one: os.exit ends
+// the run, not the process; under the sandbox only the functions of
+// osAllowed stay.
 func (p policy) osModule(L *lua.LState, full *lua.LTable) *lua.LTable {
 	if !p.sandbox {
+		full.RawSetString("exit", exitFunction(L))
 		p.reportWrites(L, full, osWriters())
 		return full
 	}
@@ -166,6 +175,63 @@ func (p policy) osModule(L *lua.LState, full *lua.LTable) *lua.LTable {
 		}
 	})
 	return t
+}
+
+// exitFunction is os.exit([code]): it ends the run as a cancellation
+// does (pcall cannot catch it, and the engine's deferred work runs), with
+// an *ExitError as the cause, and the command exits with code. true is 0,
+// false 1, as in later Lua versions.
+func exitFunction(L *lua.LState) *lua.LFunction {
+	return L.NewFunction(func(L *lua.LState) int {
+		code := 0
+		switch v := L.Get(1).(type) {
+		case lua.LBool:
+			if !v {
+				code = 1
+			}
+		case *lua.LNilType:
+		default:
+			code = L.CheckInt(1)
+		}
+		parent := L.Context()
+		if parent == nil {
+			parent = context.Background()
+		}
+		ctx, cancel := context.WithCancelCause(parent)
+		cancel(&ExitError{Code: code})
+		// A coroutine's state has its own context: end its parents too.
+		for s := L; s != nil; s = s.Parent {
+			s.SetContext(ctx)
+		}
+		L.RaiseError("os.exit(%d)", code)
+		return 0
+	})
+}
+
+// stringModule bounds string.rep by p.maxString, in place: the string
+// library is also the strings' metatable's __index, which must stay the
+// same table.
+func (p policy) stringModule(L *lua.LState, str *lua.LTable) {
+	rep, ok := str.RawGetString("rep").(*lua.LFunction)
+	if !ok {
+		return
+	}
+	max := p.maxString
+	str.RawSetString("rep", guard(L, rep, func(L *lua.LState) {
+		s := L.CheckString(1)
+		n := L.CheckInt64(2)
+		if n > 0 && int64(len(s)) > 0 && n > max/int64(len(s)) {
+			L.RaiseError("string.rep: the result (%s) would pass the limit of %s", FormatBytes(sizeOf(int64(len(s)), n)), FormatBytes(max))
+		}
+	}))
+}
+
+// sizeOf is a*b, or the largest int64 when that overflows.
+func sizeOf(a, b int64) int64 {
+	if b != 0 && a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 // packageModule restricts the package table in place (the registry's

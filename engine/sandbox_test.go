@@ -172,8 +172,10 @@ func TestSandboxKeepsNoUnrestrictedFunction(t *testing.T) {
 		if sandbox && len(found) > 0 {
 			t.Errorf("a sandboxed state can reach %v", found)
 		}
-		// The walk finds them when they are there.
-		if !sandbox && len(found) != len(forbidden) {
+		// The walk finds them when they are there: all but os.exit,
+		// which is the engine's in every state (it ends the run, not the
+		// process).
+		if !sandbox && (len(found) != len(forbidden)-1 || found["os.exit"]) {
 			t.Errorf("the walk of an open state found %d of %d: %v", len(found), len(forbidden), found)
 		}
 	}

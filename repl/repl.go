@@ -87,8 +87,9 @@ type Session struct {
 	cancel  context.CancelFunc
 	running bool // a statement is running: Interrupt cancels it
 
-	pending []string // lines of an unfinished statement
-	failed  bool     // the last statement failed
+	pending []string          // lines of an unfinished statement
+	failed  bool              // the last statement failed
+	exit    *engine.ExitError // a statement called os.exit: the session ends
 }
 
 // New returns a Session with a fresh Lua state of e (see
@@ -230,6 +231,9 @@ func (r *Session) RunInteractive(ctx context.Context, lr LineReader, out io.Writ
 			return err
 		}
 		if r.handle(ctx, line, out, errw) {
+			if r.exit != nil {
+				return r.exit
+			}
 			return nil
 		}
 	}
@@ -244,6 +248,9 @@ func (r *Session) errWriter(out io.Writer) io.Writer {
 
 // result is what Run returns at the end of its input.
 func (r *Session) result() error {
+	if r.exit != nil {
+		return r.exit
+	}
 	if r.failed {
 		return ErrLastStatementFailed
 	}
@@ -272,7 +279,7 @@ func (r *Session) handle(ctx context.Context, line string, out, errw io.Writer) 
 		return false
 	}
 	r.exec(ctx, fn, out, errw)
-	return false
+	return r.exit != nil
 }
 
 // command runs a REPL command (":help", ":quit").
@@ -380,7 +387,12 @@ func (r *Session) exec(ctx context.Context, fn *lua.LFunction, out, errw io.Writ
 	top := L.GetTop()
 	defer L.SetTop(top)
 	L.Push(fn)
-	if err := L.PCall(0, lua.MultRet, nil); err != nil {
+	err := L.PCall(0, lua.MultRet, nil)
+	// os.exit ends the session, with its code.
+	if errors.As(context.Cause(L.Context()), &r.exit) {
+		return
+	}
+	if err != nil {
 		r.runFailed(sctx, errw, err)
 		return
 	}
