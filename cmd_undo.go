@@ -14,7 +14,7 @@ func undoCommand() *command {
 	return &command{
 		name:    "undo",
 		args:    "[flags] AUDIT_FILE",
-		summary: "reverse the membership changes a run recorded with --audit (try --dry-run first)",
+		summary: "reverse the membership and grant changes a run recorded with --audit (try --dry-run first)",
 		example: "clickscript run --audit sync.audit scripts/sync_group_from_csv.lua -- \"Design Team\" members.csv\n" +
 			"clickscript undo --dry-run sync.audit\n" +
 			"clickscript undo sync.audit",
@@ -52,6 +52,10 @@ func undoCommand() *command {
 					}
 					fmt.Fprintf(s.stdout, "%s: %d unassigned, %d assigned again, %d left alone, %d cannot be reversed\n",
 						verb, rep.Unassigned, rep.Reassigned, len(rep.Untouched), len(rep.CannotReverse))
+					if n := rep.GrantsRevoked + rep.GrantsRestored + rep.LevelsSetBack; n > 0 {
+						fmt.Fprintf(s.stdout, "grants: %d revoked, %d granted again, %d levels set back\n",
+							rep.GrantsRevoked, rep.GrantsRestored, rep.LevelsSetBack)
+					}
 				}
 				return joinErrors(err, sess.close())
 			}

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/clickscript/clickscript/emulator"
 )
@@ -17,31 +15,23 @@ import (
 // with the profile's page_size (the REPL once ignored it).
 func TestCommandsHonourProfilePageSize(t *testing.T) {
 	cfg := isolateUserDirs(t)
-	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true, Token: "tok-page-size"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := startCountingAgent(t, emulator.Options{Seed: "demo"})
 	var (
 		mu    sync.Mutex
 		sizes []string
 	)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// The agent's hook sees every request: it records the page sizes of
+	// the group listings and fails none.
+	a.reset(func(r *http.Request, _ int) bool {
 		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "usergroup") {
 			mu.Lock()
 			sizes = append(sizes, r.URL.Query().Get("pagesize"))
 			mu.Unlock()
 		}
-		em.ServeHTTP(w, r)
+		return false
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); em.Close() })
-	writeConfig(t, cfg, `{"default": "work", "profiles": {"work": {"url": "http://`+ln.Addr().String()+`", "page_size": 7}}}`)
-	t.Setenv("CLICK_TOKEN", "tok-page-size")
+	writeConfig(t, cfg, `{"default": "work", "profiles": {"work": {"url": "`+a.url+`", "page_size": 7}}}`)
+	t.Setenv("CLICK_TOKEN", bulkToken)
 
 	take := func() []string {
 		mu.Lock()

@@ -18,6 +18,9 @@ type UndoReport struct {
 	Reassigned    int      // memberships a run removed, added again
 	Untouched     []string // changes already reversed by other hands, left alone
 	CannotReverse []string // what the API cannot undo: created users, group inserts, updates, deletes
+	// Grants a run added, revoked again; grants it revoked, granted again
+	// at their level before; levels it changed, set back (undo_permissions.go).
+	GrantsRevoked, GrantsRestored, LevelsSetBack int
 }
 
 // undoStep is one membership change to reverse.
@@ -53,6 +56,9 @@ func Undo(ctx context.Context, opts Options, entries []audit.Entry, out io.Write
 			return rep, err
 		}
 	}
+	if err := u.reversePermissions(ctx, permissionChanges(entries)); err != nil {
+		return rep, err
+	}
 	return rep, nil
 }
 
@@ -81,9 +87,6 @@ func undoSteps(entries []audit.Entry, rep *UndoReport) []undoStep {
 			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("group %s was updated by %s: its previous values are not recorded", e.Group, e.Op))
 		case strings.HasSuffix(e.Endpoint, clickapi.RouteDeleteGroup):
 			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("group %s was deleted by %s: a soft delete cannot be undone through the API", e.Group, e.Op))
-		}
-		if len(e.Permissions) > 0 {
-			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%d permission changes by %s: undo does not reverse permission changes yet", len(e.Permissions), e.Op))
 		}
 		switch {
 		case e.User != "":

@@ -418,3 +418,62 @@ func TestPagerNoPrefetch(t *testing.T) {
 		t.Errorf("rest: %d items, %d calls, %v", len(got), l.calls.Load(), err)
 	}
 }
+
+// FuzzPager walks a list whose pages a fuzzer makes up: any rows, totals,
+// echoes and errors. The walk must end, never with more requests than the
+// totals and a few reads again allow, and yield only items the pages held.
+func FuzzPager(f *testing.F) {
+	f.Add([]byte{3, 10, 5, 1, 2, 3, 4, 5, 5, 10, 6, 7, 8, 9, 10})
+	f.Add([]byte{2, 255, 50, 1, 1, 1, 1})
+	f.Add([]byte{0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		next := func() int {
+			if len(data) == 0 {
+				return 0
+			}
+			b := int(data[0])
+			data = data[1:]
+			return b
+		}
+		size := 1 + next()%8
+		var mu sync.Mutex
+		served := map[string]bool{}
+		calls := 0
+		const maxCalls = 5000
+		fetch := func(ctx context.Context, page, asked int) (*Collection[string], error) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			if calls > maxCalls {
+				return nil, errors.New("the walk did not stop")
+			}
+			op := next()
+			if op%17 == 16 {
+				return nil, errors.New("boom")
+			}
+			n := op % (asked + 2) // sometimes more rows than asked
+			col := &Collection[string]{Total: next(), Options: PageOptions{Page: page, PageSize: next()}}
+			for range n {
+				id := fmt.Sprintf("i%d", next()%64)
+				served[id] = true
+				col.Data = append(col.Data, id)
+			}
+			return col, nil
+		}
+		for _, conc := range []int{1, 4} {
+			calls = 0
+			p := NewPager(context.Background(), fetch, PagerOptions[string]{PageSize: size, Key: id, Concurrency: conc})
+			got, err := p.All()
+			mu.Lock()
+			if calls > maxCalls-1 {
+				t.Fatalf("%d requests: the walk did not stop (%v)", calls, err)
+			}
+			for _, g := range got {
+				if !served[g] {
+					t.Fatalf("yielded %q, which no page held", g)
+				}
+			}
+			mu.Unlock()
+		}
+	})
+}

@@ -4,31 +4,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/clickscript/clickscript/bindings"
-	"github.com/clickscript/clickscript/clickapi"
-	"github.com/clickscript/clickscript/emulator"
+	"github.com/clickscript/clickscript/internal/testagent"
 )
 
 // newEngine returns an engine talking to a fresh demo emulator, and its stdout.
 func newEngine(t testing.TB) (*Engine, *bytes.Buffer) {
 	t.Helper()
-	em, err := emulator.New(emulator.Options{Seed: "demo", Deterministic: true, Token: "tok-engine-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(em)
-	t.Cleanup(func() { srv.Close(); em.Close() })
-	client, err := clickapi.New(clickapi.Options{BaseURL: srv.URL, Token: em.Token()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out bytes.Buffer
+	client := testagent.Client(t, "tok-engine-test")
 	return New(Options{Options: bindings.Options{Client: client}, Stdout: &out}), &out
 }
 
