@@ -28,6 +28,7 @@ import (
 type connFlags struct {
 	url         string
 	token       string
+	tokenFile   string
 	emulator    bool
 	dryRun      bool
 	timeout     time.Duration
@@ -44,7 +45,8 @@ type connFlags struct {
 
 func (c *connFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.url, "url", "", "agent base URL (env CLICK_URL; default "+clickapi.DefaultBaseURL+")")
-	fs.StringVar(&c.token, "token", "", "session or API token (env CLICK_TOKEN; default: the token saved by login)")
+	fs.StringVar(&c.token, "token", "", "session or API token (env CLICK_TOKEN; default: the token saved by login); other users can see it in ps: prefer --token-file or CLICK_TOKEN")
+	fs.StringVar(&c.tokenFile, "token-file", "", "read the token from this file (a regular file, mode 0600; read once, trimmed)")
 	fs.BoolVar(&c.emulator, "emulator", false, "start an in-process emulator with demo data and use it")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "send no write; log what each write would do")
 	fs.DurationVar(&c.timeout, "timeout", 0, "give up after this long, requests in flight included (e.g. 30s, 5m; 0: no limit)")
@@ -132,8 +134,11 @@ func (c *connFlags) validate() error {
 	if _, err := c.maxResponseBytes(); err != nil {
 		return err
 	}
-	if c.emulator && (c.url != "" || c.token != "") {
-		return errors.New("--emulator starts its own agent: drop --url and --token")
+	if c.token != "" && c.tokenFile != "" {
+		return errors.New("--token and --token-file both give the token: drop one")
+	}
+	if c.emulator && (c.url != "" || c.token != "" || c.tokenFile != "") {
+		return errors.New("--emulator starts its own agent: drop --url, --token and --token-file")
 	}
 	if c.replay != "" && (c.emulator || c.record != "" || c.url != "") {
 		return errors.New("--replay answers from the cassette: drop --emulator, --record and --url")
@@ -292,6 +297,18 @@ func (c *connFlags) resolveTokenFrom(p profile) (token, file string, err error) 
 	if c.token != "" {
 		return c.token, "", nil
 	}
+	if c.tokenFile != "" {
+		// Read once, never written back: a new token from a re-login
+		// stays in memory.
+		token, err := readTokenFileAt(c.tokenFile, "--token-file")
+		if errors.Is(err, os.ErrNotExist) {
+			return "", "", fmt.Errorf("--token-file %s: no such file", c.tokenFile)
+		}
+		if err == nil && token == "" {
+			err = fmt.Errorf("--token-file %s is empty", c.tokenFile)
+		}
+		return token, "", err
+	}
 	if t := os.Getenv("CLICK_TOKEN"); t != "" {
 		return t, "", nil
 	}
@@ -306,21 +323,44 @@ func (c *connFlags) resolveTokenFrom(p profile) (token, file string, err error) 
 }
 
 // readTokenFile reads a saved token. A missing file is no token; a file
-// that others may read is refused (on systems with Unix permissions).
+// that others may read is refused (on systems with Unix permissions), and
+// so is anything but a regular file (a FIFO would block the run).
 func readTokenFile(path string) (string, error) {
-	info, err := os.Stat(path)
+	token, err := readTokenFileAt(path, "saved token")
 	if errors.Is(err, os.ErrNotExist) {
 		return "", nil
 	}
+	return token, err
+}
+
+// readTokenFileAt reads the token in the file at path, trimmed; what names
+// the file in errors. A missing file is an error wrapping os.ErrNotExist.
+// Anything but a regular file (a FIFO, a device, a directory) is refused
+// before it is opened, and a file that others may read is refused (on
+// systems with Unix permissions).
+func readTokenFileAt(path, what string) (string, error) {
+	info, err := os.Stat(path)
 	if err != nil {
-		return "", fmt.Errorf("saved token: %w", err)
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	if !info.Mode().IsRegular() {
+		return "", fmt.Errorf("%s %s is not a regular file (%v): a token file must be a plain file", what, path, info.Mode().Type())
 	}
 	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("saved token %s is readable by others (mode %v): run chmod 600 on it, or log in again", path, info.Mode().Perm())
+		return "", fmt.Errorf("%s %s is readable by others (mode %v): run chmod 600 on it, or log in again", what, path, info.Mode().Perm())
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("saved token: %w", err)
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	defer f.Close()
+	// The file may have been swapped since the Stat: check what was opened.
+	if info, err = f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return "", fmt.Errorf("%s %s is not a regular file: a token file must be a plain file", what, path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
 	}
 	return strings.TrimSpace(string(data)), nil
 }
