@@ -36,6 +36,7 @@ func commands() []*command {
 		logoutCommand(),
 		whoamiCommand(),
 		doctorCommand(),
+		tokenCommand(),
 		typesCommand(),
 		versionCommand(),
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 )
@@ -26,11 +27,19 @@ type Results struct {
 	w  *csv.Writer
 }
 
-// CreateResults creates (or truncates) the results file at path and writes its header.
+// CreateResults creates (or truncates) the results file at path and writes
+// its header. Like every record file, it is private to its owner (mode
+// 0600), even when it existed with a wider mode.
 func CreateResults(path string) (*Results, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("results file: %w", err)
+	}
+	if runtime.GOOS != "windows" {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("results file: %w", err)
+		}
 	}
 	r := &Results{f: f, w: csv.NewWriter(f)}
 	r.w.Write([]string{"row", "user", "group", "action", "outcome", "message"})

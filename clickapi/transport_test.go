@@ -243,8 +243,9 @@ func TestBreakLeavesNothingInFlight(t *testing.T) {
 	}
 }
 
-// TestLimiterBoundsEveryRequest: three listings of one client side by
-// side never exceed --concurrency in flight, counted at the server.
+// TestLimiterBoundsEveryRequest: three listings and a dozen bulk writes of
+// one client side by side never exceed --concurrency in flight, counted at
+// the server.
 func TestLimiterBoundsEveryRequest(t *testing.T) {
 	s := &pageServer{n: 2000, latency: 5 * time.Millisecond}
 	c := newPageClient(t, s, 3)
@@ -261,9 +262,24 @@ func TestLimiterBoundsEveryRequest(t *testing.T) {
 			errs <- err
 		}()
 	}
+	// Bulk writes of the same client share the limit with the listings.
+	writeErrs := make(chan error, 12)
+	for range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			writeErrs <- c.AssignUsers(context.Background(), []UserUserGroup{{UserID: "u", UserGroupID: "g"}})
+		}()
+	}
 	wg.Wait()
 	close(errs)
+	close(writeErrs)
 	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for err := range writeErrs {
 		if err != nil {
 			t.Fatal(err)
 		}
