@@ -320,3 +320,19 @@ func TestInsertNotResentBlind(t *testing.T) {
 		t.Errorf("%d inserts, %d look-ups; want 1 and 1", inserts, lookups)
 	}
 }
+
+// [web:usergroup.md]: without an active subscription import_users answers
+// 402 before any work; the script gets a clear error, and nothing changed.
+func TestImportWithoutSubscription(t *testing.T) {
+	w := newWire(t, emulator.Options{Seed: "demo", NoSubscription: true}, false)
+	msg := w.fail(t, `usergroup.import{{user = {username = "no.seat@example.com"}, userGroups = {{name = "Design Team"}}}}`)
+	if !strings.Contains(msg, "usergroup.import: batch 1 of 1") || !strings.Contains(msg, "402 Payment Required: no active subscription") {
+		t.Errorf("error: %s", msg)
+	}
+	if n := len(w.requests(clickapi.RouteImportUsers)); n != 1 {
+		t.Errorf("%d import requests: a 402 is not resent", n)
+	}
+	if out := w.run(t, `print(user.list{username = "no.seat"}:count())`); out != "0\n" {
+		t.Errorf("users after a refused import: %q", out)
+	}
+}

@@ -161,9 +161,6 @@ const (
 	SMSPrompt = "the code sent by SMS"
 	// TOTPPrompt is what login asks for a TOTP challenge [click:authentication.md].
 	TOTPPrompt = "the code of your authenticator app"
-	// SendRequestToken (I16): the newest Click page shows no requestToken;
-	// the client sends none. If a real agent answers 499 TOKEN, revisit.
-	SendRequestToken = false
 )
 
 // Other INFERRED choices and where they live:
@@ -180,6 +177,8 @@ const (
 //   - I12 deleted rows: the client never sends the Web-only `deleted` parameter.
 //   - I13 details rows: every part of a details row is optional (pointers, nil slices).
 //   - I14 agent_status shapes: AgentStatus.UnmarshalJSON (models.go).
+//   - I16 no requestToken: LoginRequest has none; if a real agent answers
+//     499 TOKEN to login, revisit.
 //   - I17 no retry of a 401 with the same token: Client.do (client.go).
 //   - I18 cascades of a group delete: the client assumes none and relies on none.
 //   - I19 imported users: DefaultImportUserType, and email = username (ImportUsers).
