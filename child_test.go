@@ -52,7 +52,7 @@ func (w *firstWrite) Write(p []byte) (int, error) {
 
 // superviseHelper runs TestChildHelper in mode under superviseChild; with
 // interrupt, ctx ends once the child has written to its stdout.
-func superviseHelper(t *testing.T, interrupt bool, mode string, deadline time.Duration) (error, string) {
+func superviseHelper(t *testing.T, interrupt bool, mode string, deadline time.Duration) (string, error) {
 	t.Helper()
 	var stderr bytes.Buffer
 	stdout := &firstWrite{written: make(chan struct{})}
@@ -67,11 +67,11 @@ func superviseHelper(t *testing.T, interrupt bool, mode string, deadline time.Du
 	s := streams{stdin: strings.NewReader(""), stdout: stdout, stderr: &stderr, exe: os.Args[0]}
 	te := &timeoutError{deadline}
 	err := superviseChild(ctx, s, []string{"-test.run=^TestChildHelper$"}, []string{childHelperEnv + "=" + mode}, deadline, te)
-	return err, stderr.String()
+	return stderr.String(), err
 }
 
 func TestSupervisedChildExitCodePassesThrough(t *testing.T) {
-	err, stderr := superviseHelper(t, false, "exit3", 0)
+	stderr, err := superviseHelper(t, false, "exit3", 0)
 	var ce *childExit
 	if !errors.As(err, &ce) || ce.code != 3 {
 		t.Fatalf("err = %v, want the child's own exit 3", err)
@@ -89,7 +89,7 @@ func TestSupervisedChildExitCodePassesThrough(t *testing.T) {
 }
 
 func TestSupervisedChildCrashIsAnError(t *testing.T) {
-	err, _ := superviseHelper(t, false, "crash", 0)
+	_, err := superviseHelper(t, false, "crash", 0)
 	var cc *childCrash
 	if !errors.As(err, &cc) {
 		t.Fatalf("err = %v, want a childCrash", err)
@@ -101,7 +101,7 @@ func TestSupervisedChildCrashIsAnError(t *testing.T) {
 }
 
 func TestSupervisedChildIsKilledAfterTimeout(t *testing.T) {
-	err, stderr := superviseHelper(t, false, "hang", 100*time.Millisecond)
+	stderr, err := superviseHelper(t, false, "hang", 100*time.Millisecond)
 	var te *timeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("err = %v, want the timeout", err)
@@ -112,7 +112,7 @@ func TestSupervisedChildIsKilledAfterTimeout(t *testing.T) {
 }
 
 func TestSupervisedChildIsKilledAfterInterrupt(t *testing.T) {
-	err, stderr := superviseHelper(t, true, "hang", 0)
+	stderr, err := superviseHelper(t, true, "hang", 0)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want an interruption", err)
 	}

@@ -26,12 +26,6 @@ const (
 	permGroupDrive
 )
 
-// permKinds lists every kind, in the order the bbolt file and the tests
-// walk them.
-func permKinds() []permKind {
-	return []permKind{permUserProject, permUserDrive, permGroupProject, permGroupDrive}
-}
-
 // userSubject reports whether k's subject is a user (else a user group).
 func (k permKind) userSubject() bool { return k == permUserProject || k == permUserDrive }
 

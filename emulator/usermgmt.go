@@ -8,18 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 )
-
-// parseOrNil parses s, or returns the nil uuid.
-func parseOrNil(s string) uuid.UUID {
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil
-	}
-	return id
-}
 
 // newUserBody is the body of POST /user/insert_user (keys bind ignoring
 // case, so firstName finds firstname).
