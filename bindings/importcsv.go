@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -28,9 +29,12 @@ func (m *module) importCSV(L *lua.LState) int {
 		a.badArg(1, "CSV file path", L.Get(1))
 	}
 	size, create := m.importOptions(a, 2)
-	rows, bad, err := readImportCSV(string(path))
+	rows, bad, warn, err := readImportCSV(string(path))
 	if err != nil {
 		a.errorf("%v", err)
+	}
+	for _, w := range warn {
+		m.log.Warn("plan: " + w)
 	}
 	m.validateAndApply(L, a, kindImport, rows, bad, size, create)
 	return 1
@@ -42,37 +46,47 @@ func (m *module) importCSV(L *lua.LState) int {
 // lastName, then one
 // membership per row. Every row is checked; problems name the file, the
 // line and the field. err is for a file that cannot be read at all.
-func readImportCSV(path string) ([]*row, *problems, error) {
+func readImportCSV(path string) (rows []*row, bad *problems, warn []string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer f.Close()
 	name := filepath.ToSlash(path)
-	cr := csv.NewReader(f)
+	br := bufio.NewReader(f)
+	if head, _ := br.Peek(512); utf16Encoded(head) {
+		return nil, nil, nil, fmt.Errorf("%s: the file is UTF-16 (a byte-order mark or NUL bytes): save it as UTF-8", name)
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1 // checked here, so that every bad row is named
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true // the fields are copied out below
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, fmt.Errorf("%s: empty file: want a header row with %s", name, strings.Join(importColumns(), ", "))
+		return nil, nil, nil, fmt.Errorf("%s: empty file: want a header row with %s", name, strings.Join(importColumns(), ", "))
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
+		return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	header = slices.Clone(header) // ReuseRecord: the next Read reuses the slice
+	if err := checkUTF8(header); err != "" {
+		return nil, nil, nil, fmt.Errorf("%s:1: %s", name, err)
+	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		for _, c := range importColumns() {
 			if strings.EqualFold(h, c) {
+				if first, dup := col[c]; dup {
+					return nil, nil, nil, fmt.Errorf("%s:1: column %d (%q) repeats column %d: name each column once", name, i+1, h, first+1)
+				}
 				col[c] = i
 			}
 		}
 	}
 	for _, c := range []string{"username", "group"} {
 		if _, ok := col[c]; !ok {
-			return nil, nil, fmt.Errorf("%s:1: no %q column (the header must name %s)", name, c, strings.Join(importColumns(), ", "))
+			return nil, nil, nil, fmt.Errorf("%s:1: no %q column (the header must name %s)", name, c, strings.Join(importColumns(), ", "))
 		}
 	}
 	get := func(rec []string, c string) string {
@@ -81,8 +95,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 		}
 		return ""
 	}
-	var bad problems
-	var rows []*row
+	bad = &problems{}
 	seen := make(map[rowKey]string, 1024)
 	for {
 		rec, err := cr.Read()
@@ -95,7 +108,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := cr.FieldPos(0) // only valid after a successful Read
 		where := fmt.Sprintf("%s:%d", name, line)
@@ -103,11 +116,26 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 			bad.add(line, "%s: expected %d fields, got %d", where, len(header), len(rec))
 			continue
 		}
+		if msg := checkUTF8(rec); msg != "" {
+			bad.add(line, "%s: %s", where, msg)
+			continue
+		}
 		user := clickapi.ImportUser{Username: get(rec, "username"), Email: get(rec, "email"),
 			FirstName: get(rec, "firstName"), LastName: get(rec, "lastName")}
 		if user.Username == "" {
 			bad.add(line, "%s: username: empty", where)
 			continue
+		}
+		if msg := checkUsername(user.Username); msg != "" {
+			bad.add(line, "%s: username: %s", where, msg)
+			continue
+		}
+		if msg := checkUserFields(user); msg != "" {
+			bad.add(line, "%s: %s", where, msg)
+			continue
+		}
+		if mixedScript(user.Username) {
+			warn = append(warn, fmt.Sprintf("%s: username %q mixes Latin with Cyrillic or Greek letters: check it is not a look-alike", where, user.Username))
 		}
 		var msg string
 		if user.UserType, msg = parseUserType(get(rec, "userType")); msg != "" {
@@ -118,6 +146,10 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 		ref := clickapi.GroupRef{Name: group}
 		if looksLikeUUID(group) {
 			ref = clickapi.GroupRef{ID: group}
+		}
+		if msg := uuidProblem(group); msg != "" {
+			bad.add(line, "%s: group.id: %s", where, msg)
+			continue
 		}
 		r, msg := newImportRow(line, where, user, ref)
 		switch {
@@ -134,7 +166,7 @@ func readImportCSV(path string) ([]*row, *problems, error) {
 			rows = append(rows, r)
 		}
 	}
-	return rows, &bad, nil
+	return rows, bad, warn, nil
 }
 
 // looksLikeUUID tells a group id from a group name in an import file: a
