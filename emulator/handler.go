@@ -69,6 +69,13 @@ func (e *Emulator) routeTable() map[string][]route {
 // Options.Faults spoils a share of the answers on protected routes.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if e.requests != nil {
+		if r.URL.Path == RequestsPath {
+			e.serveRequests(w, r)
+			return
+		}
+		defer e.requests.start(e, r)()
+	}
 	if e.dev.Serial {
 		e.serial.Lock()
 		defer e.serial.Unlock()
