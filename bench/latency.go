@@ -154,7 +154,7 @@ func latencyWorkloads(dir string) ([]latencyWorkload, error) {
 	py := func(name string) string { p, _ := filepath.Abs(filepath.Join("bench", name)); return p }
 	files := map[string]string{
 		"lat_list.lua":    "local n = 0\nfor g in usergroup.list{pagesize = 50} do n = n + 1 end\nprint(n)\n",
-		"lat_members.lua": "local n = 0\nfor g in usergroup.list{pagesize = 50} do\n  for m in usergroup.members(g, {pagesize = 50}) do n = n + 1 end\nend\nprint(n)\n",
+		"lat_members.lua": "local n = 0\nfor m in usergroup.members_of(usergroup.list{pagesize = 50}:all(), {pagesize = 50}) do n = n + 1 end\nprint(n)\n",
 		"lat_import.lua":  "local r = usergroup.import_csv(arg[1], {batch = 100})\nprint(r.added)\n",
 		"lat_sync.lua": "local desired = {}\nfor _, r in ipairs(csv.read(arg[2])) do\n" +
 			"  desired[#desired + 1] = {username = r.username, firstName = r.firstName, lastName = r.lastName}\nend\n" +
