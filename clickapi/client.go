@@ -169,7 +169,15 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	return c.redactSecrets(redactError(err, token))
 }
 
-func (c *Client) send(ctx context.Context, r call, token string, out any) error {
+func (c *Client) send(ctx context.Context, r call, token string, out any) (err error) {
+	// unsure: some attempt of a write may have been applied by the agent
+	// without an answer saying so (see ErrOutcomeUnknown).
+	unsure := false
+	defer func() {
+		if err != nil && unsure && r.method != http.MethodGet {
+			err = &unknownOutcomeError{err}
+		}
+	}()
 	var payload []byte
 	if r.body != nil {
 		var err error
@@ -198,6 +206,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		if err != nil {
 			permit.Release(Neutral, 0)
 			maybeApplied = maybeApplied || sent
+			unsure = unsure || sent
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
 			}
@@ -224,6 +233,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			var e *APIError
 			errors.As(apiErr, &e)
 			permit.Release(outcome(e.Status), e.RetryAfter)
+			unsure = unsure || mayHaveWorked(e.Status)
 			if r.deletes && maybeApplied && e.Type == CodeNotFound && NotFoundAfterResendIsDone {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "NOT_FOUND on a resend: an earlier attempt deleted it",
 					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
