@@ -94,6 +94,8 @@ func (m *module) sync(L *lua.LState) int {
 
 // unassignAll removes the members, --concurrency at a time (the endpoint
 // takes one assignment id per call), keeping the audit log and results.
+// A removal whose answer was lost is read back (readback.go): found gone,
+// it counts as applied; still there, as failed; unreadable, as unknown.
 func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup, removes []member) error {
 	if m.dryRun {
 		for _, r := range removes {
@@ -104,20 +106,38 @@ func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup
 	}
 	progress := m.progress(op+" (removals)", len(removes))
 	defer progress.Finish()
-	called, err := forEachConcurrently(ctx(L), m.conc, len(removes), nil, func(c context.Context, i int) error {
+	readCtx := ctx(L) // reading back after a lost answer: not cancelled by a sibling's failure
+	called, err := forEachConcurrently(readCtx, m.conc, len(removes), nil, func(c context.Context, i int) error {
 		r := removes[i]
+		pair := audit.Pair{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}
+		var rb *removeReadBack // set when the answer was lost: what reading back found
 		err := m.call(c, writeCall{op: op, endpoint: "DELETE " + clickapi.RouteUnassignUser,
 			send: func(c context.Context) error { return m.client.UnassignUser(c, r.assignmentID) },
 			audit: func(e *audit.Entry, err error) {
-				if err == nil {
-					e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
+				switch {
+				case err == nil:
+					e.Removed = []audit.Pair{pair}
+				case lostAnswer(err):
+					found := m.readBackRemoval(readCtx, group.ID, r.assignmentID)
+					found.record(e, pair)
+					rb = &found
 				}
 			}})
-		if err != nil {
+		msg := ""
+		if rb != nil {
+			if err = rb.err(err); err == nil {
+				msg = "the answer was lost; reading back found it removed"
+			}
+		}
+		switch {
+		case err != nil && rb != nil && rb.readErr != nil:
+			m.removeResult(r, group, "unknown", err.Error())
+			return fmt.Errorf("unassign %s: %w", r.username, err)
+		case err != nil:
 			m.removeResult(r, group, "failed", err.Error())
 			return fmt.Errorf("unassign %s: %w", r.username, err)
 		}
-		m.removeResult(r, group, "applied", "")
+		m.removeResult(r, group, "applied", msg)
 		progress.Add(1)
 		return nil
 	})

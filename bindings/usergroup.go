@@ -305,13 +305,30 @@ func (m *module) unassign(L *lua.LState) int {
 	if t, ok := L.Get(1).(*lua.LTable); ok {
 		p.UserID, p.UserGroupID = stringField(t, "userId"), stringField(t, "userGroupId")
 	}
-	m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteUnassignUser,
+	// An answer lost: the group, when known, is read back (readback.go).
+	var rb *removeReadBack
+	w := writeCall{op: a.fn, endpoint: "DELETE " + clickapi.RouteUnassignUser,
 		send: func(c context.Context) error { return m.client.UnassignUser(c, id) },
 		audit: func(e *audit.Entry, err error) {
-			if err == nil {
+			switch {
+			case err == nil:
 				e.Removed = []audit.Pair{p}
+			case lostAnswer(err):
+				found := m.readBackRemoval(ctx(L), p.UserGroupID, id)
+				found.record(e, p)
+				rb = &found
 			}
-		}})
+		}}
+	if m.dryRun {
+		m.write(L, w)
+	} else if err := m.call(ctx(L), w); err != nil {
+		if rb != nil {
+			err = rb.err(err)
+		}
+		if err != nil {
+			raise(L, a.fn, err)
+		}
+	}
 	L.Push(lua.LTrue)
 	return 1
 }
