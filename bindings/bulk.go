@@ -576,7 +576,10 @@ func (m *module) importUsers(L *lua.LState) int {
 	a := args{L, "usergroup.import"}
 	items := a.list(1, a.table(1, false))
 	size, create := m.importOptions(a, 2)
-	rows, bad := parseRelations(items)
+	rows, bad, warn := parseRelations(items)
+	for _, w := range warn {
+		m.log.Warn("plan: " + w)
+	}
 	m.validateAndApply(L, a, kindImport, rows, bad, size, create)
 	return 1
 }
@@ -613,11 +616,11 @@ func stringField(t *lua.LTable, name string) string {
 }
 
 // parseRelations reads import items into rows, one per (user, group),
-// checking every one: a username, at least one group, each group by uuid
-// or by name, no (user, group) twice.
-func parseRelations(items []lua.LValue) ([]*row, *problems) {
-	var bad problems
-	var rows []*row
+// checking every one: a user that passes checkUser, at least one group,
+// each group by uuid or by name, no (user, group) twice. warn lists the
+// look-alike usernames for the plan.
+func parseRelations(items []lua.LValue) (rows []*row, bad *problems, warn []string) {
+	bad = &problems{}
 	seen := map[rowKey]string{}
 	for i, v := range items {
 		n := i + 1
@@ -638,9 +641,12 @@ func parseRelations(items []lua.LValue) ([]*row, *problems) {
 			FirstName: firstString(ut, "firstName", "firstname"),
 			LastName:  firstString(ut, "lastName", "lastname"),
 		}
-		if user.Username == "" {
-			bad.add(n, "%s: user.username: empty", where)
+		if field, msg := checkUser(user); msg != "" {
+			bad.add(n, "%s: user.%s: %s", where, field, msg)
 			continue
+		}
+		if w := lookAlike(where, user.Username); w != "" {
+			warn = append(warn, w)
 		}
 		var msg string
 		if user.UserType, msg = importUserType(ut.RawGetString("userType")); msg != "" {
@@ -669,7 +675,7 @@ func parseRelations(items []lua.LValue) ([]*row, *problems) {
 			}
 		}
 	}
-	return rows, &bad
+	return rows, bad, warn
 }
 
 // newImportRow checks a group reference; msg says what is wrong with it

@@ -54,6 +54,12 @@ func (m *module) userInsert(L *lua.LState) int {
 		Email:     f.str("email", false),
 		UserType:  f.integer("userType", int(clickapi.DesktopStandardUser)),
 	}
+	if field, msg := checkUser(clickapi.ImportUser{Username: u.Username, Email: u.Email, FirstName: u.Firstname, LastName: u.Lastname}); msg != "" {
+		a.errorf("bad argument #1 (field %q: %s)", field, msg)
+	}
+	if w := lookAlike("user.insert", u.Username); w != "" {
+		m.log.Warn(w)
+	}
 	if u.Email == "" {
 		u.Email = u.Username
 	}
