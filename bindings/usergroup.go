@@ -61,7 +61,7 @@ func usergroupFuncs() []Func {
 			Params: []Param{{"relations", "UserUserGroupRelation[]", "{{user={username=, email=, userType=, firstName=, lastName=}, userGroups={{id=}|{name=}}}, ...}"},
 				{"opts", "ImportOptions?", "{batch=, create_groups=}"}},
 			Returns: "BulkResult",
-			Summary: "Maps users, created when missing, to groups in concurrent batches; validated whole before the first write."},
+			Summary: "Maps users, created when missing, to groups in concurrent batches; validated whole before the first write (usernames bare emails of at most 50 characters, named as item N); a lost answer is read back."},
 		{Module: "usergroup", Name: "import_csv", impl: (*module).importCSV,
 			Params: []Param{{"path", "string", "CSV with a header row: username and group (a group name or id), optionally email, userType, firstName, lastName"},
 				{"opts", "ImportOptions?", "{batch=, create_groups=}"}},
@@ -72,7 +72,7 @@ func usergroupFuncs() []Func {
 				{"desired", "(string|ImportUser)[]", "usernames, or {username=, firstName=, lastName=} tables"},
 				{"opts", "SyncOptions?", "{add_only=, remove_only=, max_remove= (count or \"10%\", default 50%), force=, allow_empty=, batch=}"}},
 			Returns: "SyncResult",
-			Summary: "Makes the group's members exactly the desired usernames: adds through import, removes through unassign."},
+			Summary: "Makes the group's members exactly the desired usernames (bare emails of at most 50 characters, checked first): adds through import, removes through unassign."},
 	}
 }
 

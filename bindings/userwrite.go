@@ -20,7 +20,7 @@ func userWriteFuncs() []Func {
 		{Module: "user", Name: "insert", impl: (*module).userInsert,
 			Params:  []Param{{"user", "NewUser", "{username=, firstname=, lastname=, email=, userType=} (email defaults to the username, userType to 64)"}},
 			Returns: "User",
-			Summary: "Creates a user (Pending, sent an activation email, billed a seat) and returns it with its id; never created twice by a retry."},
+			Summary: "Creates a user (Pending, sent an activation email, billed a seat) and returns it with its id; the username must be a bare email of at most 50 characters; never created twice by a retry."},
 		{Module: "user", Name: "edit", impl: (*module).userEdit,
 			Params:  []Param{{"user", "User", "{id= or username=, and the fields to change}"}},
 			Returns: "User",
