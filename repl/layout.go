@@ -321,8 +321,13 @@ func oneLine(s string) string {
 const wideHint = "; :wide shows every column"
 
 // fittedNote names the columns left out of a fitted table, and how to see
-// them, within width: "(not shown: id, accountId; :wide shows every column)".
+// them, within width: "(not shown: id, accountId; :wide shows every
+// column)", "(not shown: a and 9 more; ...)", or in a narrow view only
+// their count: "(10 more columns: :wide)".
 func fittedNote(hidden []*column, width int) string {
-	note := hiddenNote(hidden, width-len(wideHint))
-	return strings.TrimSuffix(note, ")") + wideHint + ")"
+	note := strings.TrimSuffix(hiddenNote(hidden, width-len(wideHint)), ")") + wideHint + ")"
+	if displayWidth(note) <= width {
+		return note
+	}
+	return fmt.Sprintf("(%d more columns: :wide)", len(hidden))
 }
