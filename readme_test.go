@@ -433,7 +433,11 @@ func TestREADMESynopsis(t *testing.T) {
 			commands = append(commands, f[1])
 		}
 	}
-	slicesSort := func(s []string) string { c := append([]string(nil), s...); sort.Strings(c); return strings.Join(c, " ") }
+	slicesSort := func(s []string) string {
+		c := append([]string(nil), s...)
+		sort.Strings(c)
+		return strings.Join(c, " ")
+	}
 	if len(commands) < 5 || slicesSort(synopsis) != slicesSort(commands) {
 		t.Errorf("the README's synopsis names %q; clickscript help lists %q", synopsis, commands)
 	}

@@ -289,5 +289,6 @@ func TestViewCommands(t *testing.T) {
 	}
 	plain := "user.username               user.firstname  user.lastname  user.email                  user.status  user.createDate\n"
 	if strings.Count(piped, plain) != 2 || !strings.HasPrefix(piped, plain) || strings.Count(piped, "userUserGroup.userId") != 1 || strings.Count(piped, "(not shown: ") != 2 {
-		t.Errorf("piped, :wide, :table:\n%s", piped)	}
+		t.Errorf("piped, :wide, :table:\n%s", piped)
+	}
 }
