@@ -153,13 +153,17 @@ func (m *module) permSync(L *lua.LState) int {
 	if removeOnly {
 		plan.want = nil
 	}
+	who := subjectID
+	if name := refName(sf.get(subject)); name != "" {
+		who = fmt.Sprintf("%q (%s)", name, subjectID)
+	}
 	if limit, set := maxRemove(a, f.get("max_remove"), plan.current); len(plan.removes) > limit && !force {
 		if set {
 			a.errorf("would revoke %d of the %d grants of %s %s, over max_remove (%d); nothing was changed (pass force=true to go ahead)",
-				len(plan.removes), plan.current, subject, subjectID, limit)
+				len(plan.removes), plan.current, subject, who, limit)
 		}
 		a.errorf("would revoke %d of the %d grants of %s %s, over max_remove (%d, the default %d%%); nothing was changed (pass max_remove= or force=true to go ahead)",
-			len(plan.removes), plan.current, subject, subjectID, limit, DefaultMaxRemovePercent)
+			len(plan.removes), plan.current, subject, who, limit, DefaultMaxRemovePercent)
 	}
 	m.logPermSyncPlan(L, a.fn, subject, subjectID, plan)
 
@@ -227,8 +231,8 @@ func (m *module) permSyncResult(L *lua.LState, subjectID string, plan *permSyncP
 	return t
 }
 
-// refName is how a plan names an object given as v: the name given, the
-// table's name, or "" (an id: the listing's name is used).
+// refName is how a plan or an error names what v refers to: the name
+// given, the table's name (a user's username), or "" for an id.
 func refName(v lua.LValue) string {
 	switch x := v.(type) {
 	case lua.LString:
@@ -236,8 +240,10 @@ func refName(v lua.LValue) string {
 			return string(x)
 		}
 	case *lua.LTable:
-		if s, ok := x.RawGetString("name").(lua.LString); ok {
-			return string(s)
+		for _, k := range []string{"name", "username"} {
+			if s, ok := x.RawGetString(k).(lua.LString); ok {
+				return string(s)
+			}
 		}
 	}
 	return ""
