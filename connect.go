@@ -92,7 +92,7 @@ func (s *session) engineOptions(stdout, stderr io.Writer, files *bulkFiles, lim 
 			Sequential: s.sequential,
 			Progress:   progressFor(stderr, s.log),
 		},
-		Stdout: stdout, MaxMemory: lim.maxMemory, Sandbox: lim.sandbox,
+		Stdout: stdout, Stderr: stderr, MaxMemory: lim.maxMemory, Sandbox: lim.sandbox,
 	}
 	if files != nil {
 		o.Audit, o.Journal, o.Results = files.audit, files.journal, files.results
