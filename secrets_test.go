@@ -234,3 +234,46 @@ func TestEmulatorBindsLoopbackByDefault(t *testing.T) {
 		t.Errorf("emulator --help: %s", stdout)
 	}
 }
+
+// TestREPLPipedRedactsSecrets feeds the REPL statements on a pipe that
+// show the session token and a minted API token every way a statement
+// can (print, an expression's value, a table, io.stderr, an error): the
+// output shows neither.
+func TestREPLPipedRedactsSecrets(t *testing.T) {
+	isolateUserDirs(t)
+	t.Setenv("CLICK_TOKEN", "")
+	url := startDemoEmulator(t, secretToken)
+	minted := filepath.Join(t.TempDir(), "minted")
+	stdin := strings.Join([]string{
+		fmt.Sprintf("tok = %q", secretToken),
+		"print(tok)",
+		"tok",
+		`g = usergroup.insert{name = "Vault " .. tok, description = "holds " .. tok}`,
+		"g",
+		`api = apitoken.insert{title = "piped"}`,
+		fmt.Sprintf("f = io.open(%q, 'w') f:write(api.token) f:close()", minted),
+		"api.token",
+		"api",
+		`io.stderr:write("err ", api.token, "\n")`,
+		`error("boom " .. tok)`,
+		`print("done")`,
+	}, "\n") + "\n"
+	code, stdout, stderr := runCLI(t.Context(), t, stdin, "repl", "--url", url, "--token", secretToken)
+	if code != exitOK || !strings.HasSuffix(stdout, "done\n") {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	api, err := os.ReadFile(minted)
+	if err != nil || len(api) < 16 {
+		t.Fatalf("the minted token was not saved: %q, %v", api, err)
+	}
+	for _, want := range []string{"REDACTED\nREDACTED\n", "Vault REDACTED", "err REDACTED", "boom REDACTED"} {
+		if !strings.Contains(stdout+stderr, want) {
+			t.Errorf("the output lacks %q:\n%s%s", want, stdout, stderr)
+		}
+	}
+	for _, s := range []string{secretToken, string(api)} {
+		if strings.Contains(stdout+stderr, s) {
+			t.Errorf("the output shows a token (%s...):\n%s%s", s[:8], stdout, stderr)
+		}
+	}
+}
