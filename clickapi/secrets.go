@@ -159,8 +159,10 @@ func NewWriter(w io.Writer, s *Secrets) *Writer {
 	return &Writer{w: w, secrets: s}
 }
 
-// Write writes p with the secrets redacted. It reports len(p) written
-// when the redacted text was written, or held back.
+// Write writes p with the secrets redacted, in one Write call of the
+// stream (never WriteString: the stream sees every write as it would
+// without the Writer). It reports len(p) written when the redacted text
+// was written, or held back.
 func (rw *Writer) Write(p []byte) (int, error) {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
@@ -170,7 +172,7 @@ func (rw *Writer) Write(p []byte) (int, error) {
 	if cut == 0 {
 		return len(p), nil
 	}
-	if _, err := io.WriteString(rw.w, rw.secrets.Redact(string(buf[:cut]))); err != nil {
+	if _, err := rw.w.Write([]byte(rw.secrets.Redact(string(buf[:cut])))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -185,7 +187,7 @@ func (rw *Writer) Flush() error {
 	}
 	held := rw.held
 	rw.held = nil
-	_, err := io.WriteString(rw.w, rw.secrets.Redact(string(held)))
+	_, err := rw.w.Write([]byte(rw.secrets.Redact(string(held))))
 	return err
 }
 
