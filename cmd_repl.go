@@ -71,9 +71,8 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}
 	if term {
 		opts.Color = os.Getenv("NO_COLOR") == "" && isTerminal(s.stdout)
-		if w := readline.GetScreenWidth(); w > 20 {
-			opts.Width = w - 1
-		}
+		opts.Mode = repl.ModeTable
+		opts.Width = terminalWidth(s.stdout)
 	}
 	session := repl.New(eng, opts)
 	defer session.Close()
@@ -199,6 +198,9 @@ type lineEditor struct {
 	hist     *history
 	secrets  *clickapi.Secrets
 	stopOnce sync.Once
+	// resized, when set, is called with each line read, before it runs:
+	// it gives the session the terminal's width now.
+	resized func()
 }
 
 func newLineEditor(session *repl.Session, s streams, secrets *clickapi.Secrets) (*lineEditor, error) {
@@ -220,7 +222,11 @@ func newLineEditor(session *repl.Session, s streams, secrets *clickapi.Secrets) 
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	ed := &lineEditor{rl: rl, secrets: secrets}
+	ed := &lineEditor{rl: rl, secrets: secrets, resized: func() {
+		if w := terminalWidth(s.stdout); w > 0 {
+			session.SetView(repl.View{Width: w, Mode: session.View().Mode})
+		}
+	}}
 	// Without a state directory the session simply keeps no history.
 	if dir, err := stateDir(); err == nil {
 		h, lines, err := openHistory(filepath.Join(dir, "history"), historyLimit)
@@ -247,6 +253,9 @@ func (ed *lineEditor) ReadLine(prompt string) (string, error) {
 	}
 	if err != nil {
 		return "", err
+	}
+	if ed.resized != nil {
+		ed.resized()
 	}
 	if strings.TrimSpace(line) != "" {
 		safe := ed.secrets.Redact(line)
