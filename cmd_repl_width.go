@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -16,8 +17,12 @@ const minTermWidth = 20
 // terminalWidth returns the width in columns the REPL lays its tables out
 // in: one less than the terminal's (out, when it is one), so that a full
 // line never makes the terminal wrap; else one less than $COLUMNS; else 0
-// (the printer's default).
+// (the printer's default). A redacting stream counts as the terminal
+// under it.
 func terminalWidth(out any) int {
+	if w, ok := out.(io.Writer); ok {
+		out = rawWriter(w)
+	}
 	if f, ok := out.(*os.File); ok {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > minTermWidth {
 			return w - 1

@@ -67,7 +67,7 @@ func newAccessHarness(t *testing.T, dryRun, withAudit bool) *accessHarness {
 	var log *audit.Log
 	if withAudit {
 		h.audit = filepath.Join(t.TempDir(), "audit.jsonl")
-		if log, err = audit.OpenLog(h.audit); err != nil {
+		if log, err = audit.OpenLog(h.audit, nil); err != nil {
 			t.Fatal(err)
 		}
 		opts.Audit = log

@@ -35,7 +35,7 @@ func TestPermissionGrantJournalResumes(t *testing.T) {
 	h := newAccessHarness(t, false, false)
 	path := filepath.Join(t.TempDir(), "grants.journal")
 	openJournal := func() *audit.Journal {
-		j, err := audit.OpenJournal(path)
+		j, err := audit.OpenJournal(path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

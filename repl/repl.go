@@ -511,13 +511,13 @@ func (r *Session) fail(errw io.Writer, msg string) {
 	io.WriteString(errw, msg+"\n")
 }
 
-// redact scrubs the session's token from text the REPL prints.
+// redact scrubs the session's token and every secret its client knows
+// (clickapi.Client.Redact) from text the REPL prints.
 func (r *Session) redact(s string) string {
-	token := ""
 	if c := r.e.Options().Client; c != nil {
-		token = c.Token()
+		return c.Redact(s)
 	}
-	return clickapi.RedactToken(s, token)
+	return clickapi.Redact(s)
 }
 
 // helpTopics are the names :help knows: modules and their members.
