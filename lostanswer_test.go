@@ -112,7 +112,7 @@ func auditPairs(t *testing.T, path, endpoint string) (entries []audit.Entry, add
 
 func journalLen(t *testing.T, path string) int {
 	t.Helper()
-	j, err := audit.OpenJournal(path)
+	j, err := audit.OpenJournal(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,17 +32,17 @@ func applyThenReset(h *harness, w http.ResponseWriter, r *http.Request, body []b
 // journal line, and an error that says so.
 func TestLostAnswerPartlyLanded(t *testing.T) {
 	dir := t.TempDir()
-	j, err := audit.OpenJournal(filepath.Join(dir, "j"))
+	j, err := audit.OpenJournal(filepath.Join(dir, "j"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	log, err := audit.OpenLog(filepath.Join(dir, "a"))
+	log, err := audit.OpenLog(filepath.Join(dir, "a"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer log.Close()
-	res, err := audit.CreateResults(filepath.Join(dir, "r.csv"))
+	res, err := audit.CreateResults(filepath.Join(dir, "r.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestLostAnswerPartlyLanded(t *testing.T) {
 // audit log keeps the removal, so that undo can assign it again.
 func TestLostUnassignAnswer(t *testing.T) {
 	dir := t.TempDir()
-	log, err := audit.OpenLog(filepath.Join(dir, "a"))
+	log, err := audit.OpenLog(filepath.Join(dir, "a"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
