@@ -9,8 +9,10 @@ import (
 
 // tokenPattern matches the token query parameter in a URL or any text that
 // embeds one: "token=...", up to the next separator. It is case-insensitive
-// because the agent binds query names case-insensitively.
-var tokenPattern = regexp.MustCompile(`(?i)(\btoken=)[^&\s"'#<>]*`)
+// because the agent binds query names case-insensitively. A backslash is a
+// separator too: in a JSON line (an audit entry's error) the URL's closing
+// quote is escaped, and eating the backslash would break the line.
+var tokenPattern = regexp.MustCompile(`(?i)(\btoken=)[^&\s"'#<>\\]*`)
 
 // Redacted replaces the token's value in a scrubbed string.
 const Redacted = "REDACTED"
@@ -24,11 +26,11 @@ func Redact(s string) string {
 }
 
 // RedactToken returns s with the token scrubbed both as a query parameter
-// and, when token is not empty, wherever its literal value appears (a token
-// echoed in a body or typed into a script, say).
+// and, when token is at least MinSecretLength long, wherever its literal
+// value appears (a token echoed in a body or typed into a script, say).
 func RedactToken(s, token string) string {
 	s = Redact(s)
-	if len(token) >= 4 {
+	if len(token) >= MinSecretLength {
 		s = strings.ReplaceAll(s, token, Redacted)
 	}
 	return s
