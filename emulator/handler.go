@@ -74,7 +74,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			e.serveRequests(w, r)
 			return
 		}
-		defer e.requests.start(e, r)()
+		done := e.requests.start(e, r)
+		defer done()
+		w = &answerWriter{ResponseWriter: w, done: done}
 	}
 	if e.dev.Serial {
 		e.serial.Lock()

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strconv"
 	"sync"
 )
 
@@ -18,7 +19,7 @@ const RequestsPath = "/_emulator/requests"
 // reached it, by the time it arrived, counted whatever its answer.
 type RequestCounts struct {
 	Total    int            `json:"total"`
-	InFlight int            `json:"inFlight"` // being served now (a latency fault included)
+	InFlight int            `json:"inFlight"` // arrived and not yet answered in full (a latency fault included)
 	Peak     int            `json:"peak"`     // the most in flight at once
 	ByRoute  map[string]int `json:"byRoute"`  // "GET /usergroup/get_all" -> count; unknown paths count as "METHOD other"
 }
@@ -54,7 +55,10 @@ type requestCounter struct {
 	byRoute  map[string]int
 }
 
-// start counts r as arrived and in flight; done ends it.
+// start counts r as arrived and in flight; done ends it. done must run
+// before the last byte of the answer goes out (see answerWriter): a client
+// that has its whole answer may send its next request at once, and that
+// one must not find this one still counted.
 func (rc *requestCounter) start(e *Emulator, r *http.Request) (done func()) {
 	kind := r.Method + " other"
 	if _, ok := e.routes[routeKey(r.URL.Path)]; ok {
@@ -66,12 +70,37 @@ func (rc *requestCounter) start(e *Emulator, r *http.Request) (done func()) {
 	rc.peak = max(rc.peak, rc.inFlight)
 	rc.byRoute[kind]++
 	rc.mu.Unlock()
+	var once sync.Once
 	return func() {
-		rc.mu.Lock()
-		rc.inFlight--
-		rc.mu.Unlock()
+		once.Do(func() {
+			rc.mu.Lock()
+			rc.inFlight--
+			rc.mu.Unlock()
+		})
 	}
 }
+
+// answerWriter calls done just before the write that completes an answer
+// of known Content-Length, and passes everything else through.
+type answerWriter struct {
+	http.ResponseWriter
+	done    func()
+	written int
+}
+
+// Write writes p, calling done first when p completes the body.
+func (w *answerWriter) Write(p []byte) (int, error) {
+	if cl, err := strconv.Atoi(w.Header().Get("Content-Length")); err == nil && w.written+len(p) >= cl {
+		w.done()
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.written += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection (faults
+// hijack it).
+func (w *answerWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Requests returns the requests counted so far; all zero unless
 // Options.CountRequests is set.
