@@ -30,7 +30,7 @@ func cases() []benchCase {
 	return []benchCase{
 		{"coldstart", "clickscript run on an empty script vs a bare gopher-lua host vs python3 -c 'import requests'", coldStart},
 		{"emulator", "emulator start with 1,000,000 groups; first page vs a deep page; requests per second for pages of 50", emulatorCase},
-		{"list", "iterate 100,000 groups: clickscript vs a Python requests page loop vs a bare Go loop", listCase},
+		{"list", "iterate 100,000 groups in pages of 50 and of 200: clickscript vs a Python requests page loop vs a bare Go loop", listCase},
 		{"memory", "peak RSS of clickscript iterating 1,000,000 vs 10,000 groups", memoryCase},
 		{"import", "import 100,000 relations: clickscript --concurrency 4 vs the same batches from Python requests", importCase},
 		{"watch", "watch mode: save -> script start over 100 saves (p50, p95)", watchLatency},
