@@ -23,6 +23,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"sync"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
@@ -39,8 +40,11 @@ type mirror struct {
 	k2i     map[lua.LValue]int
 }
 
-// layoutOK says whether mirror matches lua.LTable field for field.
-var layoutOK = sameLayout(reflect.TypeFor[lua.LTable](), reflect.TypeFor[mirror]())
+// layoutOK says whether mirror matches lua.LTable field for field. It is
+// checked on first use, not at start: programs pay for what they use.
+var layoutOK = sync.OnceValue(func() bool {
+	return sameLayout(reflect.TypeFor[lua.LTable](), reflect.TypeFor[mirror]())
+})
 
 func sameLayout(a, b reflect.Type) bool {
 	if a.Size() != b.Size() || a.NumField() != b.NumField() {
@@ -62,6 +66,7 @@ const MaxKeys = 16
 // use by any number of Lua states.
 type Shape struct {
 	names []string
+	once  sync.Once // prepares what follows, on the first New
 	// keys are the boxed names. len == cap, so that a table that gains a
 	// key appends to a copy: tables share keys but never write to it.
 	keys []lua.LValue
@@ -71,26 +76,31 @@ type Shape struct {
 
 // NewShape returns the shape of tables with these keys, in this order
 // (the order pairs visits them in). It panics if a key is repeated or
-// there are more than MaxKeys.
+// there are more than MaxKeys. Shapes are cheap to declare: what they
+// prepare is prepared on their first use.
 func NewShape(names ...string) *Shape {
 	if len(names) > MaxKeys {
 		panic("ltable: more than MaxKeys keys")
 	}
-	s := &Shape{
-		names: names,
-		keys:  make([]lua.LValue, len(names)),
-		k2i:   make(map[lua.LValue]int, len(names)),
-		dict:  make(map[string]lua.LValue, len(names)),
-	}
 	for i, n := range names {
-		if _, dup := s.dict[n]; dup {
-			panic("ltable: key " + n + " given twice")
+		for _, m := range names[:i] {
+			if n == m {
+				panic("ltable: key " + n + " given twice")
+			}
 		}
+	}
+	return &Shape{names: names}
+}
+
+func (s *Shape) prepare() {
+	s.keys = make([]lua.LValue, len(s.names))
+	s.k2i = make(map[lua.LValue]int, len(s.names))
+	s.dict = make(map[string]lua.LValue, len(s.names))
+	for i, n := range s.names {
 		s.keys[i] = lua.LString(n)
 		s.k2i[s.keys[i]] = i
 		s.dict[n] = lua.LFalse
 	}
-	return s
 }
 
 // Record gathers the values of one table, in its shape's key order. Its
@@ -125,19 +135,28 @@ func (r *Record) Value(v lua.LValue) {
 	r.n++
 }
 
-// smallNumbers are 0..255, boxed once.
-var smallNumbers = func() (out [256]lua.LValue) {
+// smallNumbers are 0..255; Number points into it instead of allocating.
+var smallNumbers = func() (out [256]lua.LNumber) {
 	for i := range out {
 		out[i] = lua.LNumber(i)
 	}
 	return out
 }()
 
-// Number returns f as a Lua value, sharing one boxed value per whole
-// number in 0..255.
+// numberItab is the first word of an lua.LValue holding an lua.LNumber.
+var numberItab = func() unsafe.Pointer {
+	var v lua.LValue = lua.LNumber(0)
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[0]
+}()
+
+// Number returns f as a Lua value; whole numbers in 0..255 (flags, enums)
+// cost no allocation.
 func Number(f float64) lua.LValue {
 	if f >= 0 && f < float64(len(smallNumbers)) && f == math.Trunc(f) && !math.Signbit(f) {
-		return smallNumbers[int(f)]
+		var v lua.LValue
+		w := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))
+		w[0], w[1] = numberItab, unsafe.Pointer(&smallNumbers[int(f)])
+		return v
 	}
 	return lua.LNumber(f)
 }
@@ -175,12 +194,13 @@ func (s *Shape) New(r *Record) *lua.LTable {
 		}
 	}
 	t := &lua.LTable{Metatable: lua.LNil}
-	if !layoutOK {
+	if !layoutOK() {
 		for i, n := range s.names {
 			t.RawSetString(n, vals[i])
 		}
 		return t
 	}
+	s.once.Do(s.prepare)
 	d := maps.Clone(s.dict)
 	for i, n := range s.names {
 		d[n] = vals[i]
