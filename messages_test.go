@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -121,6 +122,20 @@ usergroup.assign{{userId = u.id, userGroupId = hg.id}}
 			t.Errorf("the plan does not name the group, escaped:\n%s", stderr)
 		}
 	})
+	t.Run("undo", func(t *testing.T) {
+		auditFile := filepath.Join(t.TempDir(), "assign.audit")
+		script := writeScript(t, findHostile+`local u = user.list{}:first()
+usergroup.assign{{userId = u.id, userGroupId = hg.id}}
+`)
+		if code, _, stderr := runCLI(t.Context(), t, "", append(append([]string{"run", "--audit", auditFile}, conn...), script)...); code != exitOK {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		code, stdout, stderr := runCLI(t.Context(), t, "", append(append([]string{"undo", "--dry-run"}, conn...), auditFile)...)
+		if code != exitOK || !strings.Contains(stdout, " from "+hostileEscaped+"\n") {
+			t.Errorf("undo --dry-run: exit %d\n%s\n%s", code, stdout, stderr)
+		}
+		wantNoRemoteControls(t, "undo's output", stdout+stderr)
+	})
 	t.Run("print is the script's output", func(t *testing.T) {
 		script := writeScript(t, findHostile+"print(hg.name)\n")
 		code, stdout, stderr := runCLI(t.Context(), t, "", append(append([]string{"run"}, conn...), script)...)
@@ -231,5 +246,40 @@ func TestRetriesLoggedAtInfo(t *testing.T) {
 	want := `level=INFO msg="request retried" method=GET path=/usergroup/get_all attempts=3 reasons="503, 502" result=ok`
 	if n := strings.Count(stderr, "request retried"); n != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("%d retry lines; want one:\n%s\nstderr:\n%s", n, want, stderr)
+	}
+}
+
+// TestSessionTextIsEscaped: who the agent says the user is (names, the
+// account) shows escaped in whoami and the REPL's banner (issue 15 item
+// 5); with no token, the banner says none is configured (issue 18 item 9).
+func TestSessionTextIsEscaped(t *testing.T) {
+	isolateUserDirs(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+clickapi.RouteAgentStatus, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("1")) })
+	mux.HandleFunc("GET "+clickapi.RouteWhoAmI, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get(clickapi.TokenParam) == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"accountName": hostileText, "accountId": "a1", "userId": "u1",
+			"firstName": hostileText, "lastName": "Doe", "username": "jane\x1b[2J@example.com", "userType": 16})
+	})
+	url := serveLoopback(t, mux)
+	code, stdout, stderr := runCLI(t.Context(), t, "", "whoami", "--url", url, "--token", "tok-who-9f3e")
+	if code != exitOK {
+		t.Fatalf("whoami: exit %d\n%s", code, stderr)
+	}
+	wantNoRemoteControls(t, "whoami", stdout+stderr)
+	wantInOrder(t, stdout, "user:", hostileEscaped+" Doe <jane\\x1b[2J@example.com>", "account:", hostileEscaped+" (a1)")
+
+	c, _ := clickapi.New(clickapi.Options{BaseURL: url, Token: "tok-who-9f3e"})
+	si, _ := c.Session(t.Context())
+	if got, want := si.Banner(), `jane\x1b[2J@example.com (DesktopAdmin) of `+hostileEscaped+"; agent Started"; got != want {
+		t.Errorf("banner %q\nwant %q", got, want)
+	}
+	c.SetToken("")
+	si, _ = c.Session(t.Context())
+	if got, want := si.Banner(), "not signed in: "+clickapi.ErrNoToken.Error()+"; agent Started"; got != want {
+		t.Errorf("banner %q\nwant %q", got, want)
 	}
 }
