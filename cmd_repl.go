@@ -65,16 +65,14 @@ func replCommand() *command {
 // failed, or an error wrapping context.Canceled when a signal ended the
 // session.
 func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *session, s streams) error {
-	token := func() string { return sess.client.Token() }
-	stdout := &redactingWriter{w: s.stdout, redact: func(s string) string { return clickapi.RedactToken(s, token()) }}
+	stdout := s.stdout // redacted by Main.Run
 	eng := engine.New(sess.engineOptions(stdout, s.stderr, nil, lim))
 	term := isTerminal(s.stdin)
 	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}
 	if term {
 		opts.Color = os.Getenv("NO_COLOR") == "" && isTerminal(s.stdout)
-		if w := readline.GetScreenWidth(); w > 20 {
-			opts.Width = w - 1
-		}
+		opts.Mode = repl.ModeTable
+		opts.Width = terminalWidth(s.stdout)
 	}
 	session := repl.New(eng, opts)
 	defer session.Close()
@@ -82,7 +80,7 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 	var ed *lineEditor
 	if term {
 		var err error
-		if ed, err = newLineEditor(session, s, token); err != nil {
+		if ed, err = newLineEditor(session, s, s.secrets); err != nil {
 			return err
 		}
 		defer ed.close()
@@ -179,8 +177,12 @@ func replBanner(ctx context.Context, sess *session) string {
 // errSignal is the cause of a session ended by a signal: an interruption.
 var errSignal = fmt.Errorf("session ended by a signal: %w", context.Canceled)
 
-// isTerminal reports whether f is an *os.File on a terminal.
+// isTerminal reports whether f is an *os.File on a terminal, or a
+// redacting writer on one.
 func isTerminal(f any) bool {
+	if w, ok := f.(io.Writer); ok {
+		f = rawWriter(w)
+	}
 	file, ok := f.(*os.File)
 	return ok && readline.IsTerminal(int(file.Fd()))
 }
@@ -194,19 +196,24 @@ const historyLimit = 1000
 type lineEditor struct {
 	rl       *readline.Instance
 	hist     *history
-	token    func() string
+	secrets  *clickapi.Secrets
 	stopOnce sync.Once
+	// resized, when set, is called with each line read, before it runs:
+	// it gives the session the terminal's width now.
+	resized func()
 }
 
-func newLineEditor(session *repl.Session, s streams, token func() string) (*lineEditor, error) {
+func newLineEditor(session *repl.Session, s streams, secrets *clickapi.Secrets) (*lineEditor, error) {
 	cfg := &readline.Config{
 		Prompt:                 repl.Prompt,
 		HistoryLimit:           historyLimit,
 		DisableAutoSaveHistory: true, // lines are saved by ReadLine, scrubbed
 		HistorySearchFold:      true,
 		AutoComplete:           completer{session},
-		Stdout:                 s.stdout,
-		Stderr:                 s.stderr,
+		// What the user types is echoed raw: holding back a key that
+		// could start a secret would hide it. History is redacted.
+		Stdout: rawWriter(s.stdout),
+		Stderr: rawWriter(s.stderr),
 	}
 	if f, ok := s.stdin.(*os.File); ok && f != os.Stdin {
 		cfg.Stdin = readline.NewCancelableStdin(f)
@@ -215,7 +222,11 @@ func newLineEditor(session *repl.Session, s streams, token func() string) (*line
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	ed := &lineEditor{rl: rl, token: token}
+	ed := &lineEditor{rl: rl, secrets: secrets, resized: func() {
+		if w := terminalWidth(s.stdout); w > 0 {
+			session.SetView(repl.View{Width: w, Mode: session.View().Mode})
+		}
+	}}
 	// Without a state directory the session simply keeps no history.
 	if dir, err := stateDir(); err == nil {
 		h, lines, err := openHistory(filepath.Join(dir, "history"), historyLimit)
@@ -232,7 +243,8 @@ func newLineEditor(session *repl.Session, s streams, token func() string) (*line
 }
 
 // ReadLine implements repl.LineReader. Each non-blank line goes to the
-// history, the session's token scrubbed from it first.
+// history, the session's secrets (its token, API tokens it minted)
+// redacted from it first.
 func (ed *lineEditor) ReadLine(prompt string) (string, error) {
 	ed.rl.SetPrompt(prompt)
 	line, err := ed.rl.Readline()
@@ -242,8 +254,11 @@ func (ed *lineEditor) ReadLine(prompt string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if ed.resized != nil {
+		ed.resized()
+	}
 	if strings.TrimSpace(line) != "" {
-		safe := clickapi.RedactToken(line, ed.token())
+		safe := ed.secrets.Redact(line)
 		ed.rl.SaveHistory(safe)
 		if ed.hist != nil {
 			ed.hist.add(safe)

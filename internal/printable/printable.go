@@ -24,6 +24,31 @@ func Escape(s string) string { return escape(s, false) }
 // written, for messages that may hold remote text put there by a script.
 func Message(s string) string { return escape(s, true) }
 
+// JSON makes encoded JSON text safe to show and still valid JSON: what
+// Message would escape is written as a JSON escape (\u007f, \u009b,
+// \u202e) instead. An encoder escapes C0 controls inside strings already,
+// so only DEL, C1 controls and the misleading formatting characters are
+// left for it; text that is not UTF-8 is not JSON and is escaped as by
+// Message.
+func JSON(s string) string {
+	if safe(s, true) {
+		return s
+	}
+	if !utf8.ValidString(s) {
+		return Message(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for _, r := range s {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || misleading(r)) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 func escape(s string, keepLines bool) string {
 	if safe(s, keepLines) {
 		return s

@@ -45,3 +45,16 @@ func TestSafeTextIsShared(t *testing.T) {
 		t.Errorf("%v allocations for safe text", n)
 	}
 }
+
+func TestJSON(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"{\n  \"a\": \"\\u001b[2J\"\n}", "{\n  \"a\": \"\\u001b[2J\"\n}"},
+		{`["del\u007f csi\u009b2J evil\u202etxt"]`, `["del\u007f csi\u009b2J evil\u202etxt"]`},
+		{"[\"del\x7f csi\u009b2J evil\u202etxt\"]", `["del\u007f csi\u009b2J evil\u202etxt"]`},
+	}
+	for _, tt := range tests {
+		if got := JSON(tt.in); got != tt.want {
+			t.Errorf("JSON(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
