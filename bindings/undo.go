@@ -64,14 +64,17 @@ func Undo(ctx context.Context, opts Options, entries []audit.Entry, out io.Write
 }
 
 // undoSteps lists the membership changes of entries to reverse, newest
-// first, and reports in rep what cannot be reversed. Dry runs and failed
-// calls changed nothing.
+// first, and reports in rep what cannot be reversed: created users, group
+// and user writes, and the memberships a lost answer left unknown. Dry
+// runs changed nothing.
 func undoSteps(entries []audit.Entry, rep *UndoReport) []undoStep {
 	var steps []undoStep
 	for _, e := range slices.Backward(entries) {
-		if e.DryRun || e.Error != "" {
+		if e.DryRun {
 			continue
 		}
+		// A failed call changed nothing, except one whose answer was lost:
+		// its Added, Removed and CreatedUsers are what reading back found.
 		for _, p := range slices.Backward(e.Added) {
 			steps = append(steps, undoStep{remove: true, pair: p})
 		}
@@ -80,6 +83,13 @@ func undoSteps(entries []audit.Entry, rep *UndoReport) []undoStep {
 		}
 		for _, u := range e.CreatedUsers {
 			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("user %s was created by %s: clickscript does not delete users", u, e.Op))
+		}
+		for _, p := range e.Unknown {
+			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%s in group %s: whether %s (%s) changed it is unknown (its answer was lost and reading back failed): check the group and reverse it by hand",
+				pairLabel(p), groupLabel(p), e.Op, e.Endpoint))
+		}
+		if e.Error != "" {
+			continue
 		}
 		switch {
 		case strings.HasSuffix(e.Endpoint, clickapi.RouteInsertGroup):

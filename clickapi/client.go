@@ -194,6 +194,14 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) (err e
 			c.logRetries(ctx, r, retries, err, token)
 		}
 	}()
+	// unsure: some attempt of a write may have been applied by the agent
+	// without an answer saying so (see ErrOutcomeUnknown).
+	unsure := false
+	defer func() {
+		if err != nil && unsure && r.method != http.MethodGet {
+			err = &unknownOutcomeError{err}
+		}
+	}()
 	var payload []byte
 	if r.body != nil {
 		var err error
@@ -222,6 +230,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) (err e
 		if err != nil {
 			permit.Release(Neutral, 0)
 			maybeApplied = maybeApplied || sent
+			unsure = unsure || sent
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
 			}
@@ -250,6 +259,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) (err e
 			errors.As(apiErr, &e)
 			e.BaseURL, e.NoToken = c.displayBase(), !r.public && token == ""
 			permit.Release(outcome(e.Status), e.RetryAfter)
+			unsure = unsure || mayHaveWorked(e.Status)
 			if r.deletes && maybeApplied && e.Type == CodeNotFound && NotFoundAfterResendIsDone {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "NOT_FOUND on a resend: an earlier attempt deleted it",
 					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
