@@ -61,7 +61,7 @@ func TestLostAnswerPartlyLanded(t *testing.T) {
 		return true
 	}
 	msg := h.fail(t, assignAll)
-	if !strings.Contains(msg, "the answer was lost; reading back found 1 of 3 in place") {
+	if !strings.Contains(msg, "no clear answer; reading back found 1 of 3 in place") {
 		t.Errorf("error %q does not say what reading back found", msg)
 	}
 	if err := res.Close(); err != nil {
@@ -116,7 +116,7 @@ print(usergroup.unassign(m.userUserGroup), usergroup.members(g):count())`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 || len(entries[0].Removed) != 1 || entries[0].ReadBack != "the answer was lost; reading back found it removed" {
+	if len(entries) != 1 || len(entries[0].Removed) != 1 || entries[0].ReadBack != "no clear answer; reading back found it removed" {
 		t.Errorf("audit %+v: want the removal recorded after reading back", entries)
 	}
 }
@@ -153,7 +153,7 @@ func TestLostRemovalUnreadable(t *testing.T) {
 local g = usergroup.list{}:first()
 local keep = usergroup.members(g):first().user.username
 usergroup.sync(g, {keep})`)
-	if !strings.Contains(msg, "the answer was lost, and reading back failed, so whether it was removed is unknown") {
+	if !strings.Contains(msg, "no clear answer, and reading back failed, so whether it was removed is unknown") {
 		t.Errorf("error %q does not say the removal is unknown", msg)
 	}
 	if err := res.Close(); err != nil {
