@@ -10,6 +10,7 @@ import (
 
 	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // UndoReport says what Undo did (or, under dry run, would do).
@@ -129,10 +130,10 @@ func (u *undoer) reverse(ctx context.Context, s undoStep, g *clickapi.UserGroup)
 	case s.remove && !present:
 		rep.Untouched = append(rep.Untouched, fmt.Sprintf("%s is no longer in %s", who, g.Name))
 	case s.remove:
-		fmt.Fprintf(u.out, "unassign %s from %s\n", who, g.Name)
+		say(u.out, "unassign %s from %s\n", who, g.Name)
 		if !u.m.dryRun {
 			if err := u.m.client.UnassignUser(ctx, current.ID); err != nil && !errors.Is(err, clickapi.ErrNotFound) {
-				return fmt.Errorf("undo: unassign %s from %s: %w", who, g.Name, err)
+				return fmt.Errorf("undo: unassign %s from %s: %w", printable.Escape(who), printable.Escape(g.Name), err)
 			}
 		}
 		idx.drop(current)
@@ -142,10 +143,10 @@ func (u *undoer) reverse(ctx context.Context, s undoStep, g *clickapi.UserGroup)
 	case pr.UserID == "":
 		rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%s was removed from %s, but the audit log lacks the user id (unassign called with an id only)", who, g.Name))
 	default:
-		fmt.Fprintf(u.out, "assign %s to %s again\n", who, g.Name)
+		say(u.out, "assign %s to %s again\n", who, g.Name)
 		if !u.m.dryRun {
 			if err := u.m.client.AssignUsers(ctx, []clickapi.UserUserGroup{{UserID: pr.UserID, UserGroupID: g.ID}}); err != nil {
-				return fmt.Errorf("undo: assign %s to %s again: %w", who, g.Name, err)
+				return fmt.Errorf("undo: assign %s to %s again: %w", printable.Escape(who), printable.Escape(g.Name), err)
 			}
 		}
 		idx.add(pr)
