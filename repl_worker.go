@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/clickscript/clickscript/clickapi"
@@ -167,12 +168,16 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 	}
 
 	reqs := make(chan workerRequest)
+	var ending atomic.Bool // the session ended: what is left is to close it
 	go func() {
 		defer close(reqs)
 		dec := gob.NewDecoder(conn)
 		for {
 			var r workerRequest
 			if err := dec.Decode(&r); err != nil {
+				if ending.Load() {
+					return // the session ended: the REPL hung up
+				}
 				// The REPL is gone: stop, even inside a long built-in.
 				session.Interrupt()
 				time.AfterFunc(engine.StopGrace, func() { os.Exit(exitInterrupted) })
@@ -214,6 +219,9 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 			done.Exit = exit.Code
 		case err != nil:
 			done.Failed = true
+		}
+		if quit {
+			ending.Store(true)
 		}
 		if proto.send(done) != nil || quit {
 			break
@@ -489,6 +497,7 @@ type replSupervisor struct {
 	intr         chan struct{}
 
 	pending  bool  // the worker holds an unfinished statement
+	quit     bool  // the worker's session ended: it is closing
 	startErr error // a replacement worker did not start: the session ends
 }
 
@@ -520,7 +529,7 @@ func (p *replSupervisor) start(banner bool) (workerReply, error) {
 	p.mu.Lock()
 	p.w, p.token = w, r.Token
 	p.mu.Unlock()
-	p.pending = false
+	p.pending, p.quit = false, false
 	return r, nil
 }
 
@@ -624,7 +633,7 @@ func (p *replSupervisor) do(ctx context.Context, req workerRequest, replace bool
 				continue // a completion that came too late
 			}
 			if ok {
-				p.pending = r.Pending
+				p.pending, p.quit = r.Pending, r.Quit
 				p.mu.Lock()
 				p.token = r.Token
 				p.mu.Unlock()
@@ -773,6 +782,9 @@ func (p *replSupervisor) close() error {
 	select {
 	case <-w.ended:
 	default:
+		if p.quit {
+			break
+		}
 		if p.pending {
 			p.do(context.Background(), workerRequest{Op: reqCancel}, false)
 		}
