@@ -8,6 +8,10 @@ std = "lua51"
 read_globals = {
   "usergroup", -- user groups, members, assignments
   "user",      -- the account's users
+  "project",   -- projects (look-ups)
+  "drive",     -- shared cloud drives (look-ups)
+  "permission", -- who reaches which project or drive, at which level
+  "apitoken",  -- long-lived API tokens
   "json",
   "csv",
   "log",

@@ -14,6 +14,7 @@ import (
 
 	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/bindings"
+	"github.com/clickscript/clickscript/clickapi"
 )
 
 // bulkFlags are the flags that keep records of bulk membership changes.
@@ -36,23 +37,24 @@ type bulkFiles struct {
 	results *audit.Results
 }
 
-// open opens the files the flags name.
-func (b *bulkFlags) open() (*bulkFiles, error) {
+// open opens the files the flags name, each private (mode 0600), and each
+// writing what it is given with the values of secrets redacted.
+func (b *bulkFlags) open(secrets *clickapi.Secrets) (*bulkFiles, error) {
 	f := &bulkFiles{}
 	var err error
 	if b.audit != "" {
-		if f.audit, err = audit.OpenLog(b.audit); err != nil {
+		if f.audit, err = audit.OpenLog(b.audit, secrets.Redact); err != nil {
 			return nil, err
 		}
 	}
 	if b.journal != "" {
-		if f.journal, err = audit.OpenJournal(b.journal); err != nil {
+		if f.journal, err = audit.OpenJournal(b.journal, secrets.Redact); err != nil {
 			f.close()
 			return nil, err
 		}
 	}
 	if b.results != "" {
-		if f.results, err = audit.CreateResults(b.results); err != nil {
+		if f.results, err = audit.CreateResults(b.results, secrets.Redact); err != nil {
 			f.close()
 			return nil, err
 		}
@@ -78,7 +80,7 @@ func (f *bulkFiles) close() error {
 // progressFor shows bulk progress on w: a bar when w is a terminal,
 // otherwise a log line every 10% (or every 5 seconds, whichever comes first).
 func progressFor(w io.Writer, log *slog.Logger) func(op string, total int) bindings.Progress {
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := rawWriter(w).(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return func(op string, total int) bindings.Progress {
 			return barProgress{progressbar.NewOptions(total,
 				progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(op),

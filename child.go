@@ -117,6 +117,7 @@ func hardStopper(s streams, timeout time.Duration) func(error) {
 		}
 		code := exitCode(s.stderr, "", err)
 		fmt.Fprintln(s.stderr, "clickscript: (the script was inside a long built-in call, so its process was ended)")
+		s.flush()
 		exitProcess(code, s.wrote)
 	}
 }
@@ -158,7 +159,11 @@ func superviseChild(ctx context.Context, s streams, args, env []string, deadline
 	defer os.Remove(status.Name())
 
 	cmd := exec.Command(s.exe, args...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.stdin, s.stdout, s.stderr
+	// The child redacts its own output (it is this program, and knows
+	// the same secrets and those its script meets): it writes to the raw
+	// streams, a terminal staying a terminal.
+	s.flush()
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.stdin, rawWriter(s.stdout), rawWriter(s.stderr)
 	cmd.Env = append(append(os.Environ(), env...), statusEnv+"="+status.Name())
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("run the script: %w", err)

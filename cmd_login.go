@@ -85,7 +85,7 @@ func login(ctx context.Context, o loginOptions, s streams) error {
 		return err
 	}
 	base := cmp.Or(o.url, os.Getenv("CLICK_URL"), p.URL)
-	client, err := clickapi.New(clickapi.Options{BaseURL: base})
+	client, err := clickapi.New(clickapi.Options{BaseURL: base, Secrets: s.secrets})
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func logout(ctx context.Context, p profile, base string, s streams) error {
 			return nil
 		}
 	} else {
-		client, err := clickapi.New(clickapi.Options{BaseURL: base, Retry: clickapi.RetryPolicy{MaxAttempts: 1}})
+		client, err := clickapi.New(clickapi.Options{BaseURL: base, Retry: clickapi.RetryPolicy{MaxAttempts: 1}, Secrets: s.secrets})
 		if err != nil {
 			return err
 		}

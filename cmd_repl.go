@@ -42,11 +42,12 @@ func replCommand() *command {
 			fs.StringVar(&auditPath, "audit", "", "append one JSON line per write call to this file (undo reads it)")
 			var rows int
 			fs.IntVar(&rows, "rows", repl.DefaultRows, "rows of a list shown before \"... and N more\"")
-			fs.BoolVar(&wf.worker, "worker", false, "serve a REPL's Lua session on stdin and stdout (a parent process runs the REPL)")
+			fs.BoolVar(&wf.worker, "worker", false, "serve the Lua session of the REPL that started this process")
+			fs.BoolVar(&wf.terminal, "worker-terminal", false, "the REPL is on a terminal: tables fit it")
 			fs.BoolVar(&wf.color, "worker-color", false, "colour errors and table headers")
 			fs.BoolVar(&wf.banner, "worker-banner", false, "greet with the token's user and the agent's state")
 			fs.StringVar(&cf.emulatorURL, "emulator-url", "", "use the emulator the parent serves here")
-			for _, name := range []string{"worker", "worker-color", "worker-banner", "emulator-url"} {
+			for _, name := range []string{"worker", "worker-terminal", "worker-color", "worker-banner", "emulator-url"} {
 				fs.MarkHidden(name)
 			}
 			return func(ctx context.Context, args []string, s streams) error {
@@ -74,7 +75,7 @@ func replCommand() *command {
 				if err != nil {
 					return err
 				}
-				files, err := (&bulkFlags{audit: auditPath}).open()
+				files, err := (&bulkFlags{audit: auditPath}).open(s.secrets)
 				if err != nil {
 					return joinErrors(err, sess.close())
 				}
@@ -102,8 +103,11 @@ func superviseREPL(ctx context.Context, fs *pflag.FlagSet, cf connFlags, s strea
 		env = append(env, emulatorTokenEnv+"="+token)
 	}
 	term := isTerminal(s.stdin)
-	if term && os.Getenv("NO_COLOR") == "" && isTerminal(s.stdout) {
-		args = append(args, "--worker-color")
+	if term {
+		args = append(args, "--worker-terminal")
+		if os.Getenv("NO_COLOR") == "" && isTerminal(s.stdout) {
+			args = append(args, "--worker-color")
+		}
 	}
 	p, err := newReplSupervisor(s, args, env, cf.timeout)
 	if err != nil {
@@ -116,15 +120,11 @@ func superviseREPL(ctx context.Context, fs *pflag.FlagSet, cf connFlags, s strea
 
 	var ed *lineEditor
 	if term {
-		p.width = func() int {
-			if w := readline.GetScreenWidth(); w > 20 {
-				return w - 1
-			}
-			return 0
-		}
-		if ed, err = newLineEditor(p, s, p.Token); err != nil {
+		p.width = func() int { return terminalWidth(s.stdout) }
+		if ed, err = newLineEditor(p, s, s.secrets, nil); err != nil {
 			return joinErrors(err, p.close())
 		}
+		ed.redact = p.Redact
 		defer ed.close()
 	}
 
@@ -155,16 +155,14 @@ func superviseREPL(ctx context.Context, fs *pflag.FlagSet, cf connFlags, s strea
 // failed, or an error wrapping context.Canceled when a signal ended the
 // session.
 func runREPL(ctx context.Context, cf connFlags, lim limits, files *bulkFiles, rows int, sess *session, s streams) error {
-	token := func() string { return sess.client.Token() }
-	stdout := &redactingWriter{w: s.stdout, redact: func(s string) string { return clickapi.RedactToken(s, token()) }}
+	stdout := s.stdout // redacted by Main.Run
 	eng := engine.New(sess.engineOptions(stdout, s.stderr, files, lim))
 	term := isTerminal(s.stdin)
 	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}
 	if term {
 		opts.Color = os.Getenv("NO_COLOR") == "" && isTerminal(s.stdout)
-		if w := readline.GetScreenWidth(); w > 20 {
-			opts.Width = w - 1
-		}
+		opts.Mode = repl.ModeTable
+		opts.Width = terminalWidth(s.stdout)
 	}
 	session := repl.New(eng, opts)
 	defer session.Close()
@@ -172,7 +170,12 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, files *bulkFiles, ro
 	var ed *lineEditor
 	if term {
 		var err error
-		if ed, err = newLineEditor(session, s, token); err != nil {
+		resized := func() {
+			if w := terminalWidth(s.stdout); w > 0 {
+				session.SetView(repl.View{Width: w, Mode: session.View().Mode})
+			}
+		}
+		if ed, err = newLineEditor(session, s, s.secrets, resized); err != nil {
 			return err
 		}
 		defer ed.close()
@@ -272,8 +275,12 @@ func replBanner(ctx context.Context, sess *session) string {
 // errSignal is the cause of a session ended by a signal: an interruption.
 var errSignal = fmt.Errorf("session ended by a signal: %w", context.Canceled)
 
-// isTerminal reports whether f is an *os.File on a terminal.
+// isTerminal reports whether f is an *os.File on a terminal, or a
+// redacting writer on one.
 func isTerminal(f any) bool {
+	if w, ok := f.(io.Writer); ok {
+		f = rawWriter(w)
+	}
 	file, ok := f.(*os.File)
 	return ok && readline.IsTerminal(int(file.Fd()))
 }
@@ -287,19 +294,29 @@ const historyLimit = 1000
 type lineEditor struct {
 	rl       *readline.Instance
 	hist     *history
-	token    func() string
+	secrets  *clickapi.Secrets
 	stopOnce sync.Once
+	// resized, when set, is called with each line read, before it runs:
+	// it gives the session the terminal's width now.
+	resized func()
+	// redact, when set, scrubs a line for the history instead of
+	// secrets.Redact (the REPL's worker knows the session's secrets).
+	redact func(string) string
 }
 
-func newLineEditor(session completerSource, s streams, token func() string) (*lineEditor, error) {
+// newLineEditor returns the line editor of a session that completes
+// words; resized is lineEditor.resized.
+func newLineEditor(session completerSource, s streams, secrets *clickapi.Secrets, resized func()) (*lineEditor, error) {
 	cfg := &readline.Config{
 		Prompt:                 repl.Prompt,
 		HistoryLimit:           historyLimit,
 		DisableAutoSaveHistory: true, // lines are saved by ReadLine, scrubbed
 		HistorySearchFold:      true,
 		AutoComplete:           completer{session},
-		Stdout:                 s.stdout,
-		Stderr:                 s.stderr,
+		// What the user types is echoed raw: holding back a key that
+		// could start a secret would hide it. History is redacted.
+		Stdout: rawWriter(s.stdout),
+		Stderr: rawWriter(s.stderr),
 	}
 	if f, ok := s.stdin.(*os.File); ok && f != os.Stdin {
 		cfg.Stdin = readline.NewCancelableStdin(f)
@@ -308,7 +325,7 @@ func newLineEditor(session completerSource, s streams, token func() string) (*li
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	ed := &lineEditor{rl: rl, token: token}
+	ed := &lineEditor{rl: rl, secrets: secrets, resized: resized}
 	// Without a state directory the session simply keeps no history.
 	if dir, err := stateDir(); err == nil {
 		h, lines, err := openHistory(filepath.Join(dir, "history"), historyLimit)
@@ -325,7 +342,8 @@ func newLineEditor(session completerSource, s streams, token func() string) (*li
 }
 
 // ReadLine implements repl.LineReader. Each non-blank line goes to the
-// history, the session's token scrubbed from it first.
+// history, the session's secrets (its token, API tokens it minted)
+// redacted from it first.
 func (ed *lineEditor) ReadLine(prompt string) (string, error) {
 	ed.rl.SetPrompt(prompt)
 	line, err := ed.rl.Readline()
@@ -335,8 +353,14 @@ func (ed *lineEditor) ReadLine(prompt string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if ed.resized != nil {
+		ed.resized()
+	}
 	if strings.TrimSpace(line) != "" {
-		safe := clickapi.RedactToken(line, ed.token())
+		safe := ed.secrets.Redact(line)
+		if ed.redact != nil {
+			safe = ed.redact(line)
+		}
 		ed.rl.SaveHistory(safe)
 		if ed.hist != nil {
 			ed.hist.add(safe)

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -362,5 +363,76 @@ func TestREPLTerminalCompletesTheWorkersGlobals(t *testing.T) {
 	p.send("\x04")
 	if code := p.wait(); code != 0 {
 		t.Errorf("exit code %d after Ctrl-D", code)
+	}
+}
+
+// TestREPLTerminalRedactsSecrets types statements that print the session
+// token (built by the script, never typed whole), mint an API token and
+// print it, fail with the token in the error, and type the token itself
+// into a line: apart from the echo of that line as it is typed, the
+// terminal shows neither token, and the history file holds neither.
+func TestREPLTerminalRedactsSecrets(t *testing.T) {
+	url := startDemoEmulator(t, secretToken)
+	state := t.TempDir()
+	minted := filepath.Join(state, "minted")
+	histFile := filepath.Join(state, "state", "clickscript", "history")
+	half := len(secretToken) / 2
+	p := startPTY(t, state, nil, "--url", url, "--token", secretToken)
+	p.expect("> ")
+	for _, line := range []string{
+		fmt.Sprintf("tok = %q .. %q", secretToken[:half], secretToken[half:]),
+		"print(tok)",
+		"tok",
+		`g = usergroup.insert{name = "Vault " .. tok, description = "holds " .. tok}`,
+		"g",
+		`api = apitoken.insert{title = "pty"}`,
+		fmt.Sprintf("f = io.open(%q, 'w') f:write(api.token) f:close()", minted),
+		"api.token",
+		`io.stderr:write("err ", api.token, "\n")`,
+		`error("boom " .. tok)`,
+		fmt.Sprintf("typed = %q", secretToken),
+	} {
+		p.send(line + "\r")
+		p.expect("> ")
+	}
+	p.send(`print("done")` + "\r")
+	p.expect("\ndone\r\n")
+	p.send("\x04")
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit code %d after Ctrl-D", code)
+	}
+	api, err := os.ReadFile(minted)
+	if err != nil || len(api) < 16 {
+		t.Fatalf("the minted token was not saved: %q, %v", api, err)
+	}
+	p.mu.Lock()
+	out := ansiPattern.ReplaceAllString(p.out.String(), "")
+	p.mu.Unlock()
+	var shown []string
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.Contains(l, "typed = ") { // the echo of the typed token
+			shown = append(shown, l)
+		}
+	}
+	rest := strings.Join(shown, "\n")
+	for _, want := range []string{"\nREDACTED\r", "Vault REDACTED", "err REDACTED", "boom REDACTED"} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("the terminal does not show %q:\n%s", want, out)
+		}
+	}
+	hist, err := os.ReadFile(histFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(hist), `typed = "REDACTED"`) {
+		t.Errorf("the history does not hold the typed line, redacted:\n%s", hist)
+	}
+	for _, s := range []string{secretToken, string(api)} {
+		if strings.Contains(rest, s) {
+			t.Errorf("the terminal shows a token (%s...):\n%s", s[:8], out)
+		}
+		if strings.Contains(string(hist), s) {
+			t.Errorf("the history holds a token (%s...):\n%s", s[:8], hist)
+		}
 	}
 }

@@ -57,7 +57,7 @@ func runCommand() *command {
 				if err != nil {
 					return err
 				}
-				files, err := bf.open()
+				files, err := bf.open(s.secrets)
 				if err != nil {
 					return joinErrors(err, sess.close())
 				}

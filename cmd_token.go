@@ -164,7 +164,10 @@ func tokenCreate(ctx context.Context, c *clickapi.Client, nt clickapi.NewAPIToke
 		fmt.Fprintf(w, "wrote the token to %s (mode 0600); it is not shown again\n", out)
 		return nil
 	}
-	fmt.Fprintf(w, "the token, shown only this once:\n%s\n", tok.Token.Reveal())
+	fmt.Fprintf(w, "the token, shown only this once:\n")
+	// On purpose, past the redaction of secrets: this is the one place
+	// the new token is shown.
+	fmt.Fprintf(reveal(w), "%s\n", tok.Token.Reveal())
 	return nil
 }
 

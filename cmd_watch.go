@@ -100,7 +100,7 @@ func runWatch(ctx context.Context, args []string, s streams, f watchFlags) error
 		// (A cassette holds the script's requests only.)
 		checkAgent(ctx, sess)
 	}
-	files, err := f.bf.open()
+	files, err := f.bf.open(s.secrets)
 	if err != nil {
 		w.Close()
 		return joinErrors(err, sess.close())

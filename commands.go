@@ -51,9 +51,16 @@ type Main struct {
 // Run executes the command line args and returns the process exit code:
 // 0, 1 for a script or API error, 2 for a bad command line, 130 when
 // interrupted (see exitCode).
+//
+// Everything the command writes to stdout and stderr, error messages
+// included, passes through the redaction of the command's secrets (see
+// secrets.go).
 func (m *Main) Run(ctx context.Context, args []string) int {
+	m.s = m.s.redacting()
 	name, err := m.dispatch(ctx, args)
-	return exitCode(m.s.stderr, name, err)
+	code := exitCode(m.s.stderr, name, err)
+	m.s.flush()
+	return code
 }
 
 // dispatch runs the command args name; it returns the command's name ("" when

@@ -96,7 +96,7 @@ func (s *session) engineOptions(stdout, stderr io.Writer, files *bulkFiles, lim 
 			Sequential: s.sequential,
 			Progress:   progressFor(stderr, s.log),
 		},
-		Stdout: stdout, MaxMemory: lim.maxMemory, Sandbox: lim.sandbox,
+		Stdout: stdout, Stderr: stderr, MaxMemory: lim.maxMemory, Sandbox: lim.sandbox,
 	}
 	if files != nil {
 		o.Audit, o.Journal, o.Results = files.audit, files.journal, files.results
@@ -166,13 +166,7 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 	level, _ := parseLevel(c.logLevel)
 	sess := &session{stop: func() {}, record: c.record, replay: c.replay}
 	var token string
-	sess.log = newLogger(s.stderr, level, c.logFormat, func(line string) string {
-		if sess.client != nil {
-			// The token and every secret the client has seen (API tokens).
-			return sess.client.Redact(line)
-		}
-		return clickapi.RedactToken(line, token)
-	})
+	sess.log = newLogger(s.stderr, level, c.logFormat, s.secrets)
 	var base string
 	var transport http.RoundTripper = clickapi.NewTransport()
 	var relogin func(context.Context) (string, error)
@@ -196,13 +190,15 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		base, token, sess.stop = url, tok, stop
 	default:
 		var err error
-		if base, token, relogin, err = c.agent(sess); err != nil {
+		if base, token, relogin, err = c.agent(sess, s.secrets); err != nil {
 			return nil, err
 		}
 	}
+	// The token, however it came, is a secret of the run from now on.
+	s.secrets.Add(token)
 	if c.record != "" {
 		sess.recorder = cassette.NewRecorder(transport)
-		sess.recorder.AddToken(token)
+		sess.recorder.UseSecrets(s.secrets)
 		transport = sess.recorder
 	}
 	sess.dryRun, sess.concurrency, sess.sequential = c.dryRun, c.concurrency, c.record != ""
@@ -214,7 +210,7 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 	// Recording and replaying send one request at a time, in the order the
 	// script asks, so that cassettes are byte-stable and replay in order.
 	client, err := clickapi.New(clickapi.Options{BaseURL: base, Token: token, Logger: sess.log,
-		HTTPClient: &http.Client{Transport: transport}, Relogin: relogin,
+		HTTPClient: &http.Client{Transport: transport}, Relogin: relogin, Secrets: s.secrets,
 		Concurrency: c.concurrency, Sequential: c.record != "" || c.replay != "", MaxResponse: maxResponse})
 	if err != nil {
 		sess.stop()
@@ -240,7 +236,8 @@ func (c *connFlags) maxResponseBytes() (int64, error) {
 // a session with an agent: it returns the base URL, the token and, when
 // the profile has credentials, the function that logs in again. It sets
 // the session's page size, and the concurrency unless a flag set it.
-func (c *connFlags) agent(sess *session) (base, token string, relogin func(context.Context) (string, error), err error) {
+// The profile's password, when it has one, joins secrets.
+func (c *connFlags) agent(sess *session, secrets *clickapi.Secrets) (base, token string, relogin func(context.Context) (string, error), err error) {
 	p, name, _, err := selectProfile(c.profile)
 	if err != nil {
 		return "", "", nil, err
@@ -255,6 +252,7 @@ func (c *connFlags) agent(sess *session) (base, token string, relogin func(conte
 		return "", "", nil, err
 	}
 	if creds, ok := p.credentials(); ok {
+		secrets.Add(creds.Password)
 		relogin = sess.relogin(creds, fromFile)
 	}
 	if name != "" {
@@ -271,9 +269,6 @@ func (sess *session) relogin(creds clickapi.LoginRequest, tokenFile string) func
 		tok, err := sess.client.LoginToken(ctx, creds)
 		if err != nil {
 			return "", err
-		}
-		if sess.recorder != nil {
-			sess.recorder.AddToken(tok)
 		}
 		if tokenFile != "" {
 			if err := writeFileAtomic(tokenFile, []byte(tok+"\n")); err != nil {
@@ -406,31 +401,17 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// newLogger logs to w at level in format. Every line passes through
-// redact (clickapi's redaction, with the session's token and secrets)
-// before it is written.
-func newLogger(w io.Writer, level slog.Level, format string, redact func(string) string) *slog.Logger {
-	rw := &redactingWriter{w: w, redact: redact}
+// newLogger logs to w at level in format. Every line passes through the
+// redaction of secrets before it is written: w is a command's stderr,
+// redacted by Main.Run already; any other w is wrapped.
+func newLogger(w io.Writer, level slog.Level, format string, secrets *clickapi.Secrets) *slog.Logger {
+	rw, ok := w.(*clickapi.Writer)
+	if !ok {
+		rw = clickapi.NewWriter(w, secrets)
+	}
 	opts := &slog.HandlerOptions{Level: level}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(rw, opts))
 	}
 	return slog.New(slog.NewTextHandler(rw, opts))
-}
-
-// redactingWriter scrubs the token from each write (slog writes a record
-// in one call).
-type redactingWriter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	redact func(string) string
-}
-
-func (r *redactingWriter) Write(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, err := io.WriteString(r.w, r.redact(string(p))); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/clickscript/clickscript/clickapi"
 )
 
 func main() {
@@ -50,6 +52,9 @@ type streams struct {
 	// wrote gathers the files a supervised child's script writes, for its
 	// supervisor (nil: not a supervised child).
 	wrote *wroteList
+	// secrets are the secret values the command knows (see secrets.go):
+	// Main.Run makes the set and redacts them from stdout and stderr.
+	secrets *clickapi.Secrets
 }
 
 // run executes the command line args and returns the process exit code.

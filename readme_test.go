@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,6 +27,13 @@ import (
 //     block that cannot run here (it needs a real agent, a user's own
 //     script or a long-running process) is preceded by a line
 //     `<!-- readme: not run: REASON -->`.
+//   - Every block of a terminal transcript (`$ COMMAND` lines, `> ` lines
+//     typed at the REPL) runs, and what each line prints is compared with
+//     the lines after it (readme_transcript_test.go).
+//   - The synopsis of the commands names the commands `clickscript help`
+//     lists.
+//   - Every other block carries a "not run" marker: TestREADMEEveryBlockChecked
+//     fails on a block that no test checks and that does not say why.
 
 // readmeBlock is one fenced block of README.md.
 type readmeBlock struct {
@@ -346,5 +354,133 @@ func TestShellWords(t *testing.T) {
 	args, exit, ok := readmeCommand(`go run . run --dry-run s.lua -- "Design Team" 10%   # exit 1: refused`)
 	if !ok || exit != 1 || fmt.Sprint(args) != fmt.Sprint([]string{"run", "--dry-run", "s.lua", "--", "Design Team", "10%"}) {
 		t.Errorf("readmeCommand = %q, %d, %v", args, exit, ok)
+	}
+}
+
+// readmeChecker names the test that checks what block b shows, or ""
+// when none does:
+//   - ```lua blocks run, and their `-->` annotations are compared
+//     (TestREADMESnippets);
+//   - ```sh blocks with a clickscript run, undo, doctor or whoami line run
+//     it (TestREADMECommands);
+//   - blocks of a terminal transcript (`$ COMMAND` lines, each followed by
+//     what it prints; `> ` lines typed at the REPL's prompt) run and are
+//     compared line by line (TestREADMETranscripts);
+//   - the synopsis of the commands is compared with `clickscript help`
+//     (TestREADMESynopsis).
+func readmeChecker(b readmeBlock) string {
+	switch {
+	case b.lang == "lua":
+		return "TestREADMESnippets"
+	case b.lang == "sh":
+		for _, sl := range shellLines(b.text) {
+			if _, _, ok := readmeCommand(sl.text); ok {
+				return "TestREADMECommands"
+			}
+		}
+	case b.lang == "" && strings.HasPrefix(b.text, "$ "):
+		return "TestREADMETranscripts"
+	case b.lang == "" && strings.HasPrefix(b.text, "clickscript run "):
+		return "TestREADMESynopsis"
+	}
+	return ""
+}
+
+// TestREADMEEveryBlockChecked: every block of the README is checked by a
+// test, or says why not with a `<!-- readme: not run: REASON -->` line
+// before it; the blocks that are not checked are listed (go test -v).
+func TestREADMEEveryBlockChecked(t *testing.T) {
+	blocks := readmeBlocks(t)
+	checked := 0
+	for _, b := range blocks {
+		first, _, _ := strings.Cut(b.text, "\n")
+		switch by := readmeChecker(b); {
+		case by != "" && b.skip == "":
+			checked++
+		case b.skip != "":
+			t.Logf("README.md:%d: not checked (%s): ```%s %s", b.line, b.skip, b.lang, first)
+		default:
+			t.Errorf("README.md:%d: no test checks this ```%s block (%q): make it one a test checks (see readmeChecker), or put <!-- readme: not run: REASON --> before it",
+				b.line, b.lang, first)
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d of %d README blocks are checked", checked, len(blocks))
+	}
+}
+
+// TestREADMESynopsis: the README's synopsis of the commands names every
+// command `clickscript help` lists, and no other.
+func TestREADMESynopsis(t *testing.T) {
+	var synopsis []string
+	for _, b := range readmeBlocks(t) {
+		if readmeChecker(b) != "TestREADMESynopsis" {
+			continue
+		}
+		for _, line := range strings.Split(strings.TrimSpace(b.text), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "clickscript" && f[1] != "help" {
+				synopsis = append(synopsis, f[1])
+			}
+		}
+	}
+	code, stdout, stderr := runCLI(t.Context(), t, "", "help")
+	if code != exitOK {
+		t.Fatalf("clickscript help: exit %d: %s", code, stderr)
+	}
+	var commands []string
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "clickscript" && strings.HasPrefix(line, "  ") {
+			commands = append(commands, f[1])
+		}
+	}
+	slicesSort := func(s []string) string {
+		c := append([]string(nil), s...)
+		sort.Strings(c)
+		return strings.Join(c, " ")
+	}
+	if len(commands) < 5 || slicesSort(synopsis) != slicesSort(commands) {
+		t.Errorf("the README's synopsis names %q; clickscript help lists %q", synopsis, commands)
+	}
+}
+
+// linesMatch reports whether got matches want line by line, trailing
+// spaces aside; a want line "..." stands for any number of lines.
+func linesMatch(want, got []string) bool {
+	if len(want) == 0 {
+		return len(got) == 0
+	}
+	if want[0] == "..." {
+		for i := 0; i <= len(got); i++ {
+			if linesMatch(want[1:], got[i:]) {
+				return true
+			}
+		}
+		return false
+	}
+	return len(got) > 0 && strings.TrimRight(want[0], " \t") == strings.TrimRight(got[0], " \t") && linesMatch(want[1:], got[1:])
+}
+
+func TestLinesMatch(t *testing.T) {
+	for _, c := range []struct {
+		want, got string
+		ok        bool
+	}{
+		{"a\nb", "a\nb  ", true},
+		{"a\n...\nd", "a\nb\nc\nd", true},
+		{"a\n...\nd", "a\nd", true},
+		{"a\n...\nd", "a\nb\nc", false},
+		{"a\nb", "a\nb\nc", false},
+		{"a\nb\nc", "a\nb", false},
+		{"...", "", true},
+	} {
+		split := func(s string) []string {
+			if s == "" {
+				return nil
+			}
+			return strings.Split(s, "\n")
+		}
+		if got := linesMatch(split(c.want), split(c.got)); got != c.ok {
+			t.Errorf("linesMatch(%q, %q) = %v", c.want, c.got, got)
+		}
 	}
 }

@@ -71,14 +71,14 @@ const (
 	reqEnd       = "end"       // the input ended (an unfinished statement is an error); repDone, then the worker ends
 	reqInterrupt = "interrupt" // stop the running statement; no answer of its own
 	reqComplete  = "complete"  // the completions of Line at Pos; repComplete
+	reqRedact    = "redact"    // Line with the session's secrets redacted (for the history); repRedacted
 )
 
 // workerReply is a message from the worker to the REPL.
 type workerReply struct {
 	Op         string   // one of the rep* constants
-	Text       string   // repOut, repErr, repBye; repHello: the banner ("" for none)
+	Text       string   // repOut, repErr, repBye, repRedacted; repHello: the banner ("" for none)
 	URL        string   // repHello: the agent's URL, redacted
-	Token      string   // repHello, repDone: the session's token, scrubbed from the history
 	Pending    bool     // repDone: an unfinished statement waits for more lines
 	Quit       bool     // repDone: the session ends (:quit, os.exit, the end of input)
 	Failed     bool     // repDone: the last statement failed
@@ -93,14 +93,16 @@ const (
 	repErr      = "err"      // Text goes to stderr
 	repDone     = "done"     // a request is done
 	repComplete = "complete" // completions
+	repRedacted = "redacted" // a line redacted
 	repBye      = "bye"      // the worker ends itself; Text says why
 )
 
 // replWorkerFlags are the hidden flags of the REPL's worker process.
 type replWorkerFlags struct {
-	worker bool // this is the worker
-	color  bool // colour errors and table headers
-	banner bool // greet with the token's user and the agent's state
+	worker   bool // this is the worker
+	terminal bool // the REPL is on a terminal: tables fit its width
+	color    bool // colour errors and table headers
+	banner   bool // greet with the token's user and the agent's state
 }
 
 // replyWriter sends replies, one at a time, from any goroutine.
@@ -146,20 +148,26 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 	if err != nil {
 		return err
 	}
-	files, err := (&bulkFlags{audit: auditPath}).open()
+	files, err := (&bulkFlags{audit: auditPath}).open(s.secrets)
 	if err != nil {
 		return joinErrors(err, sess.close())
 	}
-	token := func() string { return sess.client.Token() }
-	out := &redactingWriter{w: frameWriter{proto, repOut}, redact: func(s string) string { return clickapi.RedactToken(s, token()) }}
+	// What the session prints is redacted here, where its secrets are
+	// known (the REPL passes it on as it comes).
+	out := clickapi.NewWriter(frameWriter{proto, repOut}, s.secrets)
+	errw := clickapi.NewWriter(frameWriter{proto, repErr}, s.secrets)
 	eng := engine.New(sess.engineOptions(out, s.stderr, files, lim))
-	session := repl.New(eng, repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: frameWriter{proto, repErr}, Color: wf.color})
+	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: errw, Color: wf.color}
+	if wf.terminal {
+		opts.Mode = repl.ModeTable
+	}
+	session := repl.New(eng, opts)
 	defer session.Close()
 	if lim.maxMemory > 0 {
 		defer watchWorkerMemory(lim.maxMemory, proto)()
 	}
 
-	hello := workerReply{Op: repHello, URL: clickapi.Redact(sess.client.BaseURL()), Token: token()}
+	hello := workerReply{Op: repHello, URL: clickapi.Redact(sess.client.BaseURL())}
 	if wf.banner {
 		hello.Text = replBanner(ctx, sess)
 	}
@@ -189,6 +197,8 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 			case reqComplete:
 				cands, prefix := session.Complete(r.Line, r.Pos)
 				proto.send(workerReply{Op: repComplete, Candidates: cands, Prefix: prefix})
+			case reqRedact:
+				proto.send(workerReply{Op: repRedacted, Text: s.secrets.Redact(r.Line)})
 			default:
 				reqs <- r
 				if r.Op == reqEnd {
@@ -202,7 +212,9 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 		quit := false
 		switch r.Op {
 		case reqLine:
-			session.SetWidth(r.Width)
+			if r.Width > 0 {
+				session.SetView(repl.View{Width: r.Width, Mode: session.View().Mode})
+			}
 			quit = session.Line(ctx, r.Line, out)
 		case reqCancel:
 			session.DropPending()
@@ -212,7 +224,9 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 			session.Finish(out)
 			quit = true
 		}
-		done := workerReply{Op: repDone, Pending: session.Pending(), Quit: quit, Exit: -1, Token: token()}
+		out.Flush()
+		errw.Flush()
+		done := workerReply{Op: repDone, Pending: session.Pending(), Quit: quit, Exit: -1}
 		var exit *engine.ExitError
 		switch err := session.Result(); {
 		case errors.As(err, &exit):
@@ -393,7 +407,9 @@ func (l *replListener) env() []string {
 func startReplWorker(s streams, l *replListener, args, env []string) (*replWorker, error) {
 	cmd := exec.Command(s.exe, args...)
 	cmd.Env = append(append(os.Environ(), env...), l.env()...)
-	cmd.Stdout, cmd.Stderr = s.stdout, s.stderr
+	// The worker redacts what it writes, knowing the session's secrets.
+	stdout, stderr := rawWriter(s.stdout), rawWriter(s.stderr)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start the REPL's Lua process: %w", err)
 	}
@@ -424,9 +440,9 @@ func startReplWorker(s streams, l *replListener, args, env []string) (*replWorke
 			}
 			switch r.Op {
 			case repOut:
-				io.WriteString(s.stdout, r.Text)
+				stdout.Write([]byte(r.Text))
 			case repErr:
-				io.WriteString(s.stderr, r.Text)
+				stderr.Write([]byte(r.Text))
 			case repBye:
 				w.bye = r.Text
 			default:
@@ -491,7 +507,6 @@ type replSupervisor struct {
 
 	mu           sync.Mutex
 	w            *replWorker
-	token        string
 	running      bool // a request is out: Ctrl-C interrupts it
 	interrupting bool
 	intr         chan struct{}
@@ -527,7 +542,7 @@ func (p *replSupervisor) start(banner bool) (workerReply, error) {
 		return workerReply{}, &childExit{code: max(w.exitCode(), exitError)}
 	}
 	p.mu.Lock()
-	p.w, p.token = w, r.Token
+	p.w = w
 	p.mu.Unlock()
 	p.pending, p.quit = false, false
 	return r, nil
@@ -539,11 +554,14 @@ func (p *replSupervisor) worker() *replWorker {
 	return p.w
 }
 
-// Token is the session's token, for scrubbing the history.
-func (p *replSupervisor) Token() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.token
+// Redact returns line with the session's secrets redacted, for the
+// history: the worker knows them (the token, the API tokens a statement
+// minted); when it does not answer, the REPL's own set does.
+func (p *replSupervisor) Redact(line string) string {
+	if r, ok := p.ask(workerRequest{Op: reqRedact, Line: line}, repRedacted); ok {
+		return r.Text
+	}
+	return p.s.secrets.Redact(line)
 }
 
 // Interrupt stops the running statement, as Ctrl-C does (see do). It
@@ -577,11 +595,19 @@ func (p *replSupervisor) setRunning(on bool) {
 // offset pos of line; none while a statement runs or when the worker
 // does not answer.
 func (p *replSupervisor) Complete(line string, pos int) ([]string, string) {
+	r, _ := p.ask(workerRequest{Op: reqComplete, Line: line, Pos: pos}, repComplete)
+	return r.Candidates, r.Prefix
+}
+
+// ask sends req while no statement runs and returns the answer of kind
+// op; ok is false when a statement runs or the worker does not answer
+// within 2 seconds.
+func (p *replSupervisor) ask(req workerRequest, op string) (r workerReply, ok bool) {
 	p.mu.Lock()
 	w, running := p.w, p.running
 	p.mu.Unlock()
-	if running || w.send(workerRequest{Op: reqComplete, Line: line, Pos: pos}) != nil {
-		return nil, ""
+	if running || w.send(req) != nil {
+		return workerReply{}, false
 	}
 	t := time.NewTimer(2 * time.Second)
 	defer t.Stop()
@@ -589,13 +615,13 @@ func (p *replSupervisor) Complete(line string, pos int) ([]string, string) {
 		select {
 		case r, ok := <-w.replies:
 			if !ok {
-				return nil, ""
+				return workerReply{}, false
 			}
-			if r.Op == repComplete {
-				return r.Candidates, r.Prefix
+			if r.Op == op {
+				return r, true
 			}
 		case <-t.C:
-			return nil, ""
+			return workerReply{}, false
 		}
 	}
 }
@@ -630,13 +656,10 @@ func (p *replSupervisor) do(ctx context.Context, req workerRequest, replace bool
 		select {
 		case r, ok := <-w.replies:
 			if ok && r.Op != repDone {
-				continue // a completion that came too late
+				continue // an answer to ask that came too late
 			}
 			if ok {
 				p.pending, p.quit = r.Pending, r.Quit
-				p.mu.Lock()
-				p.token = r.Token
-				p.mu.Unlock()
 				return r
 			}
 			why = w.endReason()
@@ -664,7 +687,7 @@ func (p *replSupervisor) do(ctx context.Context, req workerRequest, replace bool
 
 // reset replaces the ended worker with a fresh one, saying why.
 func (p *replSupervisor) reset(why string) {
-	fmt.Fprintf(p.s.stderr, "clickscript repl: %s\nclickscript repl: the Lua session was reset: its globals are gone\n", why)
+	fmt.Fprintf(rawWriter(p.s.stderr), "clickscript repl: %s\nclickscript repl: the Lua session was reset: its globals are gone\n", why)
 	if _, err := p.start(false); err != nil {
 		p.startErr = err
 		return

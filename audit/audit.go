@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -65,23 +66,54 @@ type PermissionChange struct {
 	PrevLevel int    `json:"prevLevel"`
 }
 
+// Redactor scrubs the known secret values from a line before a record
+// file holds it (clickapi.Secrets.Redact); nil: none.
+type Redactor func(string) string
+
+func (r Redactor) apply(s string) string {
+	if r == nil {
+		return s
+	}
+	return r(s)
+}
+
+// openPrivate opens the record file at path with flag (os.O_CREATE
+// added), private to its owner: mode 0600, even when it existed with a
+// wider mode (on systems with Unix permissions).
+func openPrivate(path string, flag int) (*os.File, error) {
+	f, err := os.OpenFile(path, flag|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if runtime.GOOS != "windows" {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
 // Log appends entries to an audit file, one JSON line each, synced to
 // disk as it goes. It is safe for concurrent use.
 type Log struct {
-	mu sync.Mutex
-	f  *os.File
+	mu     sync.Mutex
+	f      *os.File
+	redact Redactor
 }
 
-// OpenLog opens (creating it if needed) the audit file at path for appending.
-func OpenLog(path string) (*Log, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+// OpenLog opens (creating it if needed) the audit file at path for
+// appending; the file is made private (mode 0600). Each line passes
+// through redact (nil: none) before it is written.
+func OpenLog(path string, redact Redactor) (*Log, error) {
+	f, err := openPrivate(path, os.O_APPEND|os.O_WRONLY)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	return &Log{f: f}, nil
+	return &Log{f: f, redact: redact}, nil
 }
 
-// Append writes e as one line and syncs it.
+// Append writes e as one line, secrets redacted, and syncs it.
 func (l *Log) Append(e Entry) error {
 	line, err := json.Marshal(e)
 	if err != nil {
@@ -89,7 +121,7 @@ func (l *Log) Append(e Entry) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if _, err := l.f.Write(append(line, '\n')); err != nil {
+	if _, err := io.WriteString(l.f, l.redact.apply(string(line))+"\n"); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
 	return l.f.Sync()

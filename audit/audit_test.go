@@ -11,7 +11,7 @@ import (
 
 func TestLogAppendAndRead(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "run.audit")
-	l, err := OpenLog(path)
+	l, err := OpenLog(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestLogAppendAndRead(t *testing.T) {
 		t.Errorf("mode %v, want 0600", info.Mode().Perm())
 	}
 	// Appending to an existing log keeps what is there.
-	l, _ = OpenLog(path)
+	l, _ = OpenLog(path, nil)
 	l.Append(Entry{Op: "usergroup.sync"})
 	l.Close()
 	if entries, _ := ReadLog(path); len(entries) != 21 {
@@ -58,7 +58,7 @@ func TestReadLogTornLastLine(t *testing.T) {
 
 func TestJournal(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "import.journal")
-	j, err := OpenJournal(path)
+	j, err := OpenJournal(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestJournal(t *testing.T) {
 	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString(`{"batch":"abc`)
 	f.Close()
-	j, err = OpenJournal(path)
+	j, err = OpenJournal(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestJournal(t *testing.T) {
 
 func TestResults(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "results.csv")
-	r, err := CreateResults(path)
+	r, err := CreateResults(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,5 +116,40 @@ func TestReadLogCheckedListsEveryBadLine(t *testing.T) {
 	}
 	if len(bad) != 2 || bad[0].Line != 2 || bad[1].Line != 5 || !strings.HasPrefix(bad[1].String(), path+":5: not an audit entry") {
 		t.Errorf("bad lines %v", bad)
+	}
+}
+
+// TestRecordFilesRedact checks that each record file passes what it
+// writes through its Redactor.
+func TestRecordFilesRedact(t *testing.T) {
+	const secret = "s3cret-value"
+	redact := func(s string) string { return strings.ReplaceAll(s, secret, "REDACTED") }
+	dir := t.TempDir()
+	l, err := OpenLog(filepath.Join(dir, "audit"), redact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Append(Entry{Op: "usergroup.insert", Error: "name " + secret + " taken", Added: []Pair{{UserGroupID: "g", GroupName: secret}}})
+	l.Close()
+	j, err := OpenJournal(filepath.Join(dir, "journal"), redact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Record("k", "op "+secret, "POST /x", 1)
+	j.Close()
+	r, err := CreateResults(filepath.Join(dir, "results"), redact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Add(Result{Row: 2, User: secret + "@example.com", Group: secret, Action: "add", Outcome: "failed", Message: "x " + secret})
+	r.Close()
+	for _, name := range []string{"audit", "journal", "results"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), secret) || !strings.Contains(string(data), "REDACTED") {
+			t.Errorf("%s: %s", name, data)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -19,6 +20,7 @@ type Journal struct {
 	mu      sync.Mutex
 	f       *os.File
 	applied map[string]bool
+	redact  Redactor
 }
 
 type journalLine struct {
@@ -29,10 +31,11 @@ type journalLine struct {
 	Time     time.Time `json:"time"`
 }
 
-// OpenJournal opens the journal at path, creating it if needed, and reads
-// the batches it already holds.
-func OpenJournal(path string) (*Journal, error) {
-	j := &Journal{applied: map[string]bool{}}
+// OpenJournal opens the journal at path, creating it if needed (mode
+// 0600, as it is made if it existed), and reads the batches it already
+// holds. Each line passes through redact (nil: none) before it is written.
+func OpenJournal(path string, redact Redactor) (*Journal, error) {
+	j := &Journal{applied: map[string]bool{}, redact: redact}
 	if f, err := os.Open(path); err == nil {
 		lines, err := readLines[journalLine](path, f)
 		f.Close()
@@ -45,7 +48,7 @@ func OpenJournal(path string) (*Journal, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	f, err := openPrivate(path, os.O_APPEND|os.O_WRONLY)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
@@ -88,7 +91,7 @@ func (j *Journal) Record(key, op, endpoint string, items int) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if _, err := j.f.Write(append(line, '\n')); err != nil {
+	if _, err := io.WriteString(j.f, j.redact.apply(string(line))+"\n"); err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
 	if err := j.f.Sync(); err != nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
-	"runtime"
 	"strconv"
 	"sync"
 )
@@ -22,26 +21,22 @@ type Result struct {
 // Results writes a results CSV (row, user, group, action, outcome,
 // message). It is safe for concurrent use; Close flushes it.
 type Results struct {
-	mu sync.Mutex
-	f  *os.File
-	w  *csv.Writer
+	mu     sync.Mutex
+	f      *os.File
+	w      *csv.Writer
+	redact Redactor
 }
 
 // CreateResults creates (or truncates) the results file at path and writes
 // its header. Like every record file, it is private to its owner (mode
-// 0600), even when it existed with a wider mode.
-func CreateResults(path string) (*Results, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+// 0600), even when it existed with a wider mode. Each field passes through
+// redact (nil: none) before it is written.
+func CreateResults(path string, redact Redactor) (*Results, error) {
+	f, err := openPrivate(path, os.O_TRUNC|os.O_WRONLY)
 	if err != nil {
 		return nil, fmt.Errorf("results file: %w", err)
 	}
-	if runtime.GOOS != "windows" {
-		if err := f.Chmod(0o600); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("results file: %w", err)
-		}
-	}
-	r := &Results{f: f, w: csv.NewWriter(f)}
+	r := &Results{f: f, w: csv.NewWriter(f), redact: redact}
 	r.w.Write([]string{"row", "user", "group", "action", "outcome", "message"})
 	return r, nil
 }
@@ -51,7 +46,8 @@ func (r *Results) Add(rows ...Result) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, x := range rows {
-		r.w.Write([]string{strconv.Itoa(x.Row), x.User, x.Group, x.Action, x.Outcome, x.Message})
+		rd := r.redact.apply
+		r.w.Write([]string{strconv.Itoa(x.Row), rd(x.User), rd(x.Group), rd(x.Action), rd(x.Outcome), rd(x.Message)})
 	}
 }
 

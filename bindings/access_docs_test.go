@@ -59,7 +59,7 @@ func TestAccessOptionClassesMatchBindings(t *testing.T) {
 	wantKeys(t, "NewAPITokenOptions", known(`apitoken.insert{zzz = 1}`, "field"))
 	wantKeys(t, "PermissionSyncOptions", known(`permission.sync({group = "Legal"}, {}, {zzz = 1})`, "option"))
 	wantKeys(t, "PermissionSubject", known(`permission.sync({zzz = 1}, {})`, "subject field"))
-	if err := h.L.DoString(`result = permission.sync({group = "Legal"}, {})`); err != nil {
+	if err := h.L.DoString(`result = permission.sync({group = "Legal"}, {}, {force = true})`); err != nil {
 		t.Fatal(err)
 	}
 	wantKeys(t, "PermissionSyncResult", tableKeys(t, h.L.GetGlobal("result")))

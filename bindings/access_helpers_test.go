@@ -26,6 +26,7 @@ type accessHarness struct {
 	client *clickapi.Client
 	bodies map[string][]string // "POST /route" -> bodies, in order
 	audit  string              // the audit file, when asked for
+	opts   Options             // the module options of the first state
 }
 
 func newAccessHarness(t *testing.T, dryRun, withAudit bool) *accessHarness {
@@ -44,11 +45,16 @@ func newAccessHarness(t *testing.T, dryRun, withAudit bool) *accessHarness {
 		key := r.Method + " " + r.URL.Path
 		h.mu.Lock()
 		h.reqs[key]++
+		n := h.reqs[key]
 		if r.Method != "GET" {
 			h.bodies[key] = append(h.bodies[key], body.String())
 		}
+		intercept := h.intercept
 		h.mu.Unlock()
 		r.Body = readCloser{bytes.NewReader(body.Bytes())}
+		if intercept != nil && intercept(w, r, n) {
+			return
+		}
 		em.ServeHTTP(w, r)
 	}))
 	h.url = srv.URL
@@ -61,10 +67,29 @@ func newAccessHarness(t *testing.T, dryRun, withAudit bool) *accessHarness {
 	var log *audit.Log
 	if withAudit {
 		h.audit = filepath.Join(t.TempDir(), "audit.jsonl")
-		if log, err = audit.OpenLog(h.audit); err != nil {
+		if log, err = audit.OpenLog(h.audit, nil); err != nil {
 			t.Fatal(err)
 		}
 		opts.Audit = log
+	}
+	h.opts = opts
+	h.open(opts)
+	t.Cleanup(func() {
+		h.L.Close()
+		srv.Close()
+		em.Close()
+		if log != nil {
+			log.Close()
+		}
+	})
+	return h
+}
+
+// open gives the harness a fresh Lua state with the modules opened with
+// opts (the state before is closed), as a new run would have.
+func (h *accessHarness) open(opts Options) {
+	if h.L != nil {
+		h.L.Close()
 	}
 	L := lua.NewState()
 	L.SetContext(context.Background())
@@ -78,15 +103,6 @@ func newAccessHarness(t *testing.T, dryRun, withAudit bool) *accessHarness {
 		return 0
 	}))
 	h.L = L
-	t.Cleanup(func() {
-		L.Close()
-		srv.Close()
-		em.Close()
-		if log != nil {
-			log.Close()
-		}
-	})
-	return h
 }
 
 type readCloser struct{ *bytes.Reader }

@@ -46,7 +46,7 @@ func TestBulkFailureStopsTheRestAndHintsTheJournal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := Options{Sequential: true, BatchSize: 7}
 			if tt.journal {
-				j, err := audit.OpenJournal(filepath.Join(t.TempDir(), "j"))
+				j, err := audit.OpenJournal(filepath.Join(t.TempDir(), "j"), nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -89,6 +89,9 @@ type grantRec struct {
 	objectID  string
 	level     clickapi.PermissionLevel
 	where     string // how messages name it: "item 3"
+	name      string // the object's name, when known: for plans
+	action    grantAction
+	prev      clickapi.PermissionLevel // a change's level before
 }
 
 func (g grantRec) pair() string { return g.kind.String() + "/" + g.subjectID + "/" + g.objectID }
@@ -180,9 +183,9 @@ func (m *module) revokeGrant(c context.Context, k pairKind, id string) error {
 // currentGrants reads every grant of kind k that subjectID has: object id -> grant.
 func (m *module) currentGrants(c context.Context, k pairKind, subjectID string) (map[string]grantRec, error) {
 	out := map[string]grantRec{}
-	add := func(id, subject, object string, level clickapi.PermissionLevel) {
+	add := func(id, subject, object string, level clickapi.PermissionLevel, name string) {
 		if id != "" && subject == subjectID {
-			out[object] = grantRec{kind: k, id: id, subjectID: subject, objectID: object, level: level}
+			out[object] = grantRec{kind: k, id: id, subjectID: subject, objectID: object, level: level, name: name}
 		}
 	}
 	opts := clickapi.ListOptions{PageSize: clickapi.MaxPageSize}
@@ -191,25 +194,25 @@ func (m *module) currentGrants(c context.Context, k pairKind, subjectID string) 
 	case pairKind{"group", "project"}:
 		err = each(m.client.ProjectsAssignedToUserGroup(c, subjectID, opts), func(d clickapi.UserGroupProjectPermissionDTO) {
 			if p := d.Permission; p != nil {
-				add(p.ID, p.UserGroupID, p.ProjectID, p.PermissionType)
+				add(p.ID, p.UserGroupID, p.ProjectID, p.PermissionType, projectName(d.Project))
 			}
 		})
 	case pairKind{"group", "drive"}:
 		err = each(m.client.SharedCloudDrivesAssignedToUserGroup(c, subjectID, opts), func(d clickapi.UserGroupSharedCloudDrivePermissionDTO) {
 			if p := d.Permission; p != nil {
-				add(p.ID, p.UserGroupID, p.SharedCloudDriveID, p.PermissionType)
+				add(p.ID, p.UserGroupID, p.SharedCloudDriveID, p.PermissionType, driveName(d.SharedCloudDrive))
 			}
 		})
 	case pairKind{"user", "project"}:
 		err = each(m.client.ProjectsAssignedToUser(c, subjectID, opts), func(d clickapi.UserProjectPermissionDTO) {
 			if p := d.Permission; p != nil {
-				add(p.ID, p.UserID, p.ProjectID, p.PermissionType)
+				add(p.ID, p.UserID, p.ProjectID, p.PermissionType, projectName(d.Project))
 			}
 		})
 	default:
 		err = each(m.client.SharedCloudDrivesAssignedToUser(c, subjectID, opts), func(d clickapi.UserSharedCloudDrivePermissionDTO) {
 			if p := d.Permission; p != nil {
-				add(p.ID, p.UserID, p.SharedCloudDriveID, p.PermissionType)
+				add(p.ID, p.UserID, p.SharedCloudDriveID, p.PermissionType, driveName(d.SharedCloudDrive))
 			}
 		})
 	}
@@ -217,6 +220,21 @@ func (m *module) currentGrants(c context.Context, k pairKind, subjectID string) 
 		return nil, fmt.Errorf("read the %s grants of %s %s: %w", k.object, k.subject, subjectID, err)
 	}
 	return out, nil
+}
+
+// projectName and driveName are the name of a listing row's object, "" when absent.
+func projectName(p *clickapi.Project) string {
+	if p == nil {
+		return ""
+	}
+	return p.Name
+}
+
+func driveName(d *clickapi.SharedCloudDrive) string {
+	if d == nil {
+		return ""
+	}
+	return d.Name
 }
 
 // each calls fn for every item of a listing.
@@ -501,8 +519,17 @@ func (m *module) grantEnds(L *lua.LState, a args, t *lua.LTable, where string, c
 
 // grantStats is what permission.grant did or plans.
 type grantStats struct {
-	items, added, changed, unchanged, batches int
+	items, added, changed, unchanged, skipped, batches int
 }
+
+// grantAction is what a planned grant needs.
+type grantAction int
+
+const (
+	grantKeep   grantAction = iota // already at the level asked
+	grantAdd                       // no grant yet: POST
+	grantChange                    // another level: PUT, with the record's id
+)
 
 func (m *module) permGrant(L *lua.LState) int {
 	a := args{L, "permission.grant"}
@@ -551,17 +578,16 @@ func (m *module) permGrant(L *lua.LState) int {
 	}
 	bad.raiseIfAny(a, "grants")
 
-	adds, changes, prev, st, err := m.planGrants(ctx(L), recs)
-	if err != nil {
+	if err := m.planGrants(ctx(L), recs); err != nil {
 		raise(L, a.fn, err)
 	}
-	m.logGrantPlan(L, a.fn, adds, changes, st)
-	st.added, st.changed, st.batches = m.applyGrants(L, a.fn, adds, changes, prev, size)
-	t := L.CreateTable(0, 6)
+	st := m.applyGrants(L, a.fn, recs, size, true)
+	t := L.CreateTable(0, 7)
 	t.RawSetString("items", lua.LNumber(st.items))
 	t.RawSetString("added", lua.LNumber(st.added))
 	t.RawSetString("changed", lua.LNumber(st.changed))
 	t.RawSetString("unchanged", lua.LNumber(st.unchanged))
+	t.RawSetString("skipped", lua.LNumber(st.skipped))
 	t.RawSetString("batches", lua.LNumber(st.batches))
 	t.RawSetString("dry_run", lua.LBool(m.dryRun))
 	L.Push(t)
@@ -573,49 +599,143 @@ func allKinds() []pairKind {
 	return []pairKind{{"group", "project"}, {"group", "drive"}, {"user", "project"}, {"user", "drive"}}
 }
 
-// applyGrants sends the additions (POST) and level changes (PUT) of each
-// kind in batches of size, through write (so dry run, audit and errors
-// are the usual ones); prev has the level before of each change, for the
-// audit log. It returns the counts sent (planned, under dry run).
-func (m *module) applyGrants(L *lua.LState, op string, adds, changes map[pairKind][]grantRec, prev map[string]clickapi.PermissionLevel, size int) (added, changed, batches int) {
+// grantBatch is one batch of planned grants of one kind, cut from the
+// input in its order, unchanged grants included: what the journal knows
+// it by does not depend on the state the agent was in when it was planned.
+type grantBatch struct {
+	kind    pairKind
+	recs    []grantRec
+	key     string // the journal's key; "" without a journal
+	skipped bool   // the journal says an earlier run applied it
+}
+
+// journalGrant is how a grant enters a batch's journal key.
+type journalGrant struct {
+	Subject string `json:"s"`
+	Object  string `json:"o"`
+	Level   int    `json:"l"`
+}
+
+// grantBatches cuts the planned recs of each kind into batches of size,
+// and asks the journal which of them an earlier run applied.
+func (m *module) grantBatches(recs []grantRec, size int) ([]grantBatch, error) {
+	var out []grantBatch
 	for _, k := range allKinds() {
-		for _, step := range []struct {
-			add  bool
-			recs []grantRec
-		}{{true, adds[k]}, {false, changes[k]}} {
-			for from := 0; from < len(step.recs); from += size {
-				batch := step.recs[from:min(from+size, len(step.recs))]
-				method := "PUT "
-				if step.add {
-					method = "POST "
+		var ofKind []grantRec
+		for _, g := range recs {
+			if g.kind == k {
+				ofKind = append(ofKind, g)
+			}
+		}
+		for from := 0; from < len(ofKind); from += size {
+			b := grantBatch{kind: k, recs: ofKind[from:min(from+size, len(ofKind))]}
+			if m.journal != nil {
+				items := make([]journalGrant, len(b.recs))
+				for i, g := range b.recs {
+					items[i] = journalGrant{g.subjectID, g.objectID, int(g.level)}
 				}
-				batches++
-				m.write(L, writeCall{op: op, endpoint: method + k.route(), items: len(batch), body: grantBody(k, batch),
-					send: func(c context.Context) error { return m.sendGrants(c, k, step.add, batch) },
-					audit: func(e *audit.Entry, err error) {
-						if err != nil {
-							return
-						}
-						for _, g := range batch {
-							e.Permissions = append(e.Permissions, g.change(prev[g.pair()]))
-						}
-					}})
-				if step.add {
-					added += len(batch)
-				} else {
-					changed += len(batch)
+				var err error
+				if b.key, err = audit.BatchKey("grant "+k.route(), items); err != nil {
+					return nil, err
+				}
+				b.skipped = m.journal.Applied(b.key)
+			}
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// applyGrants sends the planned grants (see planGrants) in batches of
+// size: per batch, one POST of its additions and one PUT of its level
+// changes, through the usual write path (dry run, audit log, errors). A
+// batch the --journal holds is skipped; one whose requests all succeed is
+// recorded in it. The first failure is raised, saying how many batches
+// landed. It returns what was done (planned, under dry run).
+func (m *module) applyGrants(L *lua.LState, op string, recs []grantRec, size int, logPlan bool) grantStats {
+	st := grantStats{items: len(recs)}
+	batches, err := m.grantBatches(recs, size)
+	if err != nil {
+		raise(L, op, err)
+	}
+	for _, b := range batches {
+		for _, g := range b.recs {
+			switch {
+			case b.skipped:
+				st.skipped++
+			case g.action == grantKeep:
+				st.unchanged++
+			}
+		}
+	}
+	if logPlan {
+		m.logGrantPlan(L, op, batches, st)
+	}
+	applied := 0
+	for i, b := range batches {
+		if b.skipped {
+			continue
+		}
+		sent := false
+		for _, add := range []bool{true, false} {
+			var part []grantRec
+			for _, g := range b.recs {
+				if (add && g.action == grantAdd) || (!add && g.action == grantChange) {
+					part = append(part, g)
+				}
+			}
+			if len(part) == 0 {
+				continue
+			}
+			method := "PUT "
+			if add {
+				method = "POST "
+			}
+			st.batches++
+			if add {
+				st.added += len(part)
+			} else {
+				st.changed += len(part)
+			}
+			w := writeCall{op: op, endpoint: method + b.kind.route(), items: len(part), body: grantBody(b.kind, part),
+				send: func(c context.Context) error { return m.sendGrants(c, b.kind, add, part) },
+				audit: func(e *audit.Entry, err error) {
+					if err != nil {
+						return
+					}
+					for _, g := range part {
+						e.Permissions = append(e.Permissions, g.change(g.prev))
+					}
+				}}
+			if m.dryRun {
+				m.logWrite(L, op, w.endpoint, w.count(), w.body)
+				continue
+			}
+			if err := m.call(ctx(L), w); err != nil {
+				msg := fmt.Sprintf("%d of %d batches applied", applied, len(batches))
+				if m.journal != nil && applied > 0 {
+					msg += " and recorded in the journal: run again with the same --journal to finish"
+				}
+				raise(L, op, fmt.Errorf("batch %d of %d (%s to %s): %w (%s)", i+1, len(batches), b.recs[0].where, b.recs[len(b.recs)-1].where, err, msg))
+			}
+			sent = true
+		}
+		if sent {
+			applied++
+			if m.journal != nil {
+				if err := m.journal.Record(b.key, op, "grant "+b.kind.route(), len(b.recs)); err != nil {
+					raise(L, op, err)
 				}
 			}
 		}
 	}
-	return added, changed, batches
+	return st
 }
 
 // planGrants reads the current grants of every subject named (up to
-// --concurrency at once) and sorts recs into grants to add and level
-// changes (with their record ids), by kind; prev has the level before of
-// each change.
-func (m *module) planGrants(c context.Context, recs []grantRec) (adds, changes map[pairKind][]grantRec, prev map[string]clickapi.PermissionLevel, st grantStats, err error) {
+// --concurrency at once) and sets the action of each rec: keep, add, or
+// change (with the record's id and the level before in prev).
+func (m *module) planGrants(c context.Context, recs []grantRec) error {
 	type subject struct {
 		kind pairKind
 		id   string
@@ -632,57 +752,70 @@ func (m *module) planGrants(c context.Context, recs []grantRec) (adds, changes m
 		}
 	}
 	var mu sync.Mutex
-	if _, err = forEachConcurrently(c, m.conc, len(subjects), nil, func(c context.Context, i int) error {
+	if _, err := forEachConcurrently(c, m.conc, len(subjects), nil, func(c context.Context, i int) error {
 		cur, err := m.currentGrants(c, subjects[i].kind, subjects[i].id)
 		mu.Lock()
 		current[subjects[i]] = cur
 		mu.Unlock()
 		return err
 	}); err != nil {
-		return
+		return err
 	}
-	adds, changes = map[pairKind][]grantRec{}, map[pairKind][]grantRec{}
-	prev = map[string]clickapi.PermissionLevel{}
-	st.items = len(recs)
-	for _, g := range recs {
-		cur, ok := current[subject{g.kind, g.subjectID}][g.objectID]
-		switch {
-		case !ok:
-			adds[g.kind] = append(adds[g.kind], g)
-		case cur.level == g.level:
-			st.unchanged++
-		default:
-			g.id = cur.id
-			prev[g.pair()] = cur.level
-			changes[g.kind] = append(changes[g.kind], g)
-		}
+	for i := range recs {
+		recs[i].plan(current[subject{recs[i].kind, recs[i].subjectID}])
 	}
-	return
+	return nil
+}
+
+// plan sets g's action from the subject's current grants (object id -> grant).
+func (g *grantRec) plan(current map[string]grantRec) {
+	cur, ok := current[g.objectID]
+	switch {
+	case !ok:
+		g.action = grantAdd
+	case cur.level == g.level:
+		g.action = grantKeep
+		g.id = cur.id
+	default:
+		g.action = grantChange
+		g.id = cur.id
+		g.prev = cur.level
+	}
+	if g.name == "" {
+		g.name = cur.name
+	}
 }
 
 // logGrantPlan logs the plan of a grant: at info level under --dry-run
 // (it is what the user reads), else at debug level.
-func (m *module) logGrantPlan(L *lua.LState, op string, adds, changes map[pairKind][]grantRec, st grantStats) {
+func (m *module) logGrantPlan(L *lua.LState, op string, batches []grantBatch, st grantStats) {
 	level := slog.LevelDebug
 	if m.dryRun {
 		level = slog.LevelInfo
 	}
-	n := func(mm map[pairKind][]grantRec) int {
-		t := 0
-		for _, v := range mm {
-			t += len(v)
+	var adds, changes []grantRec
+	for _, b := range batches {
+		for _, g := range b.recs {
+			switch {
+			case b.skipped:
+			case g.action == grantAdd:
+				adds = append(adds, g)
+			case g.action == grantChange:
+				changes = append(changes, g)
+			}
 		}
-		return t
 	}
 	c := ctx(L)
-	m.log.LogAttrs(c, level, "plan", slog.String("op", op), slog.Int("add", n(adds)), slog.Int("change", n(changes)), slog.Int("unchanged", st.unchanged))
-	for _, k := range allKinds() {
-		for _, g := range adds[k][:min(len(adds[k]), planPreviewRows)] {
-			m.log.LogAttrs(c, level, "  + grant", slog.String(k.subject, g.subjectID), slog.String(k.object, g.objectID), slog.String("level", g.level.String()), slog.String("row", g.where))
-		}
-		for _, g := range changes[k][:min(len(changes[k]), planPreviewRows)] {
-			m.log.LogAttrs(c, level, "  ~ level", slog.String(k.subject, g.subjectID), slog.String(k.object, g.objectID), slog.String("level", g.level.String()), slog.String("row", g.where))
-		}
+	attrs := []slog.Attr{slog.String("op", op), slog.Int("add", len(adds)), slog.Int("change", len(changes)), slog.Int("unchanged", st.unchanged)}
+	if st.skipped > 0 {
+		attrs = append(attrs, slog.Int("skipped_by_journal", st.skipped))
+	}
+	m.log.LogAttrs(c, level, "plan", attrs...)
+	for _, g := range adds[:min(len(adds), planPreviewRows)] {
+		m.log.LogAttrs(c, level, "  + grant", slog.String(g.kind.subject, g.subjectID), slog.String(g.kind.object, g.objectID), slog.String("level", g.level.String()), slog.String("row", g.where))
+	}
+	for _, g := range changes[:min(len(changes), planPreviewRows)] {
+		m.log.LogAttrs(c, level, "  ~ level", slog.String(g.kind.subject, g.subjectID), slog.String(g.kind.object, g.objectID), slog.String("level", g.level.String()), slog.String("row", g.where))
 	}
 }
 

@@ -22,33 +22,35 @@ func permissionSyncFuncs() []Func {
 		{Module: "permission", Name: "sync", impl: (*module).permSync,
 			Params: []Param{{"subject", "PermissionSubject", "{group=} or {user=}: an id, a table or an exact name"},
 				{"desired", "DesiredGrant[]", "{{project=|drive=, level=\"read\"|\"readwrite\"|1|2}, ...}"},
-				{"opts", "PermissionSyncOptions?", "{on=, add_only=, remove_only=, max_remove= (count or \"10%\"), force=, batch=}"}},
+				{"opts", "PermissionSyncOptions?", "{on=, add_only=, remove_only=, max_remove= (count or \"10%\", default 50%), force=, plan_only=, batch=}"}},
 			Returns: "PermissionSyncResult",
-			Summary: "Makes the subject's grants exactly the desired ones: adds the missing, sets other levels, revokes the rest (on projects and drives, or only those on=); max_remove refuses a large removal before any write."},
+			Summary: "Makes the subject's grants exactly the desired ones: adds the missing, sets other levels, revokes the rest (on projects and drives, or only those on=); max_remove refuses a large removal before any write; plan_only returns the plan and sends nothing."},
 	}
 }
 
 // permSyncPlan is what permission.sync will change.
 type permSyncPlan struct {
-	adds, changes map[pairKind][]grantRec
-	prev          map[string]clickapi.PermissionLevel
-	removes       []grantRec
-	unchanged     int
-	current       int // grants in scope before the sync
+	want      []grantRec // the desired grants, each with its action
+	removes   []grantRec
+	unchanged int
+	current   int // grants in scope before the sync
 }
 
-func (p *permSyncPlan) count(m map[pairKind][]grantRec) int {
+// count is how many desired grants need action a.
+func (p *permSyncPlan) count(a grantAction) int {
 	n := 0
-	for _, v := range m {
-		n += len(v)
+	for _, g := range p.want {
+		if g.action == a {
+			n++
+		}
 	}
 	return n
 }
 
 func (m *module) permSync(L *lua.LState) int {
 	a := args{L, "permission.sync"}
-	st := a.table(1, false)
-	sf := a.fields(st, "subject field", "group", "user")
+	subj := a.table(1, false)
+	sf := a.fields(subj, "subject field", "group", "user")
 	var subject string
 	for _, k := range []string{"group", "user"} {
 		if sf.get(k) != lua.LNil {
@@ -63,10 +65,11 @@ func (m *module) permSync(L *lua.LState) int {
 	}
 	subjectID := m.refID(L, a, subject, sf.get(subject), "subject "+subject, nil)
 
-	f := a.fields(a.table(3, true), "option", "on", "add_only", "remove_only", "max_remove", "force", "batch")
+	f := a.fields(a.table(3, true), "option", "on", "add_only", "remove_only", "max_remove", "force", "plan_only", "batch")
 	addOnly := f.boolean("add_only", false, false)
 	removeOnly := f.boolean("remove_only", false, false)
 	force := f.boolean("force", false, false)
+	planOnly := f.boolean("plan_only", false, false)
 	if addOnly && removeOnly {
 		a.errorf("options \"add_only\" and \"remove_only\" exclude each other")
 	}
@@ -130,6 +133,7 @@ func (m *module) permSync(L *lua.LState) int {
 		}
 		g := grantRec{kind: pairKind{subject, obj}, subjectID: subjectID, level: level, where: where}
 		g.objectID = m.refID(L, a, obj, t.RawGetString(obj), where+": "+obj, cache)
+		g.name = refName(t.RawGetString(obj))
 		if first, dup := seen[g.pair()]; dup {
 			bad.add(i+1, "%s: the same %s as %s", where, obj, first)
 			continue
@@ -147,37 +151,102 @@ func (m *module) permSync(L *lua.LState) int {
 		plan.removes = nil
 	}
 	if removeOnly {
-		plan.adds, plan.changes = map[pairKind][]grantRec{}, map[pairKind][]grantRec{}
+		plan.want = nil
 	}
-	if limit, set := maxRemove(a, f.get("max_remove"), plan.current); set && len(plan.removes) > limit && !force {
-		a.errorf("would revoke %d of the %d grants of %s %s, over max_remove (%d); nothing was changed (pass force=true to go ahead)",
-			len(plan.removes), plan.current, subject, subjectID, limit)
+	who := subjectID
+	if name := refName(sf.get(subject)); name != "" {
+		who = fmt.Sprintf("%q (%s)", name, subjectID)
+	}
+	if limit, set := maxRemove(a, f.get("max_remove"), plan.current); len(plan.removes) > limit && !force {
+		if set {
+			a.errorf("would revoke %d of the %d grants of %s %s, over max_remove (%d); nothing was changed (pass force=true to go ahead)",
+				len(plan.removes), plan.current, subject, who, limit)
+		}
+		a.errorf("would revoke %d of the %d grants of %s %s, over max_remove (%d, the default %d%%); nothing was changed (pass max_remove= or force=true to go ahead)",
+			len(plan.removes), plan.current, subject, who, limit, DefaultMaxRemovePercent)
 	}
 	m.logPermSyncPlan(L, a.fn, subject, subjectID, plan)
 
-	added, changed, _ := m.applyGrants(L, a.fn, plan.adds, plan.changes, plan.prev, size)
+	var st grantStats
 	removed := 0
-	for _, g := range plan.removes {
-		gone := g
-		gone.level = 0
-		m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + g.kind.route(),
-			send: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
-			audit: func(e *audit.Entry, err error) {
-				if err == nil {
-					e.Permissions = []audit.PermissionChange{gone.change(g.level)}
-				}
-			}})
-		removed++
+	if !planOnly {
+		st = m.applyGrants(L, a.fn, plan.want, size, false)
+		for _, g := range plan.removes {
+			gone := g
+			gone.level = 0
+			m.write(L, writeCall{op: a.fn, endpoint: "DELETE " + g.kind.route(),
+				send: func(c context.Context) error { return m.revokeGrant(c, g.kind, g.id) },
+				audit: func(e *audit.Entry, err error) {
+					if err == nil {
+						e.Permissions = []audit.PermissionChange{gone.change(g.level)}
+					}
+				}})
+			removed++
+		}
 	}
-	t := L.CreateTable(0, 7)
+	L.Push(m.permSyncResult(L, subjectID, plan, st, removed, planOnly))
+	return 1
+}
+
+// permSyncResult is the table permission.sync returns: the counts of what
+// it did and the plan, each change with its object's name when known.
+func (m *module) permSyncResult(L *lua.LState, subjectID string, plan *permSyncPlan, st grantStats, removed int, planOnly bool) *lua.LTable {
+	entry := func(g grantRec, level clickapi.PermissionLevel) *lua.LTable {
+		e := L.CreateTable(0, 5)
+		e.RawSetString("object", lua.LString(g.kind.object))
+		e.RawSetString("id", lua.LString(g.objectID))
+		name := g.name
+		if name == "" {
+			name = g.objectID
+		}
+		e.RawSetString("name", lua.LString(name))
+		e.RawSetString("level", lua.LString(level.String()))
+		return e
+	}
+	grants, changes, revokes := L.CreateTable(0, 0), L.CreateTable(0, 0), L.CreateTable(len(plan.removes), 0)
+	for _, g := range plan.want {
+		switch g.action {
+		case grantAdd:
+			grants.Append(entry(g, g.level))
+		case grantChange:
+			e := entry(g, g.level)
+			e.RawSetString("from", lua.LString(g.prev.String()))
+			changes.Append(e)
+		}
+	}
+	for _, g := range plan.removes {
+		revokes.Append(entry(g, g.level))
+	}
+	t := L.CreateTable(0, 11)
 	t.RawSetString("subject", lua.LString(subjectID))
-	t.RawSetString("added", lua.LNumber(added))
-	t.RawSetString("changed", lua.LNumber(changed))
+	t.RawSetString("added", lua.LNumber(st.added))
+	t.RawSetString("changed", lua.LNumber(st.changed))
 	t.RawSetString("removed", lua.LNumber(removed))
 	t.RawSetString("unchanged", lua.LNumber(plan.unchanged))
-	t.RawSetString("dry_run", lua.LBool(m.dryRun))
-	L.Push(t)
-	return 1
+	t.RawSetString("skipped", lua.LNumber(st.skipped))
+	t.RawSetString("grants", grants)
+	t.RawSetString("changes", changes)
+	t.RawSetString("revokes", revokes)
+	t.RawSetString("dry_run", lua.LBool(m.dryRun || planOnly))
+	return t
+}
+
+// refName is how a plan or an error names what v refers to: the name
+// given, the table's name (a user's username), or "" for an id.
+func refName(v lua.LValue) string {
+	switch x := v.(type) {
+	case lua.LString:
+		if checkUUID(string(x)) != nil {
+			return string(x)
+		}
+	case *lua.LTable:
+		for _, k := range []string{"name", "username"} {
+			if s, ok := x.RawGetString(k).(lua.LString); ok {
+				return string(s)
+			}
+		}
+	}
+	return ""
 }
 
 // planPermSync reads the subject's grants on each kind of object in scope
@@ -196,7 +265,7 @@ func (m *module) planPermSync(c context.Context, subject, subjectID string, scop
 			return nil, err
 		}
 	}
-	plan := &permSyncPlan{adds: map[pairKind][]grantRec{}, changes: map[pairKind][]grantRec{}, prev: map[string]clickapi.PermissionLevel{}}
+	plan := &permSyncPlan{}
 	wanted := map[string]bool{}
 	for _, g := range want {
 		wanted[g.pair()] = true
@@ -208,17 +277,11 @@ func (m *module) planPermSync(c context.Context, subject, subjectID string, scop
 			if g.kind != k {
 				continue
 			}
-			cur, ok := current[i][g.objectID]
-			switch {
-			case !ok:
-				plan.adds[k] = append(plan.adds[k], g)
-			case cur.level == g.level:
+			g.plan(current[i])
+			if g.action == grantKeep {
 				plan.unchanged++
-			default:
-				g.id = cur.id
-				plan.prev[g.pair()] = cur.level
-				plan.changes[k] = append(plan.changes[k], g)
 			}
+			plan.want = append(plan.want, g)
 		}
 		for _, cur := range sortedGrants(current[i]) {
 			if !wanted[cur.pair()] {
@@ -250,14 +313,18 @@ func (m *module) logPermSyncPlan(L *lua.LState, op, subject, subjectID string, p
 		level = slog.LevelInfo
 	}
 	c := ctx(L)
-	m.log.LogAttrs(c, level, "plan", slog.String("op", op), slog.String(subject, subjectID), slog.Int("add", plan.count(plan.adds)),
-		slog.Int("change", plan.count(plan.changes)), slog.Int("revoke", len(plan.removes)), slog.Int("unchanged", plan.unchanged))
-	for _, k := range allKinds() {
-		for _, g := range plan.adds[k][:min(len(plan.adds[k]), planPreviewRows)] {
-			m.log.LogAttrs(c, level, "  + grant", slog.String(k.object, g.objectID), slog.String("level", g.level.String()))
+	m.log.LogAttrs(c, level, "plan", slog.String("op", op), slog.String(subject, subjectID), slog.Int("add", plan.count(grantAdd)),
+		slog.Int("change", plan.count(grantChange)), slog.Int("revoke", len(plan.removes)), slog.Int("unchanged", plan.unchanged))
+	shown := map[grantAction]int{}
+	for _, g := range plan.want {
+		if g.action == grantKeep || shown[g.action] >= planPreviewRows {
+			continue
 		}
-		for _, g := range plan.changes[k][:min(len(plan.changes[k]), planPreviewRows)] {
-			m.log.LogAttrs(c, level, "  ~ level", slog.String(k.object, g.objectID), slog.String("from", plan.prev[g.pair()].String()), slog.String("to", g.level.String()))
+		shown[g.action]++
+		if g.action == grantAdd {
+			m.log.LogAttrs(c, level, "  + grant", slog.String(g.kind.object, g.objectID), slog.String("level", g.level.String()))
+		} else {
+			m.log.LogAttrs(c, level, "  ~ level", slog.String(g.kind.object, g.objectID), slog.String("from", g.prev.String()), slog.String("to", g.level.String()))
 		}
 	}
 	for _, g := range plan.removes[:min(len(plan.removes), planPreviewRows)] {

@@ -16,12 +16,15 @@ import (
 // is empty: answer the challenge with MFARespond. Bad credentials or a
 // login type the user does not have are 401 on the agent: the error then
 // matches ErrLoginRefused (and not ErrUnauthorized). Login does not change
-// the client's token; call SetToken.
+// the client's token; call SetToken. The password and the token are
+// registered with the client's Secrets.
 func (c *Client) Login(ctx context.Context, req LoginRequest) (*LoginResponse, error) {
+	c.secrets.Add(req.Password)
 	var out LoginResponse
 	if err := c.do(ctx, call{method: http.MethodPost, route: RouteLogin, body: req, public: true}, &out); err != nil {
 		return nil, err
 	}
+	c.secrets.Add(out.JWTToken)
 	return &out, nil
 }
 
@@ -38,6 +41,7 @@ func (c *Client) MFARespond(ctx context.Context, req MFARequest) (*LoginResponse
 	if out.JWTToken == "" {
 		return nil, fmt.Errorf("%s %s: %w: no token in the answer", http.MethodPost, RouteMFARespond, ErrBadResponse)
 	}
+	c.secrets.Add(out.JWTToken)
 	return &out, nil
 }
 
@@ -47,6 +51,7 @@ func (c *Client) MFARespond(ctx context.Context, req MFARequest) (*LoginResponse
 // Afterwards the agent answers 401 to that token (INFERRED I17). It is not
 // resent: a second logout of an ended session is pointless.
 func (c *Client) Logout(ctx context.Context, token string) error {
+	c.secrets.Add(token)
 	err := c.do(ctx, call{method: http.MethodPost, route: RouteLogout, body: LogoutRequest{JWTToken: token}, public: true}, nil)
 	if err != nil {
 		// The token to end is not the client's: scrub it too.

@@ -39,6 +39,11 @@ type Options struct {
 	// MaxResponse is the largest answer body accepted, in bytes; a larger
 	// one fails with ErrResponseTooLarge. 0: DefaultMaxResponse.
 	MaxResponse int64
+	// Secrets is the run's set of secret values: the client registers its
+	// token, a login's password and the tokens it receives in it, and
+	// scrubs all of them from its errors and log lines. nil: a set of the
+	// client's own.
+	Secrets *Secrets
 }
 
 // DefaultConcurrency is how many requests a Client has in flight at most
@@ -57,8 +62,8 @@ type Client struct {
 	timeout time.Duration
 	log     *slog.Logger
 	token   atomic.Pointer[string]
-	relogin *relogin  // nil without Options.Relogin
-	secrets secretSet // API token values seen; scrubbed like the token (secrets.go)
+	relogin *relogin // nil without Options.Relogin
+	secrets *Secrets // the token, passwords and API tokens seen; scrubbed (secrets.go)
 	limiter *Limiter
 	seq     bool
 	maxBody int64
@@ -84,6 +89,10 @@ func New(opts Options) (*Client, error) {
 		log:     opts.Logger,
 		seq:     opts.Sequential,
 		maxBody: opts.MaxResponse,
+		secrets: opts.Secrets,
+	}
+	if c.secrets == nil {
+		c.secrets = &Secrets{}
 	}
 	// The agent never redirects: a redirect would carry the token (in the
 	// URL and the Referer) or a login's password to wherever it points, so
@@ -125,8 +134,12 @@ func NewTransport() *http.Transport {
 	return t
 }
 
-// SetToken replaces the token used by later requests (after a new login).
-func (c *Client) SetToken(token string) { c.token.Store(&token) }
+// SetToken replaces the token used by later requests (after a new login)
+// and registers it with the client's Secrets.
+func (c *Client) SetToken(token string) {
+	c.secrets.Add(token)
+	c.token.Store(&token)
+}
 
 // Token returns the token the client sends.
 func (c *Client) Token() string { return *c.token.Load() }

@@ -24,11 +24,11 @@ func Redact(s string) string {
 }
 
 // RedactToken returns s with the token scrubbed both as a query parameter
-// and, when token is not empty, wherever its literal value appears (a token
-// echoed in a body or typed into a script, say).
+// and, when token is at least MinSecretLength long, wherever its literal
+// value appears (a token echoed in a body or typed into a script, say).
 func RedactToken(s, token string) string {
 	s = Redact(s)
-	if len(token) >= 4 {
+	if len(token) >= MinSecretLength {
 		s = strings.ReplaceAll(s, token, Redacted)
 	}
 	return s

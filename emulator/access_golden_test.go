@@ -17,7 +17,8 @@ const accessGoldenDir = goldenDir + "/access"
 // accessGoldenCases run in order against one deterministic demo emulator.
 // Targets and bodies may name ids as {group:NAME}, {user:USERNAME},
 // {project:NAME}, {drive:NAME}, {token:TITLE}, {gdperm:GROUP/DRIVE} (a
-// group's permission on a drive) or {id:KEY}, an id resolved earlier
+// group's permission on a drive; gpperm GROUP/PROJECT, upperm
+// USERID/PROJECT and udperm USERID/DRIVE likewise) or {id:KEY}, an id resolved earlier
 // under KEY (and maybe deleted since).
 func accessGoldenCases() []goldenCase {
 	ada := "{user:ada.lovelace@example.com}"
@@ -63,6 +64,18 @@ func accessGoldenCases() []goldenCase {
 		{name: "users-with-details", method: "GET", target: routeUsersWithDetails + "?username=grace.hopper"},
 		{name: "delete-user", method: "DELETE", target: routeDeleteUser + "?id={user:jane.doe@example.com}"},
 		{name: "delete-user-again", method: "DELETE", target: routeDeleteUser + "?id={id:jane.doe@example.com}"},
+		// The other write routes: a grant, a level change and a removal of each kind.
+		{name: "grant-group-project", method: "POST", target: routeGroupProjectPerms, body: `[{"userGroupId":"{group:Legal}","projectId":"{project:Trailer Cut}","permissionType":1}]`},
+		{name: "edit-group-project", method: "PUT", target: routeGroupProjectPerms, body: `[{"id":"{gpperm:Legal/Trailer Cut}","userGroupId":"{group:Legal}","projectId":"{project:Trailer Cut}","permissionType":2}]`},
+		{name: "projects-of-legal", method: "GET", target: routeProjectsOfGroup + "?userGroupId={group:Legal}"},
+		{name: "delete-group-project", method: "DELETE", target: routeGroupProjectPerms + "?id={id:Legal/Trailer Cut}"},
+		{name: "edit-user-project", method: "PUT", target: routeUserProjectPerms, body: `[{"id":"{upperm:` + ada + `/Trailer Cut}","userId":"` + ada + `","projectId":"{project:Trailer Cut}","permissionType":2}]`},
+		{name: "delete-user-project", method: "DELETE", target: routeUserProjectPerms + "?id={upperm:" + ada + "/Brand Refresh}"},
+		{name: "projects-of-ada", method: "GET", target: routeProjectsOfUser + "?userId=" + ada},
+		{name: "edit-user-drive", method: "PUT", target: routeUserDrivePerms, body: `[{"id":"{udperm:` + grace + `/Media Archive}","userId":"` + grace + `","sharedCloudDriveId":"{drive:Media Archive}","permissionType":2}]`},
+		{name: "drives-of-grace", method: "GET", target: routeDrivesOfUser + "?userId=" + grace},
+		{name: "delete-user-drive", method: "DELETE", target: routeUserDrivePerms + "?id={id:" + grace + "/Media Archive}"},
+		{name: "delete-user-drive-again", method: "DELETE", target: routeUserDrivePerms + "?id={id:" + grace + "/Media Archive}"},
 	}
 }
 
@@ -73,10 +86,22 @@ type accessResolver struct {
 }
 
 // accessPlaceholder matches one placeholder.
-var accessPlaceholder = regexp.MustCompile(`\{(group|user|project|drive|token|gdperm|id):([^}]+)\}`)
+var accessPlaceholder = regexp.MustCompile(`\{(group|user|project|drive|token|gdperm|gpperm|upperm|udperm|id):([^{}]+)\}`)
 
-// resolve replaces the placeholders of s.
+// resolve replaces the placeholders of s, innermost first (a placeholder
+// may hold another: {upperm:{user:NAME}/PROJECT}).
 func (ar *accessResolver) resolve(t *testing.T, s string) string {
+	t.Helper()
+	for {
+		next := ar.resolveOnce(t, s)
+		if next == s {
+			return s
+		}
+		s = next
+	}
+}
+
+func (ar *accessResolver) resolveOnce(t *testing.T, s string) string {
 	t.Helper()
 	return accessPlaceholder.ReplaceAllStringFunc(s, func(m string) string {
 		parts := accessPlaceholder.FindStringSubmatch(m)
@@ -107,6 +132,30 @@ func (ar *accessResolver) resolve(t *testing.T, s string) string {
 			rows, _ := permPage[groupDriveRow](t, ar.e, routeDrivesOfGroup, url.Values{"userGroupId": {groupNamed(t, ar.e, group).ID}})
 			for _, r := range rows {
 				if r.SharedCloudDrive.Name == drive {
+					id = r.Permission.ID
+				}
+			}
+		case "gpperm":
+			group, project, _ := strings.Cut(arg, "/")
+			rows, _ := permPage[groupProjectRow](t, ar.e, routeProjectsOfGroup, url.Values{"userGroupId": {groupNamed(t, ar.e, group).ID}})
+			for _, r := range rows {
+				if r.Project.Name == project {
+					id = r.Permission.ID
+				}
+			}
+		case "upperm":
+			userID, project, _ := strings.Cut(arg, "/")
+			rows, _ := permPage[userProjectRow](t, ar.e, routeProjectsOfUser, url.Values{"userId": {userID}})
+			for _, r := range rows {
+				if r.Project.Name == project {
+					id = r.Permission.ID
+				}
+			}
+		case "udperm":
+			userID, drive, _ := strings.Cut(arg, "/")
+			rows, _ := permPage[userDriveRow](t, ar.e, routeDrivesOfUser, url.Values{"userId": {userID}})
+			for _, r := range rows {
+				if r.SharedClouDrive.Name == drive {
 					id = r.Permission.ID
 				}
 			}

@@ -28,7 +28,8 @@ import (
 // they are: the engine passes them on to every state it makes.
 type Options struct {
 	bindings.Options
-	Stdout io.Writer // where print and io.write go; nil: os.Stdout
+	Stdout io.Writer // where print, io.write and io.stdout go; nil: os.Stdout
+	Stderr io.Writer // where io.stderr goes; nil: os.Stderr
 	// MaxMemory, when above 0, stops a run whose process heap passes this
 	// many bytes (the error wraps ErrInterrupted and ErrMemoryLimit).
 	MaxMemory int64
@@ -89,6 +90,9 @@ func New(opts Options) *Engine {
 	if opts.Stdout == nil {
 		opts.Stdout = os.Stdout
 	}
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -131,7 +135,7 @@ func (e *Engine) NewState(ctx context.Context) *lua.LState {
 	if e.opts.MaxMemory > 0 {
 		maxString = e.opts.MaxMemory
 	}
-	openLibs(L, policy{sandbox: e.opts.Sandbox, stdout: e.opts.Stdout, maxString: maxString, wrote: e.opts.Wrote})
+	openLibs(L, policy{sandbox: e.opts.Sandbox, stdout: e.opts.Stdout, stderr: e.opts.Stderr, maxString: maxString, wrote: e.opts.Wrote})
 	stdlib.Open(L, stdlib.Options{Logger: e.opts.Logger, Sandbox: e.opts.Sandbox, Wrote: e.opts.Wrote})
 	// The bindings reach only the API: they need no policy.
 	bindings.Open(L, e.opts.Options)

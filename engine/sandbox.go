@@ -22,7 +22,8 @@ type policy struct {
 	// os.rename, os.tmpname, csv.write), no os.exit or os.setenv.
 	// Reading files stays exactly as it is without the sandbox.
 	sandbox bool
-	stdout  io.Writer         // where print and io.write go
+	stdout  io.Writer         // where print, io.write and io.stdout go
+	stderr  io.Writer         // where io.stderr goes
 	wrote   func(path string) // told of each file about to be written (see reportWrites); nil: nobody
 	// maxString bounds the strings string.rep makes: a larger one is an
 	// error the script can catch, not an allocation that ends the
@@ -116,8 +117,8 @@ func guard(L *lua.LState, fn *lua.LFunction, check func(L *lua.LState)) *lua.LFu
 	}, up...)
 }
 
-// ioModule builds the io table from gopher-lua's full one: io.write goes
-// to p.stdout; under the sandbox only the members of ioAllowed stay, and
+// ioModule builds the io table from gopher-lua's full one: io.write and
+// io.stdout go to p.stdout, io.stderr to p.stderr (see setStreams); under the sandbox only the members of ioAllowed stay, and
 // io.open opens for reading only.
 func (p policy) ioModule(L *lua.LState, full *lua.LTable) *lua.LTable {
 	t := L.CreateTable(0, 16)
@@ -136,6 +137,7 @@ func (p policy) ioModule(L *lua.LState, full *lua.LTable) *lua.LTable {
 			}
 		}
 	})
+	p.setStreams(L, t)
 	p.reportWrites(L, t, ioWriters())
 	return t
 }

@@ -35,6 +35,19 @@ type Printer struct {
 	Width     int  // a record table wider than this leaves columns out; 0: DefaultWidth
 	StringCut int  // strings inside tables are cut after this many characters; 0: DefaultStringCut
 	Color     bool // bold table headers, dim notes (for terminals)
+	Mode      Mode // how values are shown; the zero value is the piped format
+}
+
+// View returns the printer's view: its width and mode.
+func (p Printer) View() View { return View{Width: p.width(), Mode: p.Mode} }
+
+// WithView returns p showing values in view (a zero width keeps p's).
+func (p Printer) WithView(v View) Printer {
+	if v.Width > 0 {
+		p.Width = v.Width
+	}
+	p.Mode = v.Mode
+	return p
 }
 
 func (p Printer) rows() int      { return cmp.Or(p.Rows, DefaultRows) }
@@ -48,6 +61,11 @@ func (p Printer) stringCut() int { return cmp.Or(p.StringCut, DefaultStringCut) 
 // else, so it never fails. A list iterator is shown by its name: the REPL
 // walks iterators itself and passes the rows to FormatList.
 func (p Printer) Format(L *lua.LState, v lua.LValue) string {
+	if p.Mode == ModeJSON {
+		if s, ok := jsonText(v); ok {
+			return s
+		}
+	}
 	switch v := v.(type) {
 	case lua.LString:
 		return string(v)
@@ -71,15 +89,29 @@ func (p Printer) Format(L *lua.LState, v lua.LValue) string {
 // other rows are shown one per line.
 func (p Printer) FormatList(L *lua.LState, rows []lua.LValue, more int) string {
 	var b strings.Builder
+	if p.Mode == ModeJSON && len(rows) > 0 {
+		list := newTable(L)
+		for _, r := range rows {
+			list.Append(r)
+		}
+		if s, ok := jsonText(list); ok {
+			b.WriteString(s + "\n")
+			rows = nil
+		}
+	}
 	recs := make([]*lua.LTable, 0, len(rows))
 	for _, r := range rows {
 		if t, ok := r.(*lua.LTable); ok && isRecord(t) && !hasToString(L, t) {
 			recs = append(recs, t)
 		}
 	}
-	if len(recs) == len(rows) && len(rows) > 0 {
+	switch {
+	case len(rows) == 0:
+	case len(recs) == len(rows) && (p.Mode == ModeTable || p.Mode == ModeWide):
+		p.fittedTable(&b, recs)
+	case len(recs) == len(rows):
 		p.recordTable(&b, recs)
-	} else {
+	default:
 		for _, r := range rows {
 			b.WriteString(p.Format(L, r))
 			b.WriteByte('\n')
@@ -90,7 +122,7 @@ func (p Printer) FormatList(L *lua.LState, rows []lua.LValue, more int) string {
 		b.WriteString(p.dim(fmt.Sprintf("... and %d more", more)) + "\n")
 	case more < 0:
 		b.WriteString(p.dim("... and more") + "\n")
-	case len(rows) == 0:
+	case len(rows) == 0 && b.Len() == 0:
 		b.WriteString(p.dim("(no rows)") + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
@@ -103,6 +135,7 @@ type column struct {
 	cells         []string
 	width         int
 	numeric       bool
+	enum          bool // shows enum values by name, which are never cut
 }
 
 func (c *column) name() string {
@@ -335,7 +368,11 @@ func (p Printer) table(L *lua.LState, t *lua.LTable, depth int, path map[*lua.LT
 	if scalarsOnly(t) && len(keys) <= p.rows() {
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = entry(k, p.scalar(L, t.RawGet(k), true))
+			s := p.scalar(L, t.RawGet(k), true)
+			if name := p.enumOf(t, k); name != "" {
+				s = name + " (" + s + ")"
+			}
+			parts[i] = entry(k, s)
 		}
 		if s := "{" + strings.Join(parts, ", ") + "}"; displayWidth(s)+2*depth <= inlineWidth {
 			return s
@@ -354,6 +391,9 @@ func (p Printer) table(L *lua.LState, t *lua.LTable, depth int, path map[*lua.LT
 			s = p.table(L, sub, depth+1, path)
 		} else {
 			s = p.scalar(L, v, true)
+			if name := p.enumOf(t, k); name != "" {
+				s = name + " (" + s + ")"
+			}
 		}
 		b.WriteString(indent + entry(k, s) + ",\n")
 	}
@@ -389,6 +429,33 @@ func (p Printer) scalar(L *lua.LState, v lua.LValue, inTable bool) string {
 		}
 	}
 	return v.String()
+}
+
+// enumOf is the name of the enum value of t's field k ("active" for a
+// user's status 1) in the terminal's views, "" otherwise.
+func (p Printer) enumOf(t *lua.LTable, k lua.LValue) string {
+	if p.Mode != ModeTable && p.Mode != ModeWide {
+		return ""
+	}
+	return recordEnum(t, k)
+}
+
+// newTable makes a table in L, or without a state when L is nil.
+func newTable(L *lua.LState) *lua.LTable {
+	if L != nil {
+		return L.NewTable()
+	}
+	return &lua.LTable{}
+}
+
+// jsonText is v as indented JSON, or false when v has no JSON form (a
+// function, a cycle): it is shown as a table then.
+func jsonText(v lua.LValue) (string, bool) {
+	data, err := stdlib.EncodeJSON(v, "  ")
+	if err != nil {
+		return "", false
+	}
+	return string(data), true
 }
 
 func (p Printer) bold(s string) string {

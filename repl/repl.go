@@ -57,6 +57,7 @@ type Options struct {
 	Timeout time.Duration // stops each statement after this long; 0: no limit
 	Stderr  io.Writer     // where errors go; nil: the out of Run
 	Color   bool          // ANSI colours: red errors, bold table headers
+	Mode    Mode          // how values are shown (ModeTable on a terminal); :table comes back to it
 }
 
 // Session reads Lua statements and expressions and runs them in one Lua state,
@@ -100,9 +101,18 @@ func New(e *engine.Engine, opts Options) *Session {
 	engine.SetArgs(L, replChunk, nil)
 	return &Session{
 		e: e, opts: opts, L: L,
-		printer: Printer{Rows: opts.Rows, Width: opts.Width, Color: opts.Color},
+		printer: Printer{Rows: opts.Rows, Width: opts.Width, Color: opts.Color, Mode: opts.Mode},
 	}
 }
+
+// View returns how the session shows values: the width and the mode
+// (which :table, :wide and :json change).
+func (r *Session) View() View { return r.printer.View() }
+
+// SetView sets how the session shows values from the next statement on:
+// the width the terminal has now (0 keeps the current one), and the mode.
+// Call it between statements, from the goroutine that runs the session.
+func (r *Session) SetView(v View) { r.printer = r.printer.WithView(v) }
 
 // Close ends the session: it stops what is still in flight and closes the
 // Lua state.
@@ -269,14 +279,6 @@ func (r *Session) Result() error { return r.result() }
 // (a supervisor stopped the process it ran in), for Result.
 func (r *Session) MarkFailed() { r.failed = true }
 
-// SetWidth sets the width record tables fit in from now on (see
-// Options.Width); 0 or less leaves it as it is.
-func (r *Session) SetWidth(w int) {
-	if w > 0 {
-		r.printer.Width = w
-	}
-}
-
 func (r *Session) errWriter(out io.Writer) io.Writer {
 	if r.opts.Stderr != nil {
 		return r.opts.Stderr
@@ -326,8 +328,15 @@ func (r *Session) command(line string, out, errw io.Writer) (quit bool) {
 	switch cmd {
 	case ":q", ":quit", ":exit":
 		return true
+	case ":table", ":wide", ":json":
+		if strings.TrimSpace(arg) != "" {
+			r.fail(errw, fmt.Sprintf("%s takes no argument", cmd))
+			return false
+		}
+		r.setMode(cmd)
+		r.failed = false
 	case ":h", ":help":
-		text, err := helpText(strings.TrimSpace(arg))
+		text, err := helpText(strings.TrimSpace(arg), r.printer.Mode)
 		if err != nil {
 			r.fail(errw, err.Error())
 			return false
@@ -335,7 +344,7 @@ func (r *Session) command(line string, out, errw io.Writer) (quit bool) {
 		io.WriteString(out, text)
 		r.failed = false
 	default:
-		r.fail(errw, fmt.Sprintf("unknown command %s: the commands are :help [NAME] and :quit", cmd))
+		r.fail(errw, fmt.Sprintf("unknown command %s: the commands are :help [NAME], :table, :wide, :json and :quit", cmd))
 	}
 	return false
 }
@@ -532,13 +541,13 @@ func (r *Session) fail(errw io.Writer, msg string) {
 	io.WriteString(errw, msg+"\n")
 }
 
-// redact scrubs the session's token from text the REPL prints.
+// redact scrubs the session's token and every secret its client knows
+// (clickapi.Client.Redact) from text the REPL prints.
 func (r *Session) redact(s string) string {
-	token := ""
 	if c := r.e.Options().Client; c != nil {
-		token = c.Token()
+		return c.Redact(s)
 	}
-	return clickapi.RedactToken(s, token)
+	return clickapi.Redact(s)
 }
 
 // helpTopics are the names :help knows: modules and their members.
@@ -553,13 +562,14 @@ func helpTopics() []string {
 // helpText is the text of ":help topic": an overview of every module for
 // "", a module's members in full, or one function in full ("usergroup.list",
 // or "list" for every module's list).
-func helpText(topic string) (string, error) {
+func helpText(topic string, mode Mode) (string, error) {
 	entries := bindings.API()
 	var b strings.Builder
 	if topic == "" {
 		b.WriteString("Type a Lua expression to print its value, or a statement to run it; Tab completes names.\n" +
-			"  :help NAME   a module or a function in full, e.g. :help usergroup.list\n" +
-			"  :quit        leave (or Ctrl-D); Ctrl-C stops a running statement\n")
+			"  :help NAME   a module or a function in full, e.g. :help usergroup.list\n")
+		b.WriteString(viewHelp(mode))
+		b.WriteString("  :quit        leave (or Ctrl-D); Ctrl-C stops a running statement\n")
 		width := 0
 		for _, h := range entries {
 			width = max(width, len(h.Name))

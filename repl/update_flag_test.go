@@ -2,7 +2,6 @@ package repl
 
 import "flag"
 
-// update is accepted so that "go test ./... -update", which rewrites the
-// golden files of the packages that have them, runs here too; this
-// package has none.
-var _ = flag.Bool("update", false, "rewrite golden files (none in this package)")
+// update rewrites the golden files of testdata/layout ("go test ./repl
+// -update"), as "go test ./... -update" does for every package.
+var update = flag.Bool("update", false, "rewrite golden files")

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+
+	"github.com/clickscript/clickscript/clickapi"
 )
 
 // Recorder is an http.RoundTripper that forwards each request to another
@@ -23,6 +25,7 @@ type Recorder struct {
 	mu      sync.Mutex
 	entries []*entry        // by start order; nil until the response is complete, and for failures
 	tokens  map[string]bool // every token seen, scrubbed from everything
+	secrets *clickapi.Secrets
 }
 
 // entry is one interaction as it went over the wire, before scrubbing.
@@ -53,6 +56,15 @@ func (r *Recorder) AddToken(token string) {
 	}
 	r.mu.Lock()
 	r.tokens[token] = true
+	r.mu.Unlock()
+}
+
+// UseSecrets makes the recorder scrub every value of s from the cassette
+// (s is read when the cassette is made, so values added to it later are
+// scrubbed too), besides the tokens it sees and those given to AddToken.
+func (r *Recorder) UseSecrets(s *clickapi.Secrets) {
+	r.mu.Lock()
+	r.secrets = s
 	r.mu.Unlock()
 }
 
@@ -122,7 +134,7 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 func (r *Recorder) Cassette() *Cassette {
 	r.mu.Lock()
 	entries := slices.Clone(r.entries)
-	sc := scrubber{}
+	sc := scrubber{secrets: r.secrets}
 	for t := range r.tokens {
 		sc.tokens = append(sc.tokens, t)
 	}

@@ -21,7 +21,8 @@ func secretKeys() []string {
 
 // scrubber removes secrets from the strings of a recording.
 type scrubber struct {
-	tokens []string // literal token values to remove, besides any token=... parameter
+	tokens  []string          // literal token values to remove, besides any token=... parameter
+	secrets *clickapi.Secrets // more values to remove (nil: none)
 }
 
 // str returns s with every token=... parameter and every known token value
@@ -31,7 +32,7 @@ func (sc scrubber) str(s string) string {
 	for _, t := range sc.tokens {
 		s = clickapi.RedactToken(s, t)
 	}
-	return s
+	return sc.secrets.Redact(s)
 }
 
 // payload classifies and scrubs a body: JSON (compacted) in Body, other
