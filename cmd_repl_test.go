@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -434,5 +435,21 @@ func TestREPLTerminalRedactsSecrets(t *testing.T) {
 		if strings.Contains(string(hist), s) {
 			t.Errorf("the history holds a token (%s...):\n%s", s[:8], hist)
 		}
+	}
+}
+
+func TestREPLTerminalSIGTERMStopsALongBuiltin(t *testing.T) {
+	p := startPTY(t, t.TempDir(), nil, "--emulator")
+	p.expect("> ")
+	p.send(`print('started'); s = ("x"):rep(200000):gsub("x", "yy")` + "\r")
+	p.expect("\nstarted\r\n")
+	// SIGTERM ends the session: the worker, stuck in gsub, is killed
+	// rather than waited for (without the kill, the REPL would wait
+	// minutes for gsub and wait would give up).
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(); code != exitInterrupted {
+		t.Errorf("exit code %d after SIGTERM, want 130", code)
 	}
 }
