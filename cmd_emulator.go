@@ -54,7 +54,8 @@ func emulatorCommand() *command {
 				"  reset-after   serve (a write IS applied), then reset the connection unanswered\n"+
 				"  truncate      send status, headers and half the body, then close\n"+
 				"  malformed     replace a 200 JSON body with one that is not JSON\n"+
-				"and latency=DUR@SHARE (wait DUR before serving, even if the client gives up meanwhile).\n"+
+				"and latency=DUR@SHARE (wait DUR before serving, even if the client gives up meanwhile),\n"+
+				"and routes=PATH+PATH (inject only into requests for these paths, like /usergroup/import_users).\n"+
 				"At most one of the others hits a request, so their shares add up to at most 1.\n"+
 				"Never applied to agent_status or login.\n"+
 				"Example: 429=0.05,503=0.05,500=0.02,reset-before=0.02,reset-after=0.02,latency=20ms@0.1,truncate=0.02,malformed=0.02")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // UndoReport says what Undo did (or, under dry run, would do).
@@ -63,14 +64,17 @@ func Undo(ctx context.Context, opts Options, entries []audit.Entry, out io.Write
 }
 
 // undoSteps lists the membership changes of entries to reverse, newest
-// first, and reports in rep what cannot be reversed. Dry runs and failed
-// calls changed nothing.
+// first, and reports in rep what cannot be reversed: created users, group
+// and user writes, and the memberships a lost answer left unknown. Dry
+// runs changed nothing.
 func undoSteps(entries []audit.Entry, rep *UndoReport) []undoStep {
 	var steps []undoStep
 	for _, e := range slices.Backward(entries) {
-		if e.DryRun || e.Error != "" {
+		if e.DryRun {
 			continue
 		}
+		// A failed call changed nothing, except one whose answer was lost:
+		// its Added, Removed and CreatedUsers are what reading back found.
 		for _, p := range slices.Backward(e.Added) {
 			steps = append(steps, undoStep{remove: true, pair: p})
 		}
@@ -79,6 +83,13 @@ func undoSteps(entries []audit.Entry, rep *UndoReport) []undoStep {
 		}
 		for _, u := range e.CreatedUsers {
 			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("user %s was created by %s: clickscript does not delete users", u, e.Op))
+		}
+		for _, p := range e.Unknown {
+			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%s in group %s: whether %s (%s) changed it is unknown (its answer was lost and reading back failed): check the group and reverse it by hand",
+				pairLabel(p), groupLabel(p), e.Op, e.Endpoint))
+		}
+		if e.Error != "" {
+			continue
 		}
 		switch {
 		case strings.HasSuffix(e.Endpoint, clickapi.RouteInsertGroup):
@@ -119,10 +130,10 @@ func (u *undoer) reverse(ctx context.Context, s undoStep, g *clickapi.UserGroup)
 	case s.remove && !present:
 		rep.Untouched = append(rep.Untouched, fmt.Sprintf("%s is no longer in %s", who, g.Name))
 	case s.remove:
-		fmt.Fprintf(u.out, "unassign %s from %s\n", who, g.Name)
+		say(u.out, "unassign %s from %s\n", who, g.Name)
 		if !u.m.dryRun {
 			if err := u.m.client.UnassignUser(ctx, current.ID); err != nil && !errors.Is(err, clickapi.ErrNotFound) {
-				return fmt.Errorf("undo: unassign %s from %s: %w", who, g.Name, err)
+				return fmt.Errorf("undo: unassign %s from %s: %w", printable.Escape(who), printable.Escape(g.Name), err)
 			}
 		}
 		idx.drop(current)
@@ -132,10 +143,10 @@ func (u *undoer) reverse(ctx context.Context, s undoStep, g *clickapi.UserGroup)
 	case pr.UserID == "":
 		rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%s was removed from %s, but the audit log lacks the user id (unassign called with an id only)", who, g.Name))
 	default:
-		fmt.Fprintf(u.out, "assign %s to %s again\n", who, g.Name)
+		say(u.out, "assign %s to %s again\n", who, g.Name)
 		if !u.m.dryRun {
 			if err := u.m.client.AssignUsers(ctx, []clickapi.UserUserGroup{{UserID: pr.UserID, UserGroupID: g.ID}}); err != nil {
-				return fmt.Errorf("undo: assign %s to %s again: %w", who, g.Name, err)
+				return fmt.Errorf("undo: assign %s to %s again: %w", printable.Escape(who), printable.Escape(g.Name), err)
 			}
 		}
 		idx.add(pr)

@@ -9,8 +9,10 @@ import (
 
 // tokenPattern matches the token query parameter in a URL or any text that
 // embeds one: "token=...", up to the next separator. It is case-insensitive
-// because the agent binds query names case-insensitively.
-var tokenPattern = regexp.MustCompile(`(?i)(\btoken=)[^&\s"'#<>]*`)
+// because the agent binds query names case-insensitively. A backslash is a
+// separator too: in a JSON line (an audit entry's error) the URL's closing
+// quote is escaped, and eating the backslash would break the line.
+var tokenPattern = regexp.MustCompile(`(?i)(\btoken=)[^&\s"'#<>\\]*`)
 
 // Redacted replaces the token's value in a scrubbed string.
 const Redacted = "REDACTED"

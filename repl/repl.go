@@ -20,6 +20,7 @@ import (
 	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // The REPL's prompts: a fresh statement, and the next line of one that is
@@ -532,9 +533,11 @@ func (r *Session) runFailed(sctx context.Context, errw io.Writer, err error) {
 }
 
 // fail prints msg as an error and records that the statement failed.
+// Control characters other than newline and tab are shown escaped: the
+// message may quote the agent, or a script's remote data.
 func (r *Session) fail(errw io.Writer, msg string) {
 	r.failed = true
-	msg = r.redact(msg)
+	msg = printable.Message(r.redact(msg))
 	if r.opts.Color {
 		msg = "\x1b[31m" + msg + "\x1b[0m"
 	}
