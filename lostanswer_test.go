@@ -134,7 +134,7 @@ func TestLostImportAnswerIsReadBack(t *testing.T) {
 	code, stdout, stderr := a.cli(t, "run", "--audit", auditFile, "--journal", journal, "--results", results,
 		"scripts/import_memberships.lua", "--", csvPath)
 	if code != exitOK || !strings.Contains(stdout, "added 3 memberships (0 already in place, 0 skipped by the journal, 2 new users)") ||
-		!strings.Contains(stderr, "answer lost; reading back found the batch in place") {
+		!strings.Contains(stderr, "no clear answer; reading back found the batch in place") {
 		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if n := a.count("POST " + clickapi.RouteImportUsers); n != clickapi.DefaultRetryPolicy().MaxAttempts {
@@ -152,7 +152,7 @@ func TestLostImportAnswerIsReadBack(t *testing.T) {
 		t.Errorf("results %v, want the 3 that landed applied: %v", outcomes, want)
 	}
 	for _, r := range rows {
-		if !strings.Contains(r[5], "the answer was lost; reading back found it in place") {
+		if !strings.Contains(r[5], "no clear answer; reading back found it in place") {
 			t.Errorf("results row %v does not say the answer was lost", r)
 		}
 	}
@@ -208,7 +208,7 @@ func TestLostSyncAnswersAreReadBack(t *testing.T) {
 		t.Errorf("audit added %v, removed %v, unknown %v; the agent gained %v, lost %v", add, remove, unknown, gained, lost)
 	}
 	for _, e := range entries {
-		if e.Error == "" || e.ReadBack != "the answer was lost; reading back found it removed" {
+		if e.Error == "" || e.ReadBack != "no clear answer; reading back found it removed" {
 			t.Errorf("unassign entry %+v: want its error and what reading back found", e)
 		}
 	}
@@ -239,7 +239,7 @@ func TestLostAnswerUnreadable(t *testing.T) {
 
 	code, stdout, stderr := a.cli(t, "run", "--audit", auditFile, "--journal", journal, "--results", results,
 		"scripts/import_memberships.lua", "--", csvPath)
-	if code != exitError || !strings.Contains(stderr, "the answer was lost; reading back found 0 of 3 in place, and could not tell for 3") {
+	if code != exitError || !strings.Contains(stderr, "no clear answer; reading back found 0 of 3 in place, and could not tell for 3") {
 		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	outcomes, _ := readResults(t, results)
@@ -262,7 +262,7 @@ func TestLostAnswerUnreadable(t *testing.T) {
 	code, stdout, stderr = clean.cli(t, "undo", auditFile)
 	if code != exitError || !strings.Contains(stdout, "undone: 0 unassigned, 0 assigned again, 0 left alone, 3 cannot be reversed") ||
 		!strings.Contains(stdout, "cannot reverse: lost.one@example.com in group \"Design Team\"") ||
-		!strings.Contains(stdout, "is unknown (its answer was lost and reading back failed)") {
+		!strings.Contains(stdout, "is unknown (no clear answer came and reading back failed)") {
 		t.Fatalf("undo: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if got := clean.memberships(t); !mapsEqual(got, landed) {

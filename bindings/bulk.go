@@ -440,9 +440,9 @@ func (m *module) sendBatch(c, readCtx context.Context, op string, kind bulkKind,
 				}
 			}})
 		if err != nil && rb != nil && rb.all() {
-			m.log.LogAttrs(c, slog.LevelWarn, "answer lost; reading back found the batch in place", slog.String("op", op),
+			m.log.LogAttrs(c, slog.LevelWarn, "no clear answer; reading back found the batch in place", slog.String("op", op),
 				slog.String("endpoint", kind.endpoint()), slog.Int("items", len(todo)))
-			err, landedMsg = nil, "the answer was lost; reading back found it in place"
+			err, landedMsg = nil, "no clear answer; reading back found it in place"
 		}
 		switch {
 		case err != nil && rb != nil:

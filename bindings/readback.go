@@ -118,7 +118,7 @@ func (rb *addReadBack) record(e *audit.Entry, kind bulkKind) {
 // summary says what reading back found, for the audit log and errors.
 func (rb *addReadBack) summary() string {
 	n := len(rb.landed) + len(rb.missing) + len(rb.unknown)
-	s := fmt.Sprintf("the answer was lost; reading back found %d of %d in place", len(rb.landed), n)
+	s := fmt.Sprintf("no clear answer; reading back found %d of %d in place", len(rb.landed), n)
 	if len(rb.unknown) > 0 {
 		s += fmt.Sprintf(", and could not tell for %d (%v)", len(rb.unknown), rb.readErr)
 	}
@@ -128,13 +128,13 @@ func (rb *addReadBack) summary() string {
 // results writes the results rows of a batch whose answer was lost.
 func (m *module) readBackResults(rb *addReadBack, callErr error) {
 	for _, r := range rb.landed {
-		m.result(r, "add", "applied", "the answer was lost; reading back found it in place")
+		m.result(r, "add", "applied", "no clear answer; reading back found it in place")
 	}
 	for _, r := range rb.missing {
-		m.result(r, "add", "failed", callErr.Error()+" (the answer was lost; reading back found it not in place)")
+		m.result(r, "add", "failed", callErr.Error()+" (no clear answer; reading back found it not in place)")
 	}
 	for _, r := range rb.unknown {
-		m.result(r, "add", "unknown", fmt.Sprintf("%v (the answer was lost, and reading back failed: %v)", callErr, rb.readErr))
+		m.result(r, "add", "unknown", fmt.Sprintf("%v (no clear answer, and reading back failed: %v)", callErr, rb.readErr))
 	}
 }
 
@@ -168,12 +168,12 @@ func (rb removeReadBack) record(e *audit.Entry, p audit.Pair) {
 	switch {
 	case rb.readErr != nil:
 		e.Unknown = []audit.Pair{p}
-		e.ReadBack = fmt.Sprintf("the answer was lost, and reading back failed: %v", rb.readErr)
+		e.ReadBack = fmt.Sprintf("no clear answer, and reading back failed: %v", rb.readErr)
 	case rb.gone:
 		e.Removed = []audit.Pair{p}
-		e.ReadBack = "the answer was lost; reading back found it removed"
+		e.ReadBack = "no clear answer; reading back found it removed"
 	default:
-		e.ReadBack = "the answer was lost; reading back found it still in place"
+		e.ReadBack = "no clear answer; reading back found it still in place"
 	}
 }
 
@@ -182,9 +182,9 @@ func (rb removeReadBack) record(e *audit.Entry, p audit.Pair) {
 func (rb removeReadBack) err(callErr error) error {
 	switch {
 	case rb.readErr != nil:
-		return fmt.Errorf("%w (the answer was lost, and reading back failed, so whether it was removed is unknown: %v)", callErr, rb.readErr)
+		return fmt.Errorf("%w (no clear answer, and reading back failed, so whether it was removed is unknown: %v)", callErr, rb.readErr)
 	case rb.gone:
 		return nil
 	}
-	return fmt.Errorf("%w (the answer was lost; reading back found it still in place)", callErr)
+	return fmt.Errorf("%w (no clear answer; reading back found it still in place)", callErr)
 }

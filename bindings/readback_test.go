@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/clickscript/clickscript/audit"
@@ -60,7 +61,7 @@ func TestLostAnswerPartlyLanded(t *testing.T) {
 		return true
 	}
 	msg := h.fail(t, assignAll)
-	if !strings.Contains(msg, "the answer was lost; reading back found 1 of 3 in place") {
+	if !strings.Contains(msg, "no clear answer; reading back found 1 of 3 in place") {
 		t.Errorf("error %q does not say what reading back found", msg)
 	}
 	if err := res.Close(); err != nil {
@@ -115,7 +116,58 @@ print(usergroup.unassign(m.userUserGroup), usergroup.members(g):count())`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 || len(entries[0].Removed) != 1 || entries[0].ReadBack != "the answer was lost; reading back found it removed" {
+	if len(entries) != 1 || len(entries[0].Removed) != 1 || entries[0].ReadBack != "no clear answer; reading back found it removed" {
 		t.Errorf("audit %+v: want the removal recorded after reading back", entries)
+	}
+}
+
+// TestLostRemovalUnreadable: sync's one removal loses its answer and the
+// group cannot be read back: the removal is recorded unknown (results row
+// and audit line), not failed and not removed, and the error says so.
+func TestLostRemovalUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	log, err := audit.OpenLog(filepath.Join(dir, "a"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	res, err := audit.CreateResults(filepath.Join(dir, "r.csv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessWith(t, emulator.Options{Seed: "none", Groups: 1, Users: 2, Memberships: 2}, Options{Audit: log, Results: res})
+	var unassigned atomic.Bool
+	h.intercept = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		switch {
+		case r.URL.Path == clickapi.RouteUnassignUser:
+			unassigned.Store(true)
+			applyThenReset(h, w, r, nil)
+			return true
+		case r.URL.Path == clickapi.RouteAssignedUsers && unassigned.Load():
+			w.WriteHeader(http.StatusInternalServerError)
+			return true
+		}
+		return false
+	}
+	msg := h.fail(t, `
+local g = usergroup.list{}:first()
+local keep = usergroup.members(g):first().user.username
+usergroup.sync(g, {keep})`)
+	if !strings.Contains(msg, "no clear answer, and reading back failed, so whether it was removed is unknown") {
+		t.Errorf("error %q does not say the removal is unknown", msg)
+	}
+	if err := res.Close(); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := audit.ReadLog(filepath.Join(dir, "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || len(entries[0].Unknown) != 1 || len(entries[0].Removed) != 0 || entries[0].Unknown[0].UserID == "" {
+		t.Errorf("audit %+v: want the removal unknown, with its user", entries)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "r.csv"))
+	if strings.Count(string(raw), ",remove,unknown,") != 1 || strings.Contains(string(raw), ",failed,") {
+		t.Errorf("results:\n%s\nwant the removal unknown", raw)
 	}
 }

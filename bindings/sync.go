@@ -129,7 +129,7 @@ func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup
 		msg := ""
 		if rb != nil {
 			if err = rb.err(err); err == nil {
-				msg = "the answer was lost; reading back found it removed"
+				msg = "no clear answer; reading back found it removed"
 			}
 		}
 		switch {

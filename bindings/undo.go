@@ -85,7 +85,7 @@ func undoSteps(entries []audit.Entry, rep *UndoReport) []undoStep {
 			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("user %s was created by %s: clickscript does not delete users", u, e.Op))
 		}
 		for _, p := range e.Unknown {
-			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%s in group %s: whether %s (%s) changed it is unknown (its answer was lost and reading back failed): check the group and reverse it by hand",
+			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%s in group %s: whether %s (%s) changed it is unknown (no clear answer came and reading back failed): check the group and reverse it by hand",
 				pairLabel(p), groupLabel(p), e.Op, e.Endpoint))
 		}
 		if e.Error != "" {
