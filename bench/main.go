@@ -4,7 +4,8 @@
 //
 //	go run ./bench [-reps N] [CASE...]
 //
-// Cases: coldstart, emulator, list, memory, import, watch (default: all).
+// Cases: coldstart, emulator, list, memory, import, watch, latency
+// (default: all).
 package main
 
 import (
@@ -34,6 +35,7 @@ func cases() []benchCase {
 		{"memory", "peak RSS of clickscript iterating 1,000,000 vs 10,000 groups", memoryCase},
 		{"import", "import 100,000 relations: clickscript --concurrency 4 vs the same batches from Python requests", importCase},
 		{"watch", "watch mode: save -> script start over 100 saves (p50, p95)", watchLatency},
+		{"latency", "every request delayed 20 ms, then 100 ms: list, read members, import, sync; clickscript --concurrency 4 vs Python requests loops vs the floor, with the requests each made", latencyCase},
 	}
 }
 

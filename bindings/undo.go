@@ -47,6 +47,9 @@ func Undo(ctx context.Context, opts Options, entries []audit.Entry, out io.Write
 		return rep, fmt.Errorf("undo: list groups: %w", err)
 	}
 	u := &undoer{m: m, out: out, rep: rep, members: map[string]*memberIndex{}}
+	if err := u.readMembers(ctx, steps, groups); err != nil {
+		return rep, fmt.Errorf("undo: %w", err)
+	}
 	for _, s := range steps {
 		g := groups.byID[s.pair.UserGroupID]
 		if g == nil {
@@ -155,6 +158,44 @@ func (u *undoer) reverse(ctx context.Context, s undoStep, g *clickapi.UserGroup)
 	return nil
 }
 
+// readMembers reads the members of every group the steps touch, up to
+// --concurrency groups at once, before the first step is reversed.
+func (u *undoer) readMembers(ctx context.Context, steps []undoStep, groups *groupIndexT) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, s := range steps {
+		id := s.pair.UserGroupID
+		if !seen[id] && groups.byID[id] != nil {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	idx := make([]*memberIndex, len(ids))
+	_, err := forEachConcurrently(ctx, u.m.conc, len(ids), nil, func(c context.Context, i int) error {
+		members, err := u.m.groupMembers(c, ids[i])
+		if err != nil {
+			return err
+		}
+		idx[i] = newMemberIndex(ids[i], members)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		u.members[id] = idx[i]
+	}
+	return nil
+}
+
+func newMemberIndex(groupID string, members []member) *memberIndex {
+	idx := &memberIndex{byID: map[string]audit.Pair{}, byUser: map[string]audit.Pair{}, byName: map[string]audit.Pair{}}
+	for _, mb := range members {
+		idx.add(audit.Pair{ID: mb.assignmentID, UserID: mb.userID, Username: mb.username, UserGroupID: groupID})
+	}
+	return idx
+}
+
 // membersOf returns the members of a group, read on first use.
 func (u *undoer) membersOf(ctx context.Context, groupID string) (*memberIndex, error) {
 	if idx, ok := u.members[groupID]; ok {
@@ -164,10 +205,7 @@ func (u *undoer) membersOf(ctx context.Context, groupID string) (*memberIndex, e
 	if err != nil {
 		return nil, err
 	}
-	idx := &memberIndex{byID: map[string]audit.Pair{}, byUser: map[string]audit.Pair{}, byName: map[string]audit.Pair{}}
-	for _, mb := range members {
-		idx.add(audit.Pair{ID: mb.assignmentID, UserID: mb.userID, Username: mb.username, UserGroupID: groupID})
-	}
+	idx := newMemberIndex(groupID, members)
 	u.members[groupID] = idx
 	return idx, nil
 }
