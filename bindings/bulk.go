@@ -125,11 +125,7 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 	if len(rows) == 0 {
 		return nil
 	}
-	groups, err := m.groupIndex(c)
-	if err != nil {
-		return err
-	}
-	users, err := m.userIndex(c)
+	groups, users, err := m.indexes(c)
 	if err != nil {
 		return err
 	}
@@ -192,6 +188,28 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 		r.exists = set[r.userID] || set[strings.ToLower(r.user.Username)]
 	}
 	return nil
+}
+
+// indexes reads every group and every user, the two listings side by
+// side (each fetches its pages side by side too, all through the
+// client's limiter).
+func (m *module) indexes(c context.Context) (*groupIndexT, *userIndexT, error) {
+	var groups *groupIndexT
+	var gerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		groups, gerr = m.groupIndex(c)
+	}()
+	users, uerr := m.userIndex(c)
+	<-done
+	if gerr != nil {
+		return nil, nil, gerr
+	}
+	if uerr != nil {
+		return nil, nil, uerr
+	}
+	return groups, users, nil
 }
 
 // groupIndex reads every live group once.

@@ -1,7 +1,9 @@
 package bindings
 
 import (
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,5 +76,37 @@ for u in user.list{} do end`)
 	h.run(t, `local it = usergroup.members_of(groups, {pagesize = 20}); it(); it()`)
 	if n := CloseIterators(h.L); n != 1 {
 		t.Errorf("CloseIterators stopped %d walks, want 1", n)
+	}
+}
+
+// TestResolutionReadsGroupsAndUsersSideBySide: before a bulk write, the
+// listing of the users starts while that of the groups is in flight
+// (issue 16 item 3), counted at the server.
+func TestResolutionReadsGroupsAndUsersSideBySide(t *testing.T) {
+	h := newHarness(t, emulator.Options{Seed: "demo", Faults: emulator.Faults{Latency: 1, LatencyDelay: 20 * time.Millisecond}}, false)
+	var mu sync.Mutex
+	inFlight := map[string]int{}
+	overlap := false
+	h.intercept = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+		mu.Lock()
+		inFlight[r.URL.Path]++
+		if inFlight["/usergroup/get_all"] > 0 && inFlight["/user/get_all_users"] > 0 {
+			overlap = true
+		}
+		mu.Unlock()
+		h.em.ServeHTTP(w, r)
+		mu.Lock()
+		inFlight[r.URL.Path]--
+		mu.Unlock()
+		return true
+	}
+	h.run(t, `usergroup.import({{user = {username = "new.person@example.com", firstName = "New", lastName = "Person"}, userGroups = {{name = "Design Team"}}}})`)
+	if n := h.count("GET /user/get_all_users"); n == 0 {
+		t.Fatal("the import read no users")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !overlap {
+		t.Error("the groups and the users were listed one after the other")
 	}
 }
