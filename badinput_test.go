@@ -29,6 +29,7 @@ type badCase struct {
 
 func badCases(proxyURL, deadURL string) []badCase {
 	long := strings.Repeat("n", 101)
+	long51 := strings.Repeat("a", 51-len("@example.com")) + "@example.com" // one over the vendor's 50
 	return []badCase{
 		{name: "csv bad quoting", script: `usergroup.import_csv(arg[1])`, args: []string{"$S", "--", "$D/m.csv"},
 			files: map[string]string{"m.csv": "username,firstName,lastName,group\n\"ada@x,Ada,L,Design Team\n"}, want: `m.csv:2`},
@@ -56,6 +57,27 @@ func badCases(proxyURL, deadURL string) []badCase {
 			files: map[string]string{"m.csv": "username,group,username\nada@example.com,Design Team,b@example.com\n"}, want: "m.csv:1: column 3 (\"username\") repeats column 1"},
 		{name: "csv long field", script: `usergroup.import_csv(arg[1])`, args: []string{"$S", "--", "$D/m.csv"},
 			files: map[string]string{"m.csv": "username,firstName,lastName,group\nada@example.com,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA,L,Design Team\n"}, want: "m.csv:2: firstName: 61 characters, over the limit of 50"},
+		{name: "csv username over 50", script: `usergroup.import_csv(arg[1])`, args: []string{"$S", "--", "$D/m.csv"},
+			files: map[string]string{"m.csv": "username,firstName,lastName,group\nada@example.com,Ada,L,Design Team\n" + long51 + ",Ada,L,Design Team\n"},
+			want:  "m.csv:3: username: 51 characters, over the limit of 50"},
+		{name: "import username comma", script: `usergroup.import{{user = {username = "ok@example.com"}, userGroups = {{name = "Design Team"}}}, {user = {username = "ada,x@example.com"}, userGroups = {{name = "Design Team"}}}}`,
+			want: "item 2: user.username: contains a comma (one email address per row)"},
+		{name: "import username over 50", script: `usergroup.import{{user = {username = "` + long51 + `"}, userGroups = {{name = "Design Team"}}}}`,
+			want: "item 1: user.username: 51 characters, over the limit of 50"},
+		{name: "import username not email", script: `usergroup.import{{user = {username = "Ada <ada@example.com>"}, userGroups = {{name = "Design Team"}}}}`,
+			want: "item 1: user.username: contains a space"},
+		{name: "import lastName over 50", script: `usergroup.import{{user = {username = "ada@example.com", lastName = string.rep("L", 51)}, userGroups = {{name = "Design Team"}}}}`,
+			want: "item 1: user.lastName: 51 characters, over the limit of 50"},
+		{name: "sync username newline", script: `usergroup.sync("Design Team", {"ok@example.com", "ada\nx@example.com"})`,
+			want: "desired[2].username: contains a line break"},
+		{name: "sync username over 50", script: `usergroup.sync("Design Team", {"ok@example.com", {username = "` + long51 + `"}})`,
+			want: "desired[2].username: 51 characters, over the limit of 50"},
+		{name: "sync firstName over 50", script: `usergroup.sync("Design Team", {{username = "ok@example.com", firstName = string.rep("F", 51)}})`,
+			want: "desired[1].firstName: 51 characters, over the limit of 50"},
+		{name: "user.insert username over 50", script: `user.insert{username = "` + long51 + `"}`,
+			want: `user.insert: bad argument #1 (field "username": 51 characters, over the limit of 50)`},
+		{name: "user.insert username NUL", script: `user.insert{username = "ada\0@example.com"}`,
+			want: `user.insert: bad argument #1 (field "username": contains a NUL byte)`},
 		{name: "csv upper-case uuid", script: `usergroup.import_csv(arg[1])`, args: []string{"$S", "--", "$D/m.csv"},
 			files: map[string]string{"m.csv": "username,firstName,lastName,group\nada@example.com,Ada,L,ABCDEF01-2345-4678-9ABC-DEF012345678\n"}, want: "use lower-case 8-4-4-4-12 hex without braces"},
 		{name: "csv braced uuid", script: `usergroup.import_csv(arg[1])`, args: []string{"$S", "--", "$D/m.csv"},

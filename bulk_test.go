@@ -27,6 +27,7 @@ type countingAgent struct {
 	mu     sync.Mutex
 	counts map[string]int
 	fail   func(r *http.Request, n int) bool // n: this endpoint's count so far, 1-based
+	stop   func()                            // closes the server and the emulator (its database too); safe to call twice
 }
 
 func (a *countingAgent) count(endpoint string) int {
@@ -69,7 +70,9 @@ func startCountingAgent(t *testing.T, opts emulator.Options) *countingAgent {
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); em.Close() })
+	var once sync.Once
+	a.stop = func() { once.Do(func() { srv.Close(); em.Close() }) }
+	t.Cleanup(a.stop)
 	a.url = "http://" + ln.Addr().String()
 	if a.client, err = clickapi.New(clickapi.Options{BaseURL: a.url, Token: bulkToken}); err != nil {
 		t.Fatal(err)

@@ -8,13 +8,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/termbar"
 )
 
 // bulkFlags are the flags that keep records of bulk membership changes.
@@ -82,10 +82,7 @@ func (f *bulkFiles) close() error {
 func progressFor(w io.Writer, log *slog.Logger) func(op string, total int) bindings.Progress {
 	if f, ok := rawWriter(w).(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return func(op string, total int) bindings.Progress {
-			return barProgress{progressbar.NewOptions(total,
-				progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(op),
-				progressbar.OptionShowCount(), progressbar.OptionSetItsString("rows"), progressbar.OptionShowIts(),
-				progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))}
+			return termbar.New(w, op, total, "rows")
 		}
 	}
 	return func(op string, total int) bindings.Progress {
@@ -104,11 +101,6 @@ type quietProgress struct{}
 
 func (quietProgress) Add(int) {}
 func (quietProgress) Finish() {}
-
-type barProgress struct{ bar *progressbar.ProgressBar }
-
-func (p barProgress) Add(n int) { _ = p.bar.Add(n) }
-func (p barProgress) Finish()   { _ = p.bar.Finish() }
 
 // logProgress logs progress lines for a non-terminal stderr.
 type logProgress struct {

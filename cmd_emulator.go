@@ -54,10 +54,12 @@ func emulatorCommand() *command {
 				"  reset-after   serve (a write IS applied), then reset the connection unanswered\n"+
 				"  truncate      send status, headers and half the body, then close\n"+
 				"  malformed     replace a 200 JSON body with one that is not JSON\n"+
-				"and latency=DUR@SHARE (wait DUR before serving, even if the client gives up meanwhile).\n"+
+				"and latency=DUR@SHARE (wait DUR before serving, even if the client gives up meanwhile),\n"+
+				"and routes=PATH+PATH (inject only into requests for these paths, like /usergroup/import_users).\n"+
 				"At most one of the others hits a request, so their shares add up to at most 1.\n"+
 				"Never applied to agent_status or login.\n"+
 				"Example: 429=0.05,503=0.05,500=0.02,reset-before=0.02,reset-after=0.02,latency=20ms@0.1,truncate=0.02,malformed=0.02")
+			countRequests := fs.Bool("count-requests", false, "count requests by method and route, in flight and at peak, and serve the counts as JSON at GET "+emulator.RequestsPath+" to loopback clients (benchmarks read them)")
 			faultsSeed := fs.Uint64("faults-seed", 1, "seed `N` of the generator that picks the faults: the same seed and request order inject the same faults")
 			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
@@ -81,7 +83,7 @@ func emulatorCommand() *command {
 					Groups: *groups, Users: *users, Memberships: *memberships,
 					Username: *username, Password: *password, MFACode: *mfa, MFAChallenge: *mfaChallenge,
 					PageCap: *pageCap, NoSubscription: *noSubscription, OtherAccountUsers: *otherAccount,
-					Deviations: dev, Faults: spec,
+					Deviations: dev, Faults: spec, CountRequests: *countRequests,
 				})
 				if err != nil {
 					return err

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 func loginCommand() *command {
@@ -138,7 +139,7 @@ func login(ctx context.Context, o loginOptions, s streams) error {
 		fmt.Fprintf(s.stderr, "Logged in as %s at %s; token saved to %s\n", req.Username, client.BaseURL(), path)
 	} else {
 		fmt.Fprintf(s.stderr, "Logged in as %s (%s) of %s at %s; token saved to %s\n",
-			who.Username, who.UserType, cmp.Or(who.AccountName, "an unnamed account"), client.BaseURL(), path)
+			printable.Escape(who.Username), who.UserType, printable.Escape(cmp.Or(who.AccountName, "an unnamed account")), client.BaseURL(), path)
 	}
 	if os.Getenv("CLICK_TOKEN") != "" {
 		fmt.Fprintln(s.stderr, "Note: CLICK_TOKEN is set, and runs use it before the saved token: unset it to use this login.")

@@ -208,9 +208,10 @@ func TestLogout(t *testing.T) {
 	if code != exitOK || !strings.Contains(stderr, "No saved token at "+path) {
 		t.Fatalf("second logout: exit %d\n%s", code, stderr)
 	}
-	// A run now has no token: the agent's 401, said plainly.
+	// A run now has no token: the agent's 401 says so, and how to get
+	// one (issue 18 item 9).
 	code, _, stderr = runCLI(t.Context(), t, "", "run", "--url", url, writeScript(t, countScript))
-	if code != exitError || !strings.Contains(stderr, "token rejected or expired: log in again") {
+	if code != exitError || !strings.Contains(stderr, "no token is configured: log in with `clickscript login`") {
 		t.Fatalf("run after logout: exit %d\n%s", code, stderr)
 	}
 }

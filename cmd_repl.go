@@ -35,10 +35,21 @@ func replCommand() *command {
 		setup: func(fs *pflag.FlagSet) func(context.Context, []string, streams) error {
 			var cf connFlags
 			var lf limitFlags
+			var wf replWorkerFlags
 			cf.register(fs)
-			lf.registerSandbox(fs)
+			lf.register(fs)
+			var auditPath string
+			fs.StringVar(&auditPath, "audit", "", "append one JSON line per write call to this file (undo reads it)")
 			var rows int
 			fs.IntVar(&rows, "rows", repl.DefaultRows, "rows of a list shown before \"... and N more\"")
+			fs.BoolVar(&wf.worker, "worker", false, "serve the Lua session of the REPL that started this process")
+			fs.BoolVar(&wf.terminal, "worker-terminal", false, "the REPL is on a terminal: tables fit it")
+			fs.BoolVar(&wf.color, "worker-color", false, "colour errors and table headers")
+			fs.BoolVar(&wf.banner, "worker-banner", false, "greet with the token's user and the agent's state")
+			fs.StringVar(&cf.emulatorURL, "emulator-url", "", "use the emulator the parent serves here")
+			for _, name := range []string{"worker", "worker-terminal", "worker-color", "worker-banner", "emulator-url"} {
+				fs.MarkHidden(name)
+			}
 			return func(ctx context.Context, args []string, s streams) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q: the REPL reads its statements from stdin", args[0])
@@ -49,14 +60,93 @@ func replCommand() *command {
 				if rows < 1 {
 					return usagef("--rows %d: want 1 or more", rows)
 				}
+				lim, err := lf.limits()
+				if err != nil {
+					return usagef("%v", err)
+				}
+				switch {
+				case wf.worker:
+					return runREPLWorker(ctx, cf, lim, auditPath, rows, wf, s)
+				case s.exe != "":
+					return superviseREPL(ctx, fs, cf, s)
+				}
+				// In this process, as tests that call run do.
 				sess, err := cf.open(ctx, s)
 				if err != nil {
 					return err
 				}
-				return joinErrors(runREPL(ctx, cf, limits{sandbox: lf.sandbox}, rows, sess, s), sess.close())
+				files, err := (&bulkFlags{audit: auditPath}).open(s.secrets)
+				if err != nil {
+					return joinErrors(err, sess.close())
+				}
+				return joinErrors(runREPL(ctx, cf, lim, files, rows, sess, s), files.close(), sess.close())
 			}
 		},
 	}
+}
+
+// superviseREPL runs the REPL with its Lua session in a worker process
+// (see repl_worker.go): it keeps the terminal, or reads the piped
+// statements, and the worker runs them. The flags of fs go to the worker
+// as they are, but for --emulator: the emulator runs here, so that its
+// data outlives a worker that is replaced.
+func superviseREPL(ctx context.Context, fs *pflag.FlagSet, cf connFlags, s streams) error {
+	args := append([]string{"repl", "--worker"}, flagArgs(fs, "emulator")...)
+	var env []string
+	if cf.emulator {
+		url, token, stop, err := startEmulator()
+		if err != nil {
+			return fmt.Errorf("start emulator: %w", err)
+		}
+		defer stop()
+		args = append(args, "--emulator-url="+url)
+		env = append(env, emulatorTokenEnv+"="+token)
+	}
+	term := isTerminal(s.stdin)
+	if term {
+		args = append(args, "--worker-terminal")
+		if os.Getenv("NO_COLOR") == "" && isTerminal(s.stdout) {
+			args = append(args, "--worker-color")
+		}
+	}
+	p, err := newReplSupervisor(s, args, env, cf.timeout)
+	if err != nil {
+		return err
+	}
+	hello, err := p.start(term)
+	if err != nil {
+		return joinErrors(err, p.ln.close())
+	}
+
+	var ed *lineEditor
+	if term {
+		p.width = func() int { return terminalWidth(s.stdout) }
+		if ed, err = newLineEditor(p, s, s.secrets, nil); err != nil {
+			return joinErrors(err, p.close())
+		}
+		ed.redact = p.Redact
+		defer ed.close()
+	}
+
+	// As in runREPL: Ctrl-C stops the running statement, not the session.
+	sessCtx, endSession := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer endSession(nil)
+	stopSignals := handleSignals(ctx, p, term, ed, endSession)
+
+	if term {
+		fmt.Fprintf(s.stdout, "clickscript REPL on %s: :help for the Lua API, Ctrl-D to leave\n", hello.URL)
+		if hello.Text != "" {
+			fmt.Fprintln(s.stdout, hello.Text)
+		}
+		err = p.runInteractive(sessCtx, ed)
+	} else {
+		err = p.runPiped(sessCtx, s.stdin)
+	}
+	stopSignals()
+	if errors.Is(context.Cause(sessCtx), errSignal) {
+		err = errSignal
+	}
+	return joinErrors(err, p.close())
 }
 
 // runREPL runs the session: with a line editor when stdin is a terminal,
@@ -64,9 +154,9 @@ func replCommand() *command {
 // repl.ErrLastStatementFailed when the last statement read from a pipe
 // failed, or an error wrapping context.Canceled when a signal ended the
 // session.
-func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *session, s streams) error {
+func runREPL(ctx context.Context, cf connFlags, lim limits, files *bulkFiles, rows int, sess *session, s streams) error {
 	stdout := s.stdout // redacted by Main.Run
-	eng := engine.New(sess.engineOptions(stdout, s.stderr, nil, lim))
+	eng := engine.New(sess.engineOptions(stdout, s.stderr, files, lim))
 	term := isTerminal(s.stdin)
 	opts := repl.Options{Rows: rows, Timeout: cf.timeout, Stderr: s.stderr}
 	if term {
@@ -80,7 +170,12 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 	var ed *lineEditor
 	if term {
 		var err error
-		if ed, err = newLineEditor(session, s, s.secrets); err != nil {
+		resized := func() {
+			if w := terminalWidth(s.stdout); w > 0 {
+				session.SetView(repl.View{Width: w, Mode: session.View().Mode})
+			}
+		}
+		if ed, err = newLineEditor(session, s, s.secrets, resized); err != nil {
 			return err
 		}
 		defer ed.close()
@@ -114,7 +209,7 @@ func runREPL(ctx context.Context, cf connFlags, lim limits, rows int, sess *sess
 // running statement; SIGTERM, and SIGINT while stdin is a pipe and nothing
 // runs, end the session (endSession with errSignal), as does a caller's
 // cancellation of ctx. The returned function stops handling them.
-func handleSignals(ctx context.Context, session *repl.Session, term bool, ed *lineEditor, endSession context.CancelCauseFunc) (stop func()) {
+func handleSignals(ctx context.Context, session interrupter, term bool, ed *lineEditor, endSession context.CancelCauseFunc) (stop func()) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
@@ -155,6 +250,9 @@ func handleSignals(ctx context.Context, session *repl.Session, term bool, ed *li
 		signal.Stop(sigs)
 	}
 }
+
+// interrupter stops a REPL's running statement (see repl.Session.Interrupt).
+type interrupter interface{ Interrupt() bool }
 
 // bannerTimeout bounds the two small requests of the REPL's greeting, so
 // that an agent that does not answer does not hold the prompt back.
@@ -201,9 +299,14 @@ type lineEditor struct {
 	// resized, when set, is called with each line read, before it runs:
 	// it gives the session the terminal's width now.
 	resized func()
+	// redact, when set, scrubs a line for the history instead of
+	// secrets.Redact (the REPL's worker knows the session's secrets).
+	redact func(string) string
 }
 
-func newLineEditor(session *repl.Session, s streams, secrets *clickapi.Secrets) (*lineEditor, error) {
+// newLineEditor returns the line editor of a session that completes
+// words; resized is lineEditor.resized.
+func newLineEditor(session completerSource, s streams, secrets *clickapi.Secrets, resized func()) (*lineEditor, error) {
 	cfg := &readline.Config{
 		Prompt:                 repl.Prompt,
 		HistoryLimit:           historyLimit,
@@ -222,11 +325,7 @@ func newLineEditor(session *repl.Session, s streams, secrets *clickapi.Secrets) 
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	ed := &lineEditor{rl: rl, secrets: secrets, resized: func() {
-		if w := terminalWidth(s.stdout); w > 0 {
-			session.SetView(repl.View{Width: w, Mode: session.View().Mode})
-		}
-	}}
+	ed := &lineEditor{rl: rl, secrets: secrets, resized: resized}
 	// Without a state directory the session simply keeps no history.
 	if dir, err := stateDir(); err == nil {
 		h, lines, err := openHistory(filepath.Join(dir, "history"), historyLimit)
@@ -259,6 +358,9 @@ func (ed *lineEditor) ReadLine(prompt string) (string, error) {
 	}
 	if strings.TrimSpace(line) != "" {
 		safe := ed.secrets.Redact(line)
+		if ed.redact != nil {
+			safe = ed.redact(line)
+		}
 		ed.rl.SaveHistory(safe)
 		if ed.hist != nil {
 			ed.hist.add(safe)
@@ -279,8 +381,14 @@ func (ed *lineEditor) close() {
 	}
 }
 
-// completer adapts repl.Session.Complete to readline.
-type completer struct{ session *repl.Session }
+// completerSource completes words (see repl.Session.Complete).
+type completerSource interface {
+	Complete(line string, pos int) (candidates []string, prefix string)
+}
+
+// completer adapts repl.Session.Complete (or the worker's, through the
+// supervisor) to readline.
+type completer struct{ session completerSource }
 
 // Do returns the rest of each candidate after what is typed, and the
 // length of what is typed, as readline wants.

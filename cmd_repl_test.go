@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -289,6 +290,83 @@ func TestOpenHistory(t *testing.T) {
 	}
 }
 
+// The REPL's Lua session runs in a worker process (repl_worker.go): the
+// REPL survives whatever a statement does, and says when it had to start
+// the session again.
+
+func TestREPLTerminalCtrlCStopsALongBuiltin(t *testing.T) {
+	p := startPTY(t, t.TempDir(), nil, "--emulator")
+	p.expect("> ")
+	// Globals persist from one statement to the next.
+	p.send("x = 41\r")
+	p.expect("> ")
+	p.send("x + 1\r")
+	p.expect("\n42\r\n")
+
+	// A gsub over a long string is one Go call that takes minutes and
+	// does not see Ctrl-C: the worker is killed and replaced, and the
+	// REPL says so. Without the kill the reset message never comes.
+	p.send(`print('started'); s = ("x"):rep(200000):gsub("x", "yy")` + "\r")
+	p.expect("\nstarted\r\n")
+	p.send("\x03")
+	p.expect("did not stop within 1s of Ctrl-C")
+	p.expect("the Lua session was reset: its globals are gone")
+	p.expect("> ")
+
+	// The fresh session works, without the old globals.
+	p.send("x\r")
+	p.expect("\nnil\r\n")
+	p.send("return 1 + 1\r")
+	p.expect("\n2\r\n")
+	p.send("\x04")
+	if code := p.wait(); code != 0 {
+		t.Errorf("exit code %d after Ctrl-D", code)
+	}
+}
+
+func TestREPLTerminalSurvivesMemoryLimit(t *testing.T) {
+	p := startPTY(t, t.TempDir(), nil, "--emulator", "--max-memory", "32MiB")
+	p.expect("> ")
+	// string.rep refuses a terabyte: an error pcall catches.
+	p.send(`pcall(string.rep, "x", 2^40)` + "\r")
+	p.expect("would pass the limit of 32MiB")
+	p.send("y = 7\r")
+	p.expect("> ")
+	p.send("y * 6\r")
+	p.expect("\n42\r\n")
+
+	// A statement that fills the heap past --max-memory ends its worker.
+	p.send(`t = {} for i = 1, 1e9 do t[i] = ("x"):rep(1000) .. i end` + "\r")
+	p.expect("the statement passed --max-memory")
+	p.expect("limit 32MiB)")
+	p.expect("the Lua session was reset: its globals are gone")
+	p.expect("> ")
+	p.send("return 1+1\r")
+	p.expect("\n2\r\n")
+	p.send("y\r")
+	p.expect("\nnil\r\n")
+	p.send("\x04")
+	if code := p.wait(); code != 0 {
+		t.Errorf("exit code %d after Ctrl-D", code)
+	}
+}
+
+func TestREPLTerminalCompletesTheWorkersGlobals(t *testing.T) {
+	p := startPTY(t, t.TempDir(), nil, "--emulator")
+	p.expect("> ")
+	// Only the worker's Lua state knows this global.
+	p.send("my_global_xyz = 5\r")
+	p.expect("> ")
+	p.send("my_glob\t")
+	p.expect("my_global_xyz")
+	p.send("\r")
+	p.expect("\n5\r\n")
+	p.send("\x04")
+	if code := p.wait(); code != 0 {
+		t.Errorf("exit code %d after Ctrl-D", code)
+	}
+}
+
 // TestREPLTerminalRedactsSecrets types statements that print the session
 // token (built by the script, never typed whole), mint an API token and
 // print it, fail with the token in the error, and type the token itself
@@ -357,5 +435,21 @@ func TestREPLTerminalRedactsSecrets(t *testing.T) {
 		if strings.Contains(string(hist), s) {
 			t.Errorf("the history holds a token (%s...):\n%s", s[:8], hist)
 		}
+	}
+}
+
+func TestREPLTerminalSIGTERMStopsALongBuiltin(t *testing.T) {
+	p := startPTY(t, t.TempDir(), nil, "--emulator")
+	p.expect("> ")
+	p.send(`print('started'); s = ("x"):rep(200000):gsub("x", "yy")` + "\r")
+	p.expect("\nstarted\r\n")
+	// SIGTERM ends the session: the worker, stuck in gsub, is killed
+	// rather than waited for (without the kill, the REPL would wait
+	// minutes for gsub and wait would give up).
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(); code != exitInterrupted {
+		t.Errorf("exit code %d after SIGTERM, want 130", code)
 	}
 }

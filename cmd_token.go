@@ -14,6 +14,7 @@ import (
 
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/internal/atomicfile"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // tokenFlags are the flags of token create.
@@ -185,7 +186,8 @@ func tokenList(ctx context.Context, c *clickapi.Client, w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTITLE\tCREATED\tEXPIRES")
 	for _, t := range toks {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, t.Title, cmp.Or(t.CreateDate, "-"), cmp.Or(t.ExpirationDate, "never"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable.Escape(t.ID), printable.Escape(t.Title),
+			printable.Escape(cmp.Or(t.CreateDate, "-")), printable.Escape(cmp.Or(t.ExpirationDate, "never")))
 	}
 	return tw.Flush()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/bindings"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 func undoCommand() *command {
@@ -37,7 +38,7 @@ func undoCommand() *command {
 					return err
 				}
 				for _, b := range bad {
-					fmt.Fprintf(s.stderr, "bad audit line: %s\n", b)
+					fmt.Fprintf(s.stderr, "bad audit line: %s\n", printable.Escape(b.String()))
 				}
 				if len(bad) > 0 && !*skipBad {
 					return fmt.Errorf("%d lines of %s do not parse (listed above); nothing was changed: pass --skip-bad-lines to reverse the %d entries that do", len(bad), args[0], len(entries))
@@ -51,10 +52,10 @@ func undoCommand() *command {
 				rep, err := bindings.Undo(runCtx, sess.engineOptions(s.stdout, s.stderr, nil, limits{}).Options, entries, s.stdout)
 				if rep != nil {
 					for _, u := range rep.Untouched {
-						fmt.Fprintf(s.stdout, "left alone: %s\n", u)
+						fmt.Fprintf(s.stdout, "left alone: %s\n", printable.Escape(u))
 					}
 					for _, c := range rep.CannotReverse {
-						fmt.Fprintf(s.stdout, "cannot reverse: %s\n", c)
+						fmt.Fprintf(s.stdout, "cannot reverse: %s\n", printable.Escape(c))
 					}
 					verb := "undone"
 					if cf.dryRun {

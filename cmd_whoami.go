@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 func whoamiCommand() *command {
@@ -58,22 +59,22 @@ func printWhoAmI(w io.Writer, si clickapi.SessionInfo) {
 	defer tw.Flush()
 	if u := si.User; u != nil {
 		name := cmp.Or(joinName(u.FirstName, u.LastName), "(no name)")
-		fmt.Fprintf(tw, "user:\t%s <%s>\n", name, u.Username)
-		fmt.Fprintf(tw, "user id:\t%s\n", u.UserID)
+		fmt.Fprintf(tw, "user:\t%s <%s>\n", printable.Escape(name), printable.Escape(u.Username))
+		fmt.Fprintf(tw, "user id:\t%s\n", printable.Escape(u.UserID))
 		owner := ""
 		if u.Owner {
 			owner = ", owner"
 		}
-		fmt.Fprintf(tw, "account:\t%s (%s%s)\n", cmp.Or(u.AccountName, "(no name)"), u.AccountID, owner)
+		fmt.Fprintf(tw, "account:\t%s (%s%s)\n", printable.Escape(cmp.Or(u.AccountName, "(no name)")), printable.Escape(u.AccountID), owner)
 		fmt.Fprintf(tw, "user type:\t%s (%d)\n", u.UserType, int(u.UserType))
 		fmt.Fprintf(tw, "subscription:\t%s\n", clickapi.SubscriptionName(u.SubscriptionType))
 		fmt.Fprintf(tw, "sign-in:\t%s, MFA %s\n", clickapi.AuthProviderName(u.AuthProvider), onOff(u.MFA))
 	} else {
-		fmt.Fprintf(tw, "user:\tunknown: %v\n", si.UserErr)
+		fmt.Fprintf(tw, "user:\tunknown: %s\n", printable.Message(si.UserErr.Error()))
 	}
 	switch {
 	case si.AgentErr != nil:
-		fmt.Fprintf(tw, "agent:\tunknown: %v\n", si.AgentErr)
+		fmt.Fprintf(tw, "agent:\tunknown: %s\n", printable.Message(si.AgentErr.Error()))
 	case si.Agent == clickapi.AgentStarted:
 		fmt.Fprintf(tw, "agent:\t%s (%d) at %s\n", si.Agent, int(si.Agent), clickapi.Redact(si.BaseURL))
 	default:

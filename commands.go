@@ -134,11 +134,35 @@ func (m *Main) topUsage() string {
 	fmt.Fprintf(&b, "clickscript: Lua scripts for the Amove desktop agent's Click API\n\nUsage:\n")
 	indent := strings.Repeat(" ", len("  clickscript 123456789 ")) // under the summary's first line
 	for _, c := range m.cmds {
-		summary := strings.ReplaceAll(c.summary, "\n", "\n"+indent)
-		fmt.Fprintf(&b, "  clickscript %-9s %s\n", c.name, summary)
+		lines := wrapWords(c.summary, usageWidth-len(indent))
+		fmt.Fprintf(&b, "  clickscript %-9s %s\n", c.name, strings.Join(lines, "\n"+indent))
 	}
-	fmt.Fprintf(&b, "\nRun 'clickscript help COMMAND' or 'clickscript COMMAND --help' for a command's flags and an example.\n")
+	b.WriteString("\n" + strings.Join(wrapWords("Run 'clickscript help COMMAND' or 'clickscript COMMAND --help' for a command's flags and an example.", usageWidth), "\n") + "\n")
 	return b.String()
+}
+
+// usageWidth is the widest line of the command list: a summary wraps
+// before it, under its first line, so that an 80-column terminal does
+// not wrap it onto the start of a line.
+const usageWidth = 80
+
+// wrapWords breaks s into lines of at most width bytes at spaces and
+// newlines (a word longer than width has a line of its own).
+func wrapWords(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case len(line)+1+len(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	return append(lines, line)
 }
 
 // flagProblem describes a flag parsing error; an unknown flag comes with

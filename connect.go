@@ -39,6 +39,10 @@ type connFlags struct {
 	replay      string
 	profile     string
 	maxResponse string
+	// emulatorURL is an emulator that a parent process serves (the REPL's
+	// worker uses the one its supervisor started): its token comes from
+	// the environment (emulatorTokenEnv), never from a profile.
+	emulatorURL string
 
 	fs *pflag.FlagSet // to tell a flag set on the command line from its default
 }
@@ -176,6 +180,8 @@ func (c *connFlags) open(ctx context.Context, s streams) (*session, error) {
 		transport = sess.replayer
 		// The replayer never dials: any base URL and token do.
 		base, token = clickapi.DefaultBaseURL, "replay"
+	case c.emulatorURL != "":
+		base, token = c.emulatorURL, os.Getenv(emulatorTokenEnv)
 	case c.emulator:
 		url, tok, stop, err := startEmulator()
 		if err != nil {
@@ -359,6 +365,10 @@ func readTokenFileAt(path, what string) (string, error) {
 	}
 	return strings.TrimSpace(string(data)), nil
 }
+
+// emulatorTokenEnv carries the token of a parent's emulator to a child
+// process (see connFlags.emulatorURL): in the environment, not in ps.
+const emulatorTokenEnv = "CLICKSCRIPT_EMULATOR_TOKEN"
 
 // startEmulator serves a deterministic demo emulator on a loopback port.
 func startEmulator() (url, token string, stop func(), err error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/internal/printable"
 	"github.com/clickscript/clickscript/repl"
 )
 
@@ -80,6 +81,9 @@ func joinErrors(errs ...error) error {
 //   - a child process that crashed: what happened, 1;
 //   - any other error: "clickscript CMD: ...", 1.
 //
+// Messages may hold what the agent or a script said: control characters
+// other than newline and tab are shown escaped (printable.Message).
+//
 // The errors of an errorList are reported in turn; the highest code wins.
 func exitCode(w io.Writer, cmd string, err error) int {
 	prefix := "clickscript"
@@ -118,13 +122,13 @@ func exitCode(w io.Writer, cmd string, err error) int {
 		}
 		return exitUsage
 	case errors.As(err, &se):
-		fmt.Fprintln(w, se.Error())
+		fmt.Fprintln(w, printable.Message(se.Error()))
 		if se.Traceback != "" {
-			fmt.Fprintln(w, se.Traceback)
+			fmt.Fprintln(w, printable.Message(se.Traceback))
 		}
 		return exitError
 	case errors.Is(err, engine.ErrMemoryLimit):
-		fmt.Fprintf(w, "clickscript: %v (--max-memory)\n", err)
+		fmt.Fprintf(w, "clickscript: %s (--max-memory)\n", printable.Message(err.Error()))
 		return exitError
 	case errors.As(err, &te):
 		fmt.Fprintf(w, "clickscript: %v\n", te)
@@ -135,7 +139,7 @@ func exitCode(w io.Writer, cmd string, err error) int {
 	case errors.Is(err, repl.ErrLastStatementFailed):
 		return exitError
 	default:
-		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+		fmt.Fprintf(w, "%s: %s\n", prefix, printable.Message(err.Error()))
 		return exitError
 	}
 }

@@ -37,6 +37,7 @@ func TestImportGraph(t *testing.T) {
 		{"emulator", []string{"clickapi"}, []string{lua, fsnotify, readline, xterm}},
 		{"doctor", []string{"clickapi"}, []string{lua, fsnotify, readline, xterm}},
 		{"internal/atomicfile", nil, []string{lua, fsnotify, readline, xterm, http}},
+		{"internal/printable", nil, []string{lua, fsnotify, readline, xterm, http}},
 	}
 	for _, tt := range tests {
 		pkg, err := build.ImportDir(tt.dir, 0)

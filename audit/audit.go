@@ -30,7 +30,9 @@ type Pair struct {
 
 // Entry is one write call. Added holds the memberships the call created
 // (not those that already existed), Removed those it removed; CreatedUsers
-// the usernames an import created. The token is never part of an entry.
+// the usernames an import created; a failed call has none of them, unless
+// its answer was lost and reading back found them (see ReadBack). The
+// token is never part of an entry.
 type Entry struct {
 	Time         time.Time `json:"time"`
 	Op           string    `json:"op"`
@@ -43,7 +45,14 @@ type Entry struct {
 	Added        []Pair    `json:"added,omitempty"`
 	Removed      []Pair    `json:"removed,omitempty"`
 	CreatedUsers []string  `json:"created_users,omitempty"`
-	Group        string    `json:"group,omitempty"` // insert, update, delete: the group's id
+	// A write whose answer was lost (clickapi.ErrOutcomeUnknown) keeps its
+	// Error, and Added, Removed and CreatedUsers hold what reading back
+	// found in place; ReadBack says what that read found, and Unknown the
+	// memberships it could not tell about (their group could not be read),
+	// which undo reports and leaves alone.
+	ReadBack string `json:"read_back,omitempty"`
+	Unknown  []Pair `json:"unknown,omitempty"`
+	Group    string `json:"group,omitempty"` // insert, update, delete: the group's id
 	// User is the user's id for user.insert, user.edit and user.delete;
 	// APIToken the token's id (never its value) for apitoken.insert and
 	// apitoken.delete; Permissions the grants a permission write changed.

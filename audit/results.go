@@ -10,11 +10,14 @@ import (
 
 // Result is one row of a results file: what became of one input row.
 type Result struct {
-	Row     int    // the input row (a CSV line number, or the item's index)
-	User    string // the username (or user id)
-	Group   string // the group's name or id
-	Action  string // add, remove
-	Outcome string // applied, unchanged, skipped (journal), planned (dry run), failed, not sent
+	Row    int    // the input row (a CSV line number, or the item's index)
+	User   string // the username (or user id)
+	Group  string // the group's name or id
+	Action string // add, remove
+	// Outcome is applied, unchanged, skipped (journal), planned (dry run),
+	// failed, not sent, or unknown: the answer was lost and reading back
+	// could not tell whether it landed.
+	Outcome string
 	Message string
 }
 

@@ -82,7 +82,7 @@ true	nil
 		`user.edit{username = "nobody@example.com"}`:          `user.edit: no user with username "nobody@example.com"`,
 		`user.edit{username = "a@b.c", shoeSize = 44}`:        `user.edit: unknown field "shoeSize"`,
 		`user.insert{firstname = "X"}`:                        `user.insert: field "username" is required`,
-		`user.insert{username = "not-an-email"}`:              `user.insert: POST /user/insert_user: username "not-an-email" is not an email address`,
+		`user.insert{username = "not-an-email"}`:              `user.insert: bad argument #1 (field "username": "not-an-email" is not an email address)`,
 		`user.delete("nobody@example.com")`:                   `user.delete: bad argument #1 (no user with username "nobody@example.com")`,
 		`user.delete("00000000-0000-4000-8000-0000deadbeef")`: "user.delete: 499 NOT_FOUND",
 	} {

@@ -125,11 +125,7 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 	if len(rows) == 0 {
 		return nil
 	}
-	groups, err := m.groupIndex(c)
-	if err != nil {
-		return err
-	}
-	users, err := m.userIndex(c)
+	groups, users, err := m.indexes(c)
 	if err != nil {
 		return err
 	}
@@ -192,6 +188,28 @@ func (m *module) resolve(c context.Context, kind bulkKind, rows []*row, bad *pro
 		r.exists = set[r.userID] || set[strings.ToLower(r.user.Username)]
 	}
 	return nil
+}
+
+// indexes reads every group and every user, the two listings side by
+// side (each fetches its pages side by side too, all through the
+// client's limiter).
+func (m *module) indexes(c context.Context) (*groupIndexT, *userIndexT, error) {
+	var groups *groupIndexT
+	var gerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		groups, gerr = m.groupIndex(c)
+	}()
+	users, uerr := m.userIndex(c)
+	<-done
+	if gerr != nil {
+		return nil, nil, gerr
+	}
+	if uerr != nil {
+		return nil, nil, uerr
+	}
+	return groups, users, nil
 }
 
 // groupIndex reads every live group once.
@@ -344,10 +362,14 @@ func (m *module) sendBatches(c context.Context, op string, kind bulkKind, batche
 	var mu sync.Mutex
 	applied := 0
 	called, firstErr := forEachConcurrently(c, m.conc, len(batches), func(i int) bool { return batches[i].skipped },
-		func(c context.Context, i int) error {
+		func(bc context.Context, i int) error {
 			b := batches[i]
-			n, err := m.sendBatch(c, op, kind, b.key, b.rows)
+			n, err := m.sendBatch(bc, c, op, kind, b.key, b.rows)
 			if err != nil {
+				mu.Lock()
+				added += n // a lost answer may have landed part of the batch
+				mu.Unlock()
+				progress.Add(n)
 				return fmt.Errorf("batch %d of %d (%s to %s): %w", i+1, len(batches), b.rows[0].where, b.rows[len(b.rows)-1].where, err)
 			}
 			mu.Lock()
@@ -402,15 +424,23 @@ func payload(kind bulkKind, rows []*row) any {
 }
 
 // sendBatch sends the pending rows of one batch, then records it in the
-// journal, the audit log and the results. It returns how many rows it added.
-func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key string, b []*row) (int, error) {
+// journal, the audit log and the results. It returns how many rows it
+// added. When the answer is lost (clickapi.ErrOutcomeUnknown) it reads
+// the groups back under readCtx (which a sibling batch's failure does not
+// cancel) and records exactly what landed: a batch found whole in place
+// counts as applied, journal included; otherwise the landed rows are
+// applied, the others failed or, when their group could not be read,
+// unknown, and the error says so.
+func (m *module) sendBatch(c, readCtx context.Context, op string, kind bulkKind, key string, b []*row) (int, error) {
 	todo := pending(b)
+	landedMsg := "" // the results message of the rows that landed
 	for _, r := range b {
 		if r.exists {
 			m.result(r, "add", "unchanged", "already a member")
 		}
 	}
 	if len(todo) > 0 {
+		var rb *addReadBack // set when the answer was lost: what reading back found
 		err := m.call(c, writeCall{op: op, endpoint: kind.endpoint(), items: len(todo),
 			send: func(c context.Context) error {
 				if kind == kindAssign {
@@ -419,11 +449,24 @@ func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key stri
 				return m.client.ImportUsers(c, payload(kind, todo).([]clickapi.UserUserGroupRelation))
 			},
 			audit: func(e *audit.Entry, err error) {
-				if err == nil {
+				switch {
+				case err == nil:
 					auditAdded(e, kind, todo)
+				case lostAnswer(err):
+					rb = m.readBackAdds(readCtx, todo)
+					rb.record(e, kind)
 				}
 			}})
-		if err != nil {
+		if err != nil && rb != nil && rb.all() {
+			m.log.LogAttrs(c, slog.LevelWarn, "no clear answer; reading back found the batch in place", slog.String("op", op),
+				slog.String("endpoint", kind.endpoint()), slog.Int("items", len(todo)))
+			err, landedMsg = nil, "no clear answer; reading back found it in place"
+		}
+		switch {
+		case err != nil && rb != nil:
+			m.readBackResults(rb, err)
+			return len(rb.landed), fmt.Errorf("%w (%s)", err, rb.summary())
+		case err != nil:
 			for _, r := range todo {
 				m.result(r, "add", "failed", err.Error())
 			}
@@ -436,7 +479,7 @@ func (m *module) sendBatch(c context.Context, op string, kind bulkKind, key stri
 		}
 	}
 	for _, r := range todo {
-		m.result(r, "add", "applied", "")
+		m.result(r, "add", "applied", landedMsg)
 	}
 	return len(todo), nil
 }
@@ -551,7 +594,10 @@ func (m *module) importUsers(L *lua.LState) int {
 	a := args{L, "usergroup.import"}
 	items := a.list(1, a.table(1, false))
 	size, create := m.importOptions(a, 2)
-	rows, bad := parseRelations(items)
+	rows, bad, warn := parseRelations(items)
+	for _, w := range warn {
+		m.log.Warn("plan: " + w)
+	}
 	m.validateAndApply(L, a, kindImport, rows, bad, size, create)
 	return 1
 }
@@ -588,11 +634,11 @@ func stringField(t *lua.LTable, name string) string {
 }
 
 // parseRelations reads import items into rows, one per (user, group),
-// checking every one: a username, at least one group, each group by uuid
-// or by name, no (user, group) twice.
-func parseRelations(items []lua.LValue) ([]*row, *problems) {
-	var bad problems
-	var rows []*row
+// checking every one: a user that passes checkUser, at least one group,
+// each group by uuid or by name, no (user, group) twice. warn lists the
+// look-alike usernames for the plan.
+func parseRelations(items []lua.LValue) (rows []*row, bad *problems, warn []string) {
+	bad = &problems{}
 	seen := map[rowKey]string{}
 	for i, v := range items {
 		n := i + 1
@@ -613,9 +659,12 @@ func parseRelations(items []lua.LValue) ([]*row, *problems) {
 			FirstName: firstString(ut, "firstName", "firstname"),
 			LastName:  firstString(ut, "lastName", "lastname"),
 		}
-		if user.Username == "" {
-			bad.add(n, "%s: user.username: empty", where)
+		if field, msg := checkUser(user); msg != "" {
+			bad.add(n, "%s: user.%s: %s", where, field, msg)
 			continue
+		}
+		if w := lookAlike(where, user.Username); w != "" {
+			warn = append(warn, w)
 		}
 		var msg string
 		if user.UserType, msg = importUserType(ut.RawGetString("userType")); msg != "" {
@@ -644,7 +693,7 @@ func parseRelations(items []lua.LValue) ([]*row, *problems) {
 			}
 		}
 	}
-	return rows, &bad
+	return rows, bad, warn
 }
 
 // newImportRow checks a group reference; msg says what is wrong with it

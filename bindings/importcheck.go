@@ -91,13 +91,32 @@ func checkUTF8(rec []string) string {
 	return ""
 }
 
-// checkUserFields says which of email, firstName and lastName is over the
-// vendor's limit, or "".
-func checkUserFields(u clickapi.ImportUser) string {
+// checkUser is the one check of a user that bulk input or user.insert
+// names (import_csv, usergroup.import, usergroup.sync, user.insert): the
+// username a bare email address (checkUsername), email, firstName and
+// lastName within the vendor's limit. It returns the field at fault and
+// what is wrong with it, or "", "". Callers put where the user is in
+// front ("m.csv:4", "item 3: user.", "desired[2].").
+func checkUser(u clickapi.ImportUser) (field, msg string) {
+	if u.Username == "" {
+		return "username", "empty"
+	}
+	if msg := checkUsername(u.Username); msg != "" {
+		return "username", msg
+	}
 	for _, f := range []struct{ name, v string }{{"email", u.Email}, {"firstName", u.FirstName}, {"lastName", u.LastName}} {
 		if n := utf8.RuneCountInString(f.v); n > MaxUserFieldLen {
-			return fmt.Sprintf("%s: %d characters, over the limit of %d", f.name, n, MaxUserFieldLen)
+			return f.name, fmt.Sprintf("%d characters, over the limit of %d", n, MaxUserFieldLen)
 		}
 	}
-	return ""
+	return "", ""
+}
+
+// lookAlike is the plan's warning about a username at where that mixes
+// Latin with Cyrillic or Greek letters, or "" when it does not.
+func lookAlike(where, username string) string {
+	if !mixedScript(username) {
+		return ""
+	}
+	return fmt.Sprintf("%s: username %q mixes Latin with Cyrillic or Greek letters: check it is not a look-alike", where, username)
 }

@@ -122,20 +122,12 @@ func readImportCSV(path string) (rows []*row, bad *problems, warn []string, err 
 		}
 		user := clickapi.ImportUser{Username: get(rec, "username"), Email: get(rec, "email"),
 			FirstName: get(rec, "firstName"), LastName: get(rec, "lastName")}
-		if user.Username == "" {
-			bad.add(line, "%s: username: empty", where)
+		if field, msg := checkUser(user); msg != "" {
+			bad.add(line, "%s: %s: %s", where, field, msg)
 			continue
 		}
-		if msg := checkUsername(user.Username); msg != "" {
-			bad.add(line, "%s: username: %s", where, msg)
-			continue
-		}
-		if msg := checkUserFields(user); msg != "" {
-			bad.add(line, "%s: %s", where, msg)
-			continue
-		}
-		if mixedScript(user.Username) {
-			warn = append(warn, fmt.Sprintf("%s: username %q mixes Latin with Cyrillic or Greek letters: check it is not a look-alike", where, user.Username))
+		if w := lookAlike(where, user.Username); w != "" {
+			warn = append(warn, w)
 		}
 		var msg string
 		if user.UserType, msg = parseUserType(get(rec, "userType")); msg != "" {

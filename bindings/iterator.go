@@ -21,34 +21,82 @@ type listIter struct {
 	first func(L *lua.LState) (lua.LValue, error)
 	count func(L *lua.LState) (int, error)
 	close func()
+	// forget drops the iterator from its state's open walks.
+	forget func(L *lua.LState)
+}
+
+// openIters are the iterators of a Lua state (and its coroutines) whose
+// walk started and has not ended.
+type openIters struct {
+	m map[*listIter]struct{}
+}
+
+// openItersKey is where a state's openIters live in its registry.
+const openItersKey = "clickscript.openiters"
+
+func openItersOf(L *lua.LState) *openIters {
+	reg := L.Get(lua.RegistryIndex).(*lua.LTable)
+	if ud, ok := reg.RawGetString(openItersKey).(*lua.LUserData); ok {
+		return ud.Value.(*openIters)
+	}
+	o := &openIters{m: map[*listIter]struct{}{}}
+	ud := L.NewUserData()
+	ud.Value = o
+	reg.RawSetString(openItersKey, ud)
+	return o
+}
+
+// CloseIterators stops every listing of L that was started and not walked
+// to its end, cancelling its requests in flight and waiting for them. The
+// engine calls it when a run ends: a loop left with `break` cannot be seen
+// from Go. It returns how many it stopped.
+func CloseIterators(L *lua.LState) int {
+	o := openItersOf(L)
+	n := len(o.m)
+	for it := range o.m {
+		it.close()
+	}
+	clear(o.m)
+	return n
 }
 
 // newIter builds the iterator of one list endpoint: walk is the client's
 // walker of the list (clickapi.Pager, fetching pages side by side), list
 // fetches one page; conv makes an item's table. No request is sent until
 // the iterator is used: count and first send one small request each.
+//
+// A loop that leaves early cannot be seen (gopher-lua has no __close), so
+// two rules keep an abandoned walk from costing requests: the pager asks
+// for the pages after a page only when the script asks for the item after
+// that page's first (a `break` after the first item sent one request and
+// has nothing in flight), and CloseIterators, which the engine calls when
+// a run ends, stops every walk that was started and not finished.
 func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions,
 	walk func(context.Context, clickapi.ListOptions) *clickapi.Pager[T],
 	list func(context.Context, clickapi.ListOptions) (*clickapi.Collection[T], error),
 	conv func(*lua.LState, *T) *lua.LTable) *lua.LUserData {
 	var pager *clickapi.Pager[T]
+	var it *listIter
 	start := func(L *lua.LState) *clickapi.Pager[T] {
 		if pager == nil {
 			pager = walk(ctx(L), opts)
+			openItersOf(L).m[it] = struct{}{}
 		}
 		return pager
 	}
+	ended := func(L *lua.LState) { delete(openItersOf(L).m, it) }
 	one := func(L *lua.LState) (*clickapi.Collection[T], error) {
 		o := opts
 		o.Page, o.PageSize = 1, 1
 		return list(ctx(L), o)
 	}
-	it := &listIter{
+	it = &listIter{
 		op: op,
 		next: func(L *lua.LState) (lua.LValue, error) {
 			p := start(L)
 			item, ok := p.Next()
 			if !ok {
+				ended(L)
 				return lua.LNil, p.Err()
 			}
 			return conv(L, &item), nil
@@ -59,6 +107,7 @@ func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions,
 			for i := 1; ; i++ {
 				item, ok := p.Next()
 				if !ok {
+					ended(L)
 					return out, p.Err()
 				}
 				out.RawSetInt(i, conv(L, &item))
@@ -83,6 +132,7 @@ func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions,
 				pager.Close()
 			}
 		},
+		forget: ended,
 	}
 	ud := L.NewUserData()
 	ud.Value = it
@@ -158,7 +208,9 @@ func registerIterator(L *lua.LState) {
 			return 1
 		},
 		"close": func(L *lua.LState) int {
-			checkIter(L, "close").close()
+			it := checkIter(L, "close")
+			it.close()
+			it.forget(L)
 			return 0
 		},
 	}

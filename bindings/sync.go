@@ -36,7 +36,7 @@ const planPreviewRows = 10
 func (m *module) sync(L *lua.LState) int {
 	a := args{L, "usergroup.sync"}
 	group := m.resolveGroup(L, a, 1)
-	desired := parseDesired(a, 2)
+	desired, warn := parseDesired(a, 2)
 	f := a.fields(a.table(3, true), "option", "add_only", "remove_only", "max_remove", "force", "allow_empty", "batch")
 	addOnly := f.boolean("add_only", false, false)
 	removeOnly := f.boolean("remove_only", false, false)
@@ -64,6 +64,9 @@ func (m *module) sync(L *lua.LState) int {
 			plan.current, group.Name)
 	}
 	m.logPlan(L, group.Name, plan)
+	for _, w := range warn {
+		m.log.Warn("plan: " + w)
+	}
 
 	// Adds go through import, so that unknown usernames are created. The
 	// plan already read the group and its members: only which users are
@@ -94,6 +97,8 @@ func (m *module) sync(L *lua.LState) int {
 
 // unassignAll removes the members, --concurrency at a time (the endpoint
 // takes one assignment id per call), keeping the audit log and results.
+// A removal whose answer was lost is read back (readback.go): found gone,
+// it counts as applied; still there, as failed; unreadable, as unknown.
 func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup, removes []member) error {
 	if m.dryRun {
 		for _, r := range removes {
@@ -104,20 +109,38 @@ func (m *module) unassignAll(L *lua.LState, op string, group *clickapi.UserGroup
 	}
 	progress := m.progress(op+" (removals)", len(removes))
 	defer progress.Finish()
-	called, err := forEachConcurrently(ctx(L), m.conc, len(removes), nil, func(c context.Context, i int) error {
+	readCtx := ctx(L) // reading back after a lost answer: not cancelled by a sibling's failure
+	called, err := forEachConcurrently(readCtx, m.conc, len(removes), nil, func(c context.Context, i int) error {
 		r := removes[i]
+		pair := audit.Pair{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}
+		var rb *removeReadBack // set when the answer was lost: what reading back found
 		err := m.call(c, writeCall{op: op, endpoint: "DELETE " + clickapi.RouteUnassignUser,
 			send: func(c context.Context) error { return m.client.UnassignUser(c, r.assignmentID) },
 			audit: func(e *audit.Entry, err error) {
-				if err == nil {
-					e.Removed = []audit.Pair{{ID: r.assignmentID, UserID: r.userID, Username: r.username, UserGroupID: group.ID, GroupName: group.Name}}
+				switch {
+				case err == nil:
+					e.Removed = []audit.Pair{pair}
+				case lostAnswer(err):
+					found := m.readBackRemoval(readCtx, group.ID, r.assignmentID)
+					found.record(e, pair)
+					rb = &found
 				}
 			}})
-		if err != nil {
+		msg := ""
+		if rb != nil {
+			if err = rb.err(err); err == nil {
+				msg = "no clear answer; reading back found it removed"
+			}
+		}
+		switch {
+		case err != nil && rb != nil && rb.readErr != nil:
+			m.removeResult(r, group, "unknown", err.Error())
+			return fmt.Errorf("unassign %s: %w", r.username, err)
+		case err != nil:
 			m.removeResult(r, group, "failed", err.Error())
 			return fmt.Errorf("unassign %s: %w", r.username, err)
 		}
-		m.removeResult(r, group, "applied", "")
+		m.removeResult(r, group, "applied", msg)
 		progress.Add(1)
 		return nil
 	})
@@ -164,10 +187,12 @@ func (m *module) resolveGroup(L *lua.LState, a args, n int) *clickapi.UserGroup 
 	}
 }
 
-// parseDesired reads the desired members: usernames or import-user tables.
-func parseDesired(a args, n int) []desiredUser {
+// parseDesired reads the desired members: usernames or import-user
+// tables, each checked by checkUser before anything is read or sent. warn
+// lists the look-alike usernames for the plan.
+func parseDesired(a args, n int) (out []desiredUser, warn []string) {
 	items := a.list(n, a.table(n, false))
-	out := make([]desiredUser, 0, len(items))
+	out = make([]desiredUser, 0, len(items))
 	seen := make(map[string]int, len(items))
 	var bad problems
 	for i, v := range items {
@@ -182,9 +207,12 @@ func parseDesired(a args, n int) []desiredUser {
 			bad.add(i+1, "desired[%d]: username or {username=} expected, got %s", i+1, v.Type())
 			continue
 		}
-		if u.Username == "" {
-			bad.add(i+1, "desired[%d]: empty username", i+1)
+		if field, msg := checkUser(u); msg != "" {
+			bad.add(i+1, "desired[%d].%s: %s", i+1, field, msg)
 			continue
+		}
+		if w := lookAlike(fmt.Sprintf("desired[%d]", i+1), u.Username); w != "" {
+			warn = append(warn, w)
 		}
 		key := strings.ToLower(u.Username)
 		if first, dup := seen[key]; dup {
@@ -195,7 +223,7 @@ func parseDesired(a args, n int) []desiredUser {
 		out = append(out, desiredUser{u, i + 1})
 	}
 	bad.raiseIfAny(a, "desired members")
-	return out
+	return out, warn
 }
 
 // DefaultMaxRemovePercent is the max_remove guard of a sync that does not

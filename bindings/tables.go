@@ -4,6 +4,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/ltable"
 )
 
 // This file turns the API's models into Lua tables whose keys are exactly
@@ -11,53 +12,77 @@ import (
 // The conversion is written out by hand: it sits on the hot path of every
 // listing and avoids a JSON round trip per item.
 
+// The records of listings are built with ltable shapes: a few allocations
+// a record instead of one per key and value (BenchmarkGroupTable).
+var (
+	groupShape = ltable.NewShape("id", "accountId", "name", "description", "active", "deleted")
+	userShape  = ltable.NewShape("id", "firstname", "lastname", "username", "email",
+		"userType", "status", "owner", "mfa", "createDate")
+	assignmentShape = ltable.NewShape("id", "userId", "userGroupId")
+	// dtoShapes[bits] holds the parts present: 1 user, 2 userGroup, 4 userUserGroup.
+	dtoShapes = [8]*ltable.Shape{
+		ltable.NewShape(),
+		ltable.NewShape("user"),
+		ltable.NewShape("userGroup"),
+		ltable.NewShape("user", "userGroup"),
+		ltable.NewShape("userUserGroup"),
+		ltable.NewShape("user", "userUserGroup"),
+		ltable.NewShape("userGroup", "userUserGroup"),
+		ltable.NewShape("user", "userGroup", "userUserGroup"),
+	}
+)
+
 func groupTable(L *lua.LState, g *clickapi.UserGroup) *lua.LTable {
-	t := L.CreateTable(0, 6)
-	t.RawSetString("id", lua.LString(g.ID))
-	t.RawSetString("accountId", lua.LString(g.AccountID))
-	t.RawSetString("name", lua.LString(g.Name))
-	t.RawSetString("description", lua.LString(g.Description))
-	t.RawSetString("active", lua.LBool(g.Active))
-	t.RawSetString("deleted", lua.LBool(g.Deleted))
-	return t
+	var r ltable.Record
+	r.String(g.ID)
+	r.String(g.AccountID)
+	r.String(g.Name)
+	r.String(g.Description)
+	r.Bool(g.Active)
+	r.Bool(g.Deleted)
+	return groupShape.New(&r)
 }
 
 func userTable(L *lua.LState, u *clickapi.User) *lua.LTable {
-	t := L.CreateTable(0, 10)
-	t.RawSetString("id", lua.LString(u.ID))
-	t.RawSetString("firstname", lua.LString(u.Firstname))
-	t.RawSetString("lastname", lua.LString(u.Lastname))
-	t.RawSetString("username", lua.LString(u.Username))
-	t.RawSetString("email", lua.LString(u.Email))
-	t.RawSetString("userType", lua.LNumber(u.UserType))
-	t.RawSetString("status", lua.LNumber(u.Status))
-	t.RawSetString("owner", lua.LBool(u.Owner))
-	t.RawSetString("mfa", lua.LBool(u.MFA))
-	t.RawSetString("createDate", lua.LString(u.CreateDate))
-	return t
+	var r ltable.Record
+	r.String(u.ID)
+	r.String(u.Firstname)
+	r.String(u.Lastname)
+	r.String(u.Username)
+	r.String(u.Email)
+	r.Number(float64(u.UserType))
+	r.Number(float64(u.Status))
+	r.Bool(u.Owner)
+	r.Bool(u.MFA)
+	r.String(u.CreateDate)
+	return userShape.New(&r)
 }
 
 func assignmentTable(L *lua.LState, a *clickapi.UserUserGroup) *lua.LTable {
-	t := L.CreateTable(0, 3)
-	t.RawSetString("id", lua.LString(a.ID))
-	t.RawSetString("userId", lua.LString(a.UserID))
-	t.RawSetString("userGroupId", lua.LString(a.UserGroupID))
-	return t
+	var r ltable.Record
+	r.String(a.ID)
+	r.String(a.UserID)
+	r.String(a.UserGroupID)
+	return assignmentShape.New(&r)
 }
 
 // dtoTable converts a member or membership row; absent parts are left out.
 func dtoTable(L *lua.LState, d *clickapi.UserUserGroupDTO) *lua.LTable {
-	t := L.CreateTable(0, 3)
+	var r ltable.Record
+	bits := 0
 	if d.User != nil {
-		t.RawSetString("user", userTable(L, d.User))
+		r.Value(userTable(L, d.User))
+		bits |= 1
 	}
 	if d.UserGroup != nil {
-		t.RawSetString("userGroup", groupTable(L, d.UserGroup))
+		r.Value(groupTable(L, d.UserGroup))
+		bits |= 2
 	}
 	if d.UserUserGroup != nil {
-		t.RawSetString("userUserGroup", assignmentTable(L, d.UserUserGroup))
+		r.Value(assignmentTable(L, d.UserUserGroup))
+		bits |= 4
 	}
-	return t
+	return dtoShapes[bits].New(&r)
 }
 
 func detailsTable(L *lua.LState, g *clickapi.UserGroupWithDetails) *lua.LTable {

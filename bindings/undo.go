@@ -10,6 +10,7 @@ import (
 
 	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // UndoReport says what Undo did (or, under dry run, would do).
@@ -46,6 +47,9 @@ func Undo(ctx context.Context, opts Options, entries []audit.Entry, out io.Write
 		return rep, fmt.Errorf("undo: list groups: %w", err)
 	}
 	u := &undoer{m: m, out: out, rep: rep, members: map[string]*memberIndex{}}
+	if err := u.readMembers(ctx, steps, groups); err != nil {
+		return rep, fmt.Errorf("undo: %w", err)
+	}
 	for _, s := range steps {
 		g := groups.byID[s.pair.UserGroupID]
 		if g == nil {
@@ -63,14 +67,17 @@ func Undo(ctx context.Context, opts Options, entries []audit.Entry, out io.Write
 }
 
 // undoSteps lists the membership changes of entries to reverse, newest
-// first, and reports in rep what cannot be reversed. Dry runs and failed
-// calls changed nothing.
+// first, and reports in rep what cannot be reversed: created users, group
+// and user writes, and the memberships a lost answer left unknown. Dry
+// runs changed nothing.
 func undoSteps(entries []audit.Entry, rep *UndoReport) []undoStep {
 	var steps []undoStep
 	for _, e := range slices.Backward(entries) {
-		if e.DryRun || e.Error != "" {
+		if e.DryRun {
 			continue
 		}
+		// A failed call changed nothing, except one whose answer was lost:
+		// its Added, Removed and CreatedUsers are what reading back found.
 		for _, p := range slices.Backward(e.Added) {
 			steps = append(steps, undoStep{remove: true, pair: p})
 		}
@@ -79,6 +86,13 @@ func undoSteps(entries []audit.Entry, rep *UndoReport) []undoStep {
 		}
 		for _, u := range e.CreatedUsers {
 			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("user %s was created by %s: clickscript does not delete users", u, e.Op))
+		}
+		for _, p := range e.Unknown {
+			rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%s in group %s: whether %s (%s) changed it is unknown (no clear answer came and reading back failed): check the group and reverse it by hand",
+				pairLabel(p), groupLabel(p), e.Op, e.Endpoint))
+		}
+		if e.Error != "" {
+			continue
 		}
 		switch {
 		case strings.HasSuffix(e.Endpoint, clickapi.RouteInsertGroup):
@@ -119,10 +133,10 @@ func (u *undoer) reverse(ctx context.Context, s undoStep, g *clickapi.UserGroup)
 	case s.remove && !present:
 		rep.Untouched = append(rep.Untouched, fmt.Sprintf("%s is no longer in %s", who, g.Name))
 	case s.remove:
-		fmt.Fprintf(u.out, "unassign %s from %s\n", who, g.Name)
+		say(u.out, "unassign %s from %s\n", who, g.Name)
 		if !u.m.dryRun {
 			if err := u.m.client.UnassignUser(ctx, current.ID); err != nil && !errors.Is(err, clickapi.ErrNotFound) {
-				return fmt.Errorf("undo: unassign %s from %s: %w", who, g.Name, err)
+				return fmt.Errorf("undo: unassign %s from %s: %w", printable.Escape(who), printable.Escape(g.Name), err)
 			}
 		}
 		idx.drop(current)
@@ -132,16 +146,54 @@ func (u *undoer) reverse(ctx context.Context, s undoStep, g *clickapi.UserGroup)
 	case pr.UserID == "":
 		rep.CannotReverse = append(rep.CannotReverse, fmt.Sprintf("%s was removed from %s, but the audit log lacks the user id (unassign called with an id only)", who, g.Name))
 	default:
-		fmt.Fprintf(u.out, "assign %s to %s again\n", who, g.Name)
+		say(u.out, "assign %s to %s again\n", who, g.Name)
 		if !u.m.dryRun {
 			if err := u.m.client.AssignUsers(ctx, []clickapi.UserUserGroup{{UserID: pr.UserID, UserGroupID: g.ID}}); err != nil {
-				return fmt.Errorf("undo: assign %s to %s again: %w", who, g.Name, err)
+				return fmt.Errorf("undo: assign %s to %s again: %w", printable.Escape(who), printable.Escape(g.Name), err)
 			}
 		}
 		idx.add(pr)
 		rep.Reassigned++
 	}
 	return nil
+}
+
+// readMembers reads the members of every group the steps touch, up to
+// --concurrency groups at once, before the first step is reversed.
+func (u *undoer) readMembers(ctx context.Context, steps []undoStep, groups *groupIndexT) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, s := range steps {
+		id := s.pair.UserGroupID
+		if !seen[id] && groups.byID[id] != nil {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	idx := make([]*memberIndex, len(ids))
+	_, err := forEachConcurrently(ctx, u.m.conc, len(ids), nil, func(c context.Context, i int) error {
+		members, err := u.m.groupMembers(c, ids[i])
+		if err != nil {
+			return err
+		}
+		idx[i] = newMemberIndex(ids[i], members)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		u.members[id] = idx[i]
+	}
+	return nil
+}
+
+func newMemberIndex(groupID string, members []member) *memberIndex {
+	idx := &memberIndex{byID: map[string]audit.Pair{}, byUser: map[string]audit.Pair{}, byName: map[string]audit.Pair{}}
+	for _, mb := range members {
+		idx.add(audit.Pair{ID: mb.assignmentID, UserID: mb.userID, Username: mb.username, UserGroupID: groupID})
+	}
+	return idx
 }
 
 // membersOf returns the members of a group, read on first use.
@@ -153,10 +205,7 @@ func (u *undoer) membersOf(ctx context.Context, groupID string) (*memberIndex, e
 	if err != nil {
 		return nil, err
 	}
-	idx := &memberIndex{byID: map[string]audit.Pair{}, byUser: map[string]audit.Pair{}, byName: map[string]audit.Pair{}}
-	for _, mb := range members {
-		idx.add(audit.Pair{ID: mb.assignmentID, UserID: mb.userID, Username: mb.username, UserGroupID: groupID})
-	}
+	idx := newMemberIndex(groupID, members)
 	u.members[groupID] = idx
 	return idx, nil
 }

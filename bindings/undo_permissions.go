@@ -9,6 +9,7 @@ import (
 
 	"github.com/clickscript/clickscript/audit"
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // permissionChanges lists the grant changes of entries to reverse, newest
@@ -118,4 +119,14 @@ func (u *undoer) reverseGrant(ctx context.Context, c audit.PermissionChange, k p
 	return nil
 }
 
-func say(w io.Writer, format string, a ...any) { fmt.Fprintf(w, format, a...) }
+// say writes a line of undo's plan to w. Its string arguments are names
+// from the agent or the audit file: their control characters are shown
+// escaped.
+func say(w io.Writer, format string, a ...any) {
+	for i, v := range a {
+		if s, ok := v.(string); ok {
+			a[i] = printable.Escape(s)
+		}
+	}
+	fmt.Fprintf(w, format, a...)
+}

@@ -20,7 +20,7 @@ func userWriteFuncs() []Func {
 		{Module: "user", Name: "insert", impl: (*module).userInsert,
 			Params:  []Param{{"user", "NewUser", "{username=, firstname=, lastname=, email=, userType=} (email defaults to the username, userType to 64)"}},
 			Returns: "User",
-			Summary: "Creates a user (Pending, sent an activation email, billed a seat) and returns it with its id; never created twice by a retry."},
+			Summary: "Creates a user (Pending, sent an activation email, billed a seat) and returns it with its id; the username must be a bare email of at most 50 characters; never created twice by a retry."},
 		{Module: "user", Name: "edit", impl: (*module).userEdit,
 			Params:  []Param{{"user", "User", "{id= or username=, and the fields to change}"}},
 			Returns: "User",
@@ -53,6 +53,12 @@ func (m *module) userInsert(L *lua.LState) int {
 		Lastname:  firstNonEmpty(f.str("lastname", false), f.str("lastName", false)),
 		Email:     f.str("email", false),
 		UserType:  f.integer("userType", int(clickapi.DesktopStandardUser)),
+	}
+	if field, msg := checkUser(clickapi.ImportUser{Username: u.Username, Email: u.Email, FirstName: u.Firstname, LastName: u.Lastname}); msg != "" {
+		a.errorf("bad argument #1 (field %q: %s)", field, msg)
+	}
+	if w := lookAlike("user.insert", u.Username); w != "" {
+		m.log.Warn(w)
 	}
 	if u.Email == "" {
 		u.Email = u.Username

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // This file holds the session calls of [click:authentication.md] and the
@@ -114,7 +116,10 @@ func (si SessionInfo) Banner() string {
 	var who string
 	switch {
 	case si.User != nil:
-		who = fmt.Sprintf("%s (%s) of %s", si.User.Username, si.User.UserType, cmp.Or(si.User.AccountName, "an unnamed account"))
+		who = fmt.Sprintf("%s (%s) of %s", printable.Escape(si.User.Username), si.User.UserType,
+			printable.Escape(cmp.Or(si.User.AccountName, "an unnamed account")))
+	case errors.Is(si.UserErr, ErrNoToken):
+		who = "not signed in: " + ErrNoToken.Error()
 	case errors.Is(si.UserErr, ErrUnauthorized):
 		who = "not signed in: " + ErrUnauthorized.Error()
 	default:

@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -182,7 +184,24 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	return c.redactSecrets(redactError(err, token))
 }
 
-func (c *Client) send(ctx context.Context, r call, token string, out any) error {
+// send sends the call with token, resending as the retry policy allows.
+// A request that needed resends is logged once, at info level, when it
+// ends: its method, path, attempts and why each resend happened.
+func (c *Client) send(ctx context.Context, r call, token string, out any) (err error) {
+	var retries []string // why each resend happened: "503", "connection reset", ...
+	defer func() {
+		if len(retries) > 0 {
+			c.logRetries(ctx, r, retries, err, token)
+		}
+	}()
+	// unsure: some attempt of a write may have been applied by the agent
+	// without an answer saying so (see ErrOutcomeUnknown).
+	unsure := false
+	defer func() {
+		if err != nil && unsure && r.method != http.MethodGet {
+			err = &unknownOutcomeError{err}
+		}
+	}()
 	var payload []byte
 	if r.body != nil {
 		var err error
@@ -211,6 +230,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		if err != nil {
 			permit.Release(Neutral, 0)
 			maybeApplied = maybeApplied || sent
+			unsure = unsure || sent
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
 			}
@@ -220,6 +240,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			if !retry {
 				return fmt.Errorf("%s: %w", r.endpoint(), err)
 			}
+			retries = append(retries, transportReason(err))
 			if err := c.retry.sleep(ctx, attempt, 0); err != nil {
 				return fmt.Errorf("%s: %w", r.endpoint(), err)
 			}
@@ -236,7 +257,9 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			drainClose(resp.Body)
 			var e *APIError
 			errors.As(apiErr, &e)
+			e.BaseURL, e.NoToken = c.displayBase(), !r.public && token == ""
 			permit.Release(outcome(e.Status), e.RetryAfter)
+			unsure = unsure || mayHaveWorked(e.Status)
 			if r.deletes && maybeApplied && e.Type == CodeNotFound && NotFoundAfterResendIsDone {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "NOT_FOUND on a resend: an earlier attempt deleted it",
 					slog.String("endpoint", r.endpoint()), slog.Int("attempt", attempt))
@@ -244,6 +267,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			}
 			if r.idempotent && retryableStatus(e.Status) && attempt < c.retry.MaxAttempts {
 				maybeApplied = true
+				retries = append(retries, strconv.Itoa(e.Status))
 				if err := c.retry.sleep(ctx, attempt, e.RetryAfter); err != nil {
 					return fmt.Errorf("%s: %w", r.endpoint(), err)
 				}
@@ -269,6 +293,7 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 			if r.idempotent && attempt < c.retry.MaxAttempts && !errors.As(err, &bad) {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "bad response body", slog.String("endpoint", r.endpoint()),
 					slog.Int("attempt", attempt), slog.String("error", RedactToken(err.Error(), token)))
+				retries = append(retries, bodyReason(err))
 				if err := c.retry.sleep(ctx, attempt, 0); err != nil {
 					return fmt.Errorf("%s: %w", r.endpoint(), err)
 				}
@@ -278,6 +303,50 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) error 
 		}
 		return nil
 	}
+}
+
+// logRetries logs, at info level, a request that needed resends: so that
+// a flaky agent shows without debug logging. reasons holds one entry per
+// resend; err is how the request ended.
+func (c *Client) logRetries(ctx context.Context, r call, reasons []string, err error, token string) {
+	result := "ok"
+	if err != nil {
+		result = c.secrets.Redact(RedactToken(err.Error(), token))
+	}
+	c.log.LogAttrs(ctx, slog.LevelInfo, "request retried", slog.String("method", r.method), slog.String("path", r.route),
+		slog.Int("attempts", len(reasons)+1), slog.String("reasons", strings.Join(reasons, ", ")), slog.String("result", result))
+}
+
+// transportReason names, in a few words, why an attempt got no answer.
+func transportReason(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed"
+	}
+	return "connection error"
+}
+
+// bodyReason names why a 2xx answer could not be used.
+func bodyReason(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "answer cut short"
+	}
+	return "unreadable answer"
+}
+
+// displayBase is the base URL as messages show it: without credentials.
+func (c *Client) displayBase() string {
+	u := *c.base
+	if u.User != nil {
+		u.User = url.User(Redacted)
+	}
+	return Redact(u.String())
 }
 
 // outcome is what an error status tells the limiter: 429 and 503 say the

@@ -19,6 +19,12 @@ type PageFunc[T any] func(ctx context.Context, page, size int) (*Collection[T], 
 // side, at most Concurrency at once, while the caller consumes them; at
 // most Concurrency + 1 pages are held at once.
 //
+// Requests go out only when the caller asks for more: the pages after a
+// page are launched at the call of Next after the one that delivered its
+// first item. So a walk abandoned after its first item has sent exactly
+// one request and has none in flight, even when it is never closed (a
+// Lua `break` cannot be seen: gopher-lua has no __close).
+//
 // The Pager does not trust the agent (contract I4, I5, I7, I8): it ends the
 // walk at an empty or short page and never asks past the page that `total`
 // implies; it ignores the options.pageSize echo and, when page 1 holds fewer
@@ -57,6 +63,7 @@ type Pager[T any] struct {
 	wg        sync.WaitGroup
 	done      bool
 	err       error
+	pending   bool // the window is refilled at the next call of Next
 }
 
 type slot[T any] struct {
@@ -118,9 +125,19 @@ func NewPager[T any](ctx context.Context, fetch PageFunc[T], opts PagerOptions[T
 // (see Err).
 func (p *Pager[T]) Next() (T, bool) {
 	var zero T
-	for p.idx >= len(p.cur) {
+	for {
+		if p.pending { // the caller wants more than the first item of a page
+			p.pending = false
+			p.refill()
+		}
+		if p.idx < len(p.cur) {
+			break
+		}
 		if p.done || !p.advance() {
 			return zero, false
+		}
+		if p.idx < len(p.cur) {
+			break // a page just came: its first item goes out before more is asked
 		}
 	}
 	item := p.cur[p.idx]
@@ -210,7 +227,7 @@ func (p *Pager[T]) deliver(n int, col *Collection[T], items []T) {
 		p.finish() // the items of cur are still delivered
 		return
 	}
-	p.refill()
+	p.pending = true
 }
 
 // checkSize refuses a page with more rows than a page holds.

@@ -137,6 +137,14 @@ func TestPagerFetchesSideBySide(t *testing.T) {
 	if _, ok := p.Next(); !ok {
 		t.Fatal("no first item")
 	}
+	// Nothing more is asked before the caller wants a second item: a loop
+	// that breaks after the first leaves nothing in flight.
+	if len(p.window) != 0 || len(g.arrived) != 0 {
+		t.Fatalf("%d pages launched after the first item alone, want none", len(p.window))
+	}
+	if _, ok := p.Next(); !ok {
+		t.Fatal("no second item")
+	}
 	// Page 1 told the total: pages 2 to 5 are asked at once, and no more.
 	got := map[int]bool{}
 	for range 4 {
@@ -149,7 +157,7 @@ func TestPagerFetchesSideBySide(t *testing.T) {
 		t.Fatalf("%d pages fetched ahead, want 4", len(p.window))
 	}
 	close(g.gate)
-	n := 1
+	n := 2
 	for {
 		// At most Concurrency pages ahead, plus the one being consumed.
 		if len(p.window) > 4 {
@@ -178,8 +186,10 @@ func TestPagerFetchesSideBySide(t *testing.T) {
 func TestPagerCloseLeavesNothingInFlight(t *testing.T) {
 	g := &gatedList{fakeList: newFakeList(1000, 50), arrived: make(chan int, 100), gate: make(chan struct{})}
 	p := NewPager(context.Background(), g.fetch, PagerOptions[string]{PageSize: 50, Concurrency: 4})
-	if _, ok := p.Next(); !ok {
-		t.Fatal("no first item")
+	for range 2 { // the second item launches pages 2-5
+		if _, ok := p.Next(); !ok {
+			t.Fatal("no item")
+		}
 	}
 	for range 4 {
 		<-g.arrived

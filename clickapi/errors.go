@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // Sentinel errors, matched with errors.Is against an *APIError.
@@ -21,6 +23,10 @@ var (
 	// or expired, and the caller must log in again [click:errors.md]. The
 	// client never resends a 401 with the same token (INFERRED I17).
 	ErrUnauthorized = errors.New("token rejected or expired: log in again")
+	// ErrNoToken: the agent answered 401 to a request sent without a
+	// token, because none is configured. errors.Is(err, ErrUnauthorized)
+	// holds too.
+	ErrNoToken = errors.New("no token is configured: log in with `clickscript login`, or set CLICK_TOKEN (or --token-file) to an API token")
 	// ErrLoginRefused: login answered 401 (or the Web twin's 499 AUTH): bad
 	// credentials or a login type the user does not have
 	// [click:errors.md] [web:authentication.md].
@@ -40,7 +46,10 @@ var (
 )
 
 // APIError is every non-2xx answer of the agent. Endpoint is "METHOD
-// /route", never a URL, so the error cannot carry the token.
+// /route", never a URL, so the error cannot carry the token. Type and
+// Messages are what the agent said, as it said it; Error shows them with
+// control characters escaped (see package printable), so that printing an
+// error cannot drive the terminal.
 type APIError struct {
 	Status     int
 	Type       string   // the problem type (Code...), or the error-code header; DEFAULT for a 499 with neither
@@ -48,10 +57,18 @@ type APIError struct {
 	Endpoint   string
 	Body       string        // a short, scrubbed excerpt of a body that is not a problem document
 	RetryAfter time.Duration // from a Retry-After header, if any
+	// BaseURL is the agent's base URL, without credentials (a Client
+	// never has a query in it): set by the Client, for messages that
+	// must say which server answered (a 404).
+	BaseURL string
+	// NoToken: the request needed a token and was sent without one,
+	// because the Client has none (set by the Client).
+	NoToken bool
 }
 
 // Error reads like "POST /usergroup/insert: 499 DUPLICATE: A resource with
-// the same name already exists.".
+// the same name already exists.". What the agent said is escaped: an
+// escape sequence or a CR in a message shows as "\x1b" or "\x0d".
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Endpoint)
@@ -64,6 +81,10 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(ErrLoginRefused.Error())
 		return b.String()
+	case e.Status == http.StatusUnauthorized && e.NoToken:
+		b.WriteString(" Unauthorized: ")
+		b.WriteString(ErrNoToken.Error())
+		return b.String()
 	case e.Status == http.StatusUnauthorized:
 		b.WriteString(" Unauthorized: ")
 		b.WriteString(ErrUnauthorized.Error())
@@ -72,12 +93,12 @@ func (e *APIError) Error() string {
 		b.WriteString(" Payment Required: ")
 		b.WriteString(ErrPaymentRequired.Error())
 		if len(e.Messages) > 0 {
-			fmt.Fprintf(&b, " (%s: %s)", cmp.Or(e.Type, "no code"), strings.Join(e.Messages, "; "))
+			fmt.Fprintf(&b, " (%s: %s)", printable.Escape(cmp.Or(e.Type, "no code")), e.messages())
 		}
 		return b.String()
 	case e.Type != "":
 		b.WriteString(" ")
-		b.WriteString(e.Type)
+		b.WriteString(printable.Escape(e.Type))
 	default:
 		if t := http.StatusText(e.Status); t != "" {
 			b.WriteString(" ")
@@ -87,19 +108,34 @@ func (e *APIError) Error() string {
 	switch {
 	case len(e.Messages) > 0:
 		b.WriteString(": ")
-		b.WriteString(strings.Join(e.Messages, "; "))
+		b.WriteString(e.messages())
 	case e.Body != "":
 		b.WriteString(": ")
 		b.WriteString(e.Body)
 	case e.Status == StatusValidation || e.Status >= 500:
 		b.WriteString(" (no body)")
 	}
-	if (e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed) && e.Type == "" {
+	switch {
+	case e.Type != "":
+	case e.Status == http.StatusNotFound && e.BaseURL != "":
+		// INFERRED I24: the framework's answer to a route it does not
+		// know; most often, the URL is not the agent's.
+		fmt.Fprintf(&b, " (%s does not serve this route: check that --url (or CLICK_URL) is the agent's address; if it is, the agent is older or newer than the contract)", printable.Escape(e.BaseURL))
+	case e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed:
 		// INFERRED I24: the framework's answer to a route or method it
 		// does not know.
 		b.WriteString(" (the agent does not serve this route: is it an older or newer agent than the contract?)")
 	}
 	return b.String()
+}
+
+// messages joins the agent's messages, escaped.
+func (e *APIError) messages() string {
+	ms := make([]string, len(e.Messages))
+	for i, m := range e.Messages {
+		ms[i] = printable.Escape(m)
+	}
+	return strings.Join(ms, "; ")
 }
 
 // loginRefused reports whether e is login's answer to bad credentials.
@@ -110,12 +146,14 @@ func (e *APIError) loginRefused() bool {
 	return e.Status == http.StatusUnauthorized || (AuthCodeMeansLoginRefused && e.Status == StatusValidation && e.Type == CodeAuth)
 }
 
-// Is makes errors.Is work with ErrUnauthorized, ErrLoginRefused,
+// Is makes errors.Is work with ErrUnauthorized, ErrNoToken, ErrLoginRefused,
 // ErrPaymentRequired, ErrWrongCode, ErrNotFound and ErrDuplicate.
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
 		return e.Status == http.StatusUnauthorized && !e.loginRefused()
+	case ErrNoToken:
+		return e.Status == http.StatusUnauthorized && e.NoToken && !e.loginRefused()
 	case ErrLoginRefused:
 		return e.loginRefused()
 	case ErrPaymentRequired:

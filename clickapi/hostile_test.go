@@ -93,7 +93,7 @@ func (h *hostile) client(t *testing.T, opts Options) *Client {
 }
 
 // TestHostileServer runs the client against each way the hostile server
-// misbehaves (issue 15 items 2, 10, 11 and 16).
+// misbehaves (issue 15 items 2, 5, 10, 11 and 16).
 func TestHostileServer(t *testing.T) {
 	ctx := context.Background()
 	t.Run("redirect", func(t *testing.T) {
@@ -176,10 +176,21 @@ func TestHostileServer(t *testing.T) {
 	t.Run("escapes", func(t *testing.T) {
 		t.Parallel()
 		h := startHostile(t, "escapes")
-		_, err := h.client(t, Options{}).ListUserGroups(ctx, ListOptions{})
+		c := h.client(t, Options{})
+		// Data keeps what the agent sent: it is the script's to use.
+		col, err := c.ListUserGroups(ctx, ListOptions{})
+		if err != nil || len(col.Data) != 1 || col.Data[0].Name != hostileText {
+			t.Fatalf("list: %v", err)
+		}
+		// Messages show it escaped (issue 15 item 5).
+		_, err = c.InsertUserGroup(ctx, NewUserGroup{Name: "x"})
 		var e *APIError
-		if !errors.As(err, &e) || e.Status != StatusValidation || !strings.Contains(err.Error(), "GET "+RouteGroups) {
+		if !errors.As(err, &e) || e.Status != StatusValidation || e.Messages[0] != hostileText {
 			t.Fatalf("err = %v", err)
 		}
+		if want := "POST " + RouteInsertGroup + ": 499 DEFAULT: " + hostileEscaped; err.Error() != want {
+			t.Errorf("err = %s\nwant %s", err, want)
+		}
+		wantNoControls(t, "the error", err.Error())
 	})
 }

@@ -5,12 +5,18 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // tokenPattern matches the token query parameter in a URL or any text that
 // embeds one: "token=...", up to the next separator. It is case-insensitive
-// because the agent binds query names case-insensitively.
-var tokenPattern = regexp.MustCompile(`(?i)(\btoken=)[^&\s"'#<>]*`)
+// because the agent binds query names case-insensitively. A backslash is a
+// separator too: in a JSON line (an audit entry's error) the URL's closing
+// quote is escaped, and eating the backslash would break the line. It is
+// compiled on first use rather than at program start.
+var tokenPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(\btoken=)[^&\s"'#<>\\]*`)
+})
 
 // Redacted replaces the token's value in a scrubbed string.
 const Redacted = "REDACTED"
@@ -20,7 +26,7 @@ const Redacted = "REDACTED"
 // from URLs, error messages, log lines, recordings and history; everything
 // that prints a URL goes through it.
 func Redact(s string) string {
-	return tokenPattern.ReplaceAllString(s, "${1}"+Redacted)
+	return tokenPattern().ReplaceAllString(s, "${1}"+Redacted)
 }
 
 // RedactToken returns s with the token scrubbed both as a query parameter

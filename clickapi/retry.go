@@ -2,6 +2,7 @@ package clickapi
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -83,4 +84,30 @@ func (p RetryPolicy) sleep(ctx context.Context, attempt int, retryAfter time.Dur
 	case <-t.C:
 		return nil
 	}
+}
+
+// ErrOutcomeUnknown is matched (errors.Is) by the error of a write that
+// the agent may have applied all the same: an attempt reached it and no
+// answer came (the connection dropped, the time ran out), or it answered
+// 500, 502 or 504, which say nothing of what was done. The caller must
+// read back what landed before it records the write as failed. The error's
+// text is that of the last failure.
+var ErrOutcomeUnknown = errors.New("outcome unknown: the agent may have applied the request")
+
+// unknownOutcomeError marks a write's error with ErrOutcomeUnknown.
+type unknownOutcomeError struct{ err error }
+
+func (e *unknownOutcomeError) Error() string   { return e.err.Error() }
+func (e *unknownOutcomeError) Unwrap() []error { return []error{e.err, ErrOutcomeUnknown} }
+
+// mayHaveWorked reports whether an error status leaves open whether the
+// request was applied: 500 (unexpected server error), 502 and 504 (a
+// gateway that may have passed it on). 429 and 503 refuse before any work;
+// the 4xx answers say what was wrong and change nothing.
+func mayHaveWorked(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }

@@ -24,6 +24,7 @@ import (
 	"unicode"
 
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // Verdict is how an observation compares with the contract.
@@ -77,7 +78,7 @@ func (r Report) Print(w io.Writer) {
 	counts := map[Verdict]int{}
 	for _, c := range r.Checks {
 		counts[c.Verdict]++
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Item, c.Expected, printable(c.Observed), c.Verdict)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Item, c.Expected, printable.Escape(c.Observed), c.Verdict)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d checks: %d ok, %d notes, %d differ\n", len(r.Checks), counts[OK], counts[Note], counts[Differs])
@@ -580,21 +581,4 @@ func swapCase(s string) string {
 		}
 		return unicode.ToUpper(r)
 	}, s)
-}
-
-// printable escapes control characters of text that came from the agent,
-// so that it cannot move the cursor or retitle the terminal.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -85,6 +85,11 @@ type Options struct {
 	// a share of the requests (see Faults and ParseFaults). The zero value
 	// injects nothing.
 	Faults Faults
+
+	// CountRequests counts every request by method and route, with those
+	// in flight and their peak (see Requests), and serves the counts at
+	// RequestsPath to loopback clients. Benchmarks and tests read it.
+	CountRequests bool
 }
 
 // DefaultUsername and DefaultPassword are the login credentials of an
@@ -119,7 +124,8 @@ type Emulator struct {
 	log          *slog.Logger
 	routes       map[string][]route
 	auth         *sessions
-	faults       *injector // nil when Options.Faults injects nothing
+	faults       *injector       // nil when Options.Faults injects nothing
+	requests     *requestCounter // nil unless Options.CountRequests
 
 	mu sync.RWMutex
 	st *store
@@ -157,6 +163,9 @@ func New(opts Options) (*Emulator, error) {
 		log:          opts.Logger,
 		auth:         newSessions(opts.Deterministic),
 		faults:       newInjector(opts.Faults),
+	}
+	if opts.CountRequests {
+		e.requests = &requestCounter{byRoute: map[string]int{}}
 	}
 	for _, u := range opts.OtherAccountUsers {
 		e.otherAccount[strings.ToLower(strings.TrimSpace(u))] = true

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,8 +59,33 @@ type Faults struct {
 	// the spec sets retry-after.
 	RetryAfter time.Duration
 
+	// Routes limits the faults to these paths, separated by "+"
+	// ("/usergroup/import_users+/usergroup/unassign_user"), matched like
+	// the routes themselves, ignoring case; other requests are served
+	// untouched and draw nothing from the generator. Empty: every
+	// protected route.
+	Routes string
+
 	// Seed seeds the generator that picks the faults.
 	Seed uint64
+}
+
+// routeList returns the paths of Routes, lower-cased; nil for every route.
+func (f Faults) routeList() []string {
+	if strings.TrimSpace(f.Routes) == "" {
+		return nil
+	}
+	var out []string
+	for p := range strings.SplitSeq(f.Routes, "+") {
+		out = append(out, routeKey(strings.TrimSpace(p)))
+	}
+	return out
+}
+
+// covers reports whether the faults apply to a request for path.
+func (f Faults) covers(path string) bool {
+	list := f.routeList()
+	return list == nil || slices.Contains(list, routeKey(path))
 }
 
 // answerFault is one fault kind that replaces or spoils the answer, with
@@ -132,6 +158,9 @@ func (f Faults) String() string {
 	if f.RateLimit > 0 {
 		items = append(items, "retry-after="+f.RetryAfter.String())
 	}
+	if f.Routes != "" {
+		items = append(items, "routes="+f.Routes)
+	}
 	return strings.Join(items, ",")
 }
 
@@ -162,6 +191,11 @@ func (f Faults) Validate() error {
 	if f.RetryAfter < 0 || f.RetryAfter%time.Second != 0 {
 		return fmt.Errorf("retry-after: must be whole seconds, 0s or more (got %s)", f.RetryAfter)
 	}
+	for _, p := range f.routeList() {
+		if !strings.HasPrefix(p, "/") {
+			return fmt.Errorf("routes: %q is not a path like /usergroup/import_users (separate paths with +)", p)
+		}
+	}
 	return nil
 }
 
@@ -176,6 +210,8 @@ func validShare(s float64) bool { return s >= 0 && s <= 1 }
 //	                    even if the client gives up meanwhile;
 //	                    latency=DUR alone delays every request
 //	retry-after=DUR     the Retry-After of 429 answers, whole seconds (default 1s)
+//	routes=PATH+PATH    inject faults only into requests for these paths
+//	                    (default: every protected route)
 //
 // SHARE is a probability from 0 to 1 ("0.05") or a percentage ("5%"). Each
 // kind may appear once, and the shares of the answer kinds (all but latency)
@@ -232,6 +268,9 @@ func (f *Faults) parseItem(key, value string) error {
 		}
 		f.Latency, f.LatencyDelay = share, d
 		return nil
+	case "routes":
+		f.Routes = value
+		return nil
 	case "retry-after":
 		d, err := time.ParseDuration(value)
 		if value == "0" {
@@ -245,7 +284,7 @@ func (f *Faults) parseItem(key, value string) error {
 	}
 	p := f.share(key)
 	if p == nil {
-		return fmt.Errorf("unknown fault kind %q; use 429, 503, 500, reset-before, reset-after, truncate, malformed, latency or retry-after", key)
+		return fmt.Errorf("unknown fault kind %q; use 429, 503, 500, reset-before, reset-after, truncate, malformed, latency, retry-after or routes", key)
 	}
 	share, err := parseShare(value)
 	if err != nil {
@@ -351,7 +390,7 @@ func (e *Emulator) serveWithFaults(w http.ResponseWriter, r *http.Request) (int,
 		status, code := e.serve(w, r)
 		return status, code, ""
 	}
-	if rts, ok := e.routes[routeKey(r.URL.Path)]; !ok || rts[0].public {
+	if rts, ok := e.routes[routeKey(r.URL.Path)]; !ok || rts[0].public || !e.faults.f.covers(r.URL.Path) {
 		status, code := e.serve(w, r)
 		return status, code, ""
 	}

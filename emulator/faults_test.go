@@ -39,6 +39,8 @@ func TestParseFaults(t *testing.T) {
 				Truncate: 0.02, Malformed: 0.02, Latency: 0.1, LatencyDelay: 20 * time.Millisecond, RetryAfter: time.Second},
 			str: "429=0.05,503=0.05,500=0.02,reset-before=0.02,reset-after=0.02,truncate=0.02,malformed=0.02,latency=20ms@0.1,retry-after=1s",
 		},
+		{spec: "reset-after=1,routes=/usergroup/import_users+/usergroup/unassign_user",
+			want: emulator.Faults{ResetAfter: 1, RetryAfter: time.Second, Routes: "/usergroup/import_users+/usergroup/unassign_user"}},
 		{spec: "429=0.5,503=50%", want: emulator.Faults{RateLimit: 0.5, Unavailable: 0.5, RetryAfter: time.Second}, str: "429=0.5,503=0.5,retry-after=1s"},
 	} {
 		t.Run(tc.spec, func(t *testing.T) {
@@ -86,6 +88,7 @@ func TestParseFaultsErrors(t *testing.T) {
 		"retry-after=-1s":         `"retry-after=-1s"`,
 		"retry-after=soon":        `"retry-after=soon"`,
 		"429=0.6,reset-after=0.6": `add up to 1.2`,
+		"500=1,routes=usergroup":  `routes: "usergroup" is not a path like /usergroup/import_users`,
 	} {
 		_, err := emulator.ParseFaults(spec)
 		if err == nil {
@@ -305,6 +308,29 @@ func TestFaultResetAfter(t *testing.T) {
 	want.Memberships++
 	fe.wantStats(t, want)
 	fe.publicRoutesUnharmed(t)
+}
+
+// TestFaultRoutes checks that routes= confines the faults to its paths:
+// an import is applied and its answer lost, while reads and other
+// writes are served untouched.
+func TestFaultRoutes(t *testing.T) {
+	fe := newFaultEnv(t, "reset-after=1,routes=/USERGROUP/import_users", 1, 3, 5*time.Second)
+	base := fe.e.Stats()
+	if _, err := fe.c.ListUserGroups(fe.ctx, clickapi.ListOptions{}); err != nil {
+		t.Fatalf("a read outside routes: %v", err)
+	}
+	if _, err := fe.c.InsertUserGroup(fe.ctx, clickapi.NewUserGroup{Name: "Outside routes"}); err != nil {
+		t.Fatalf("a write outside routes: %v", err)
+	}
+	fe.wantCount(t, emulator.FaultResetAfter, 0)
+	err := fe.c.ImportUsers(fe.ctx, []clickapi.UserUserGroupRelation{{User: clickapi.ImportUser{Username: "new@example.com"}, UserGroups: []clickapi.GroupRef{{Name: "Outside routes"}}}})
+	wantConnError(t, err)
+	fe.wantCount(t, emulator.FaultResetAfter, 3)
+	want := base
+	want.Groups++
+	want.Users++
+	want.Memberships++
+	fe.wantStats(t, want)
 }
 
 func TestFaultLatency(t *testing.T) {

@@ -69,6 +69,15 @@ func (e *Emulator) routeTable() map[string][]route {
 // Options.Faults spoils a share of the answers on protected routes.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if e.requests != nil {
+		if r.URL.Path == RequestsPath {
+			e.serveRequests(w, r)
+			return
+		}
+		done := e.requests.start(e, r)
+		defer done()
+		w = &answerWriter{ResponseWriter: w, done: done}
+	}
 	if e.dev.Serial {
 		e.serial.Lock()
 		defer e.serial.Unlock()

@@ -119,6 +119,9 @@ func (e *Engine) Run(ctx context.Context, script Script, args []string) error {
 	}
 	L := e.NewState(ctx)
 	defer L.Close()
+	// A loop left with break leaves its listing open: stop what it may
+	// still have in flight before the run returns.
+	defer bindings.CloseIterators(L)
 	return e.Exec(ctx, L, script, args)
 }
 

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -33,15 +34,22 @@ func (e *ScriptError) Error() string {
 // maxTraceLines caps the traceback a failure shows.
 const maxTraceLines = 8
 
+// The patterns are compiled when an error first needs them, not when the
+// program starts (a script that does not fail never pays for them).
+
 // syntaxPattern matches gopher-lua's syntax error text:
 // "name line:3(column:5) near 'x':   syntax error".
-var syntaxPattern = regexp.MustCompile(`^(.*) line:(\d+)\(column:(\d+)\) near '(.*)':\s+(.*?)\s*$`)
+var syntaxPattern = lazyRegexp(`^(.*) line:(\d+)\(column:(\d+)\) near '(.*)':\s+(.*?)\s*$`)
 
 // eofPattern matches "name at EOF:   unexpected EOF".
-var eofPattern = regexp.MustCompile(`^(.*) at EOF:\s+(.*?)\s*$`)
+var eofPattern = lazyRegexp(`^(.*) at EOF:\s+(.*?)\s*$`)
 
 // locPattern matches a "name:line:" prefix of a runtime error message.
-var locPattern = regexp.MustCompile(`^(.+?:\d+): `)
+var locPattern = lazyRegexp(`^(.+?:\d+): `)
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // CompileError builds the ScriptError of a chunk named name that did not
 // compile (err from L.Load), with the line, column and token of the fault.
@@ -52,14 +60,14 @@ func CompileError(name string, err error) *ScriptError {
 		msg = ae.Object.String()
 	}
 	msg = strings.TrimSpace(msg)
-	if m := syntaxPattern.FindStringSubmatch(msg); m != nil {
+	if m := syntaxPattern().FindStringSubmatch(msg); m != nil {
 		near := ""
 		if m[4] != "" {
 			near = fmt.Sprintf(" near '%s'", m[4])
 		}
 		return &ScriptError{Script: name, Where: m[1] + ":" + m[2], Message: fmt.Sprintf("%s%s (column %s)", m[5], near, m[3]), Syntax: true}
 	}
-	if m := eofPattern.FindStringSubmatch(msg); m != nil {
+	if m := eofPattern().FindStringSubmatch(msg); m != nil {
 		return &ScriptError{Script: name, Where: m[1], Message: m[2] + " at end of file (an unclosed block, function or string?)", Syntax: true}
 	}
 	return &ScriptError{Script: name, Message: msg, Syntax: true}
@@ -79,7 +87,7 @@ func CallError(L *lua.LState, name string, err error) *ScriptError {
 	switch v := ae.Object.(type) {
 	case lua.LString:
 		s := string(v)
-		if m := locPattern.FindStringSubmatch(s); m != nil {
+		if m := locPattern().FindStringSubmatch(s); m != nil {
 			e.Where, e.Message = m[1], s[len(m[0]):]
 		} else {
 			e.Where, e.Message = firstScriptFrame(trace), s
@@ -139,7 +147,7 @@ func shortTrace(trace string) string {
 func firstScriptFrame(trace string) string {
 	for _, l := range strings.Split(trace, "\n") {
 		t := strings.TrimSpace(l)
-		if m := locPattern.FindStringSubmatch(t + " "); m != nil && !strings.HasPrefix(t, "[G]") && !strings.HasPrefix(t, "...") {
+		if m := locPattern().FindStringSubmatch(t + " "); m != nil && !strings.HasPrefix(t, "[G]") && !strings.HasPrefix(t, "...") {
 			return m[1]
 		}
 	}

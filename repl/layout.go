@@ -8,6 +8,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/clickscript/clickscript/clickapi"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // Mode is how a Printer shows values.
@@ -298,7 +299,7 @@ func (p Printer) fillNamed(c *column, recs []*lua.LTable, kind rowKind, whole bo
 			c.enum = true
 		} else {
 			if str, ok := v.(lua.LString); ok && whole {
-				s = oneLine(string(str))
+				s = printable.Escape(oneLine(string(str)))
 			} else {
 				s = p.cell(v)
 			}

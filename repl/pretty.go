@@ -10,6 +10,7 @@ import (
 	"github.com/rivo/uniseg"
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/clickscript/clickscript/internal/printable"
 	"github.com/clickscript/clickscript/stdlib"
 )
 
@@ -55,8 +56,11 @@ func (p Printer) width() int     { return cmp.Or(p.Width, DefaultWidth) }
 func (p Printer) stringCut() int { return cmp.Or(p.StringCut, DefaultStringCut) }
 
 // Format renders v as the REPL shows a value, without a trailing newline.
-// A top-level string is shown as it is, uncut and unquoted, as Lua's print
-// would; a list of records becomes an aligned table (see FormatList). L is
+// A top-level string is shown whole and unquoted, its lines as lines, as
+// Lua's print would, but with every other control character escaped
+// (printable.Message); all other text a value shows is escaped whole
+// (printable.Escape): the REPL is a view of data that may come from the
+// agent, and must not let it drive the terminal; a list of records becomes an aligned table (see FormatList). L is
 // the state v belongs to, for __tostring metamethods; Format calls nothing
 // else, so it never fails. A list iterator is shown by its name: the REPL
 // walks iterators itself and passes the rows to FormatList.
@@ -68,10 +72,10 @@ func (p Printer) Format(L *lua.LState, v lua.LValue) string {
 	}
 	switch v := v.(type) {
 	case lua.LString:
-		return string(v)
+		return printable.Message(string(v))
 	case *lua.LTable:
 		if hasToString(L, v) {
-			return L.ToStringMeta(v).String()
+			return printable.Escape(L.ToStringMeta(v).String())
 		}
 		if rows := recordList(v); rows != nil {
 			shown := min(len(rows), p.rows())
@@ -140,9 +144,9 @@ type column struct {
 
 func (c *column) name() string {
 	if c.parent == "" {
-		return c.field
+		return printable.Escape(c.field)
 	}
-	return c.parent + "." + c.field
+	return printable.Escape(c.parent + "." + c.field)
 }
 
 // fieldRank orders the columns people look for first; other fields follow
@@ -333,7 +337,7 @@ func (p Printer) cell(v lua.LValue) string {
 		return ""
 	case lua.LString:
 		s := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(string(v))
-		return cut(s, p.stringCut())
+		return cut(printable.Escape(s), p.stringCut())
 	}
 	if stdlib.IsNull(v) {
 		return "null"
@@ -348,7 +352,7 @@ func (p Printer) table(L *lua.LState, t *lua.LTable, depth int, path map[*lua.LT
 		return "<cycle>"
 	}
 	if hasToString(L, t) {
-		return L.ToStringMeta(t).String()
+		return printable.Escape(L.ToStringMeta(t).String())
 	}
 	keys := sortedKeys(t)
 	if len(keys) == 0 {
@@ -425,7 +429,7 @@ func (p Printer) scalar(L *lua.LState, v lua.LValue, inTable bool) string {
 			return "null"
 		}
 		if L != nil {
-			return L.ToStringMeta(v).String()
+			return printable.Escape(L.ToStringMeta(v).String())
 		}
 	}
 	return v.String()
@@ -449,13 +453,14 @@ func newTable(L *lua.LState) *lua.LTable {
 }
 
 // jsonText is v as indented JSON, or false when v has no JSON form (a
-// function, a cycle): it is shown as a table then.
+// function, a cycle): it is shown as a table then. Control characters the
+// encoder leaves (DEL, C1) are JSON-escaped too (printable.JSON).
 func jsonText(v lua.LValue) (string, bool) {
 	data, err := stdlib.EncodeJSON(v, "  ")
 	if err != nil {
 		return "", false
 	}
-	return string(data), true
+	return printable.JSON(string(data)), true
 }
 
 func (p Printer) bold(s string) string {

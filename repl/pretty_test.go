@@ -163,3 +163,38 @@ func TestWideCharactersAlign(t *testing.T) {
 		t.Errorf("cut keeps the combining mark with its letter: %q", got)
 	}
 }
+
+// TestFormatEscapesControls: text a value shows cannot drive the terminal
+// (issue 15 item 5): in cells (of every view), column names, nested
+// strings, __tostring results and JSON every control character is
+// escaped; a top-level
+// string keeps its lines and escapes the rest. The layout around the text
+// is TestFormat's business: only the text is checked here.
+func TestFormatEscapesControls(t *testing.T) {
+	const hostile = `"\27]0;pwned\7\27[2J\r\nfake prompt"`
+	tests := []struct {
+		name, expr, want string
+		mode             Mode
+	}{
+		{"top-level string", hostile, "\\x1b]0;pwned\\x07\\x1b[2J\\x0d\nfake prompt", ModePiped},
+		{"record cell, fitted", `{{name = ` + hostile + `, id = 1}}`, `\x1b]0;pwned\x07\x1b[2J fake prompt`, ModeTable},
+		{"record cell, wide", `{{name = ` + hostile + `, id = 1}}`, `\x1b]0;pwned\x07\x1b[2J fake prompt`, ModeWide},
+		{"json", `{name = ` + hostile + ` .. "\127\194\155"}`, `"name": "\u001b]0;pwned\u0007\u001b[2J\r\nfake prompt\u007f\u009b"`, ModeJSON},
+		{"record cell", `{{name = ` + hostile + `, id = 1}}`, `\x1b]0;pwned\x07\x1b[2J fake prompt`, ModePiped},
+		{"column name", `{{["a\27[2Jb"] = 1}}`, `a\x1b[2Jb`, ModePiped},
+		{"nested string", `{name = ` + hostile + `}`, `{name = "\x1b]0;pwned\a\x1b[2J\r\nfake prompt"}`, ModePiped},
+		{"tostring", `setmetatable({}, {__tostring = function() return ` + hostile + ` end})`, `\x1b]0;pwned\x07\x1b[2J\x0d\x0afake prompt`, ModePiped},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			L, v := luaValue(t, tt.expr)
+			got := Printer{Mode: tt.mode}.Format(L, v)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("Format(%s) =\n%q\nwant\n%q", tt.expr, got, tt.want)
+			}
+			if strings.ContainsAny(got, "\x1b\x07\r\x7f\u009b") {
+				t.Errorf("a control character reached the view: %q", got)
+			}
+		})
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/clickscript/clickscript/bindings"
 	"github.com/clickscript/clickscript/clickapi"
 	"github.com/clickscript/clickscript/engine"
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // The REPL's prompts: a fresh statement, and the next line of one that is
@@ -195,12 +196,7 @@ func (r *Session) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 				if !errors.Is(rd.err, io.EOF) {
 					return fmt.Errorf("read input: %w", rd.err)
 				}
-				if len(r.pending) > 0 {
-					_, _, err := r.compile(strings.Join(r.pending, "\n"), true)
-					r.pending = nil
-					r.fail(errw, err.Error())
-				}
-				return r.result()
+				return r.Finish(out)
 			}
 			if r.handle(ctx, rd.line, out, errw) {
 				return r.result()
@@ -248,6 +244,41 @@ func (r *Session) RunInteractive(ctx context.Context, lr LineReader, out io.Writ
 		}
 	}
 }
+
+// Line runs one line of input as Run and RunInteractive do: a statement,
+// a further line of an unfinished one, or a REPL command. Values go to
+// out, errors to Options.Stderr (or out). It reports whether the session
+// ends (:quit, or os.exit: see Result). It is the step of a front end of
+// its own, such as a worker process that takes lines from a supervisor.
+func (r *Session) Line(ctx context.Context, line string, out io.Writer) (quit bool) {
+	return r.handle(ctx, line, out, r.errWriter(out))
+}
+
+// Pending reports whether the lines so far are an unfinished statement:
+// the next prompt is ContinuationPrompt.
+func (r *Session) Pending() bool { return len(r.pending) > 0 }
+
+// DropPending drops an unfinished statement, as Ctrl-C at the prompt does.
+func (r *Session) DropPending() { r.pending = nil }
+
+// Finish ends the input as the end of Run's does: an unfinished statement
+// is an error, printed. It returns Result.
+func (r *Session) Finish(out io.Writer) error {
+	if len(r.pending) > 0 {
+		_, _, err := r.compile(strings.Join(r.pending, "\n"), true)
+		r.pending = nil
+		r.fail(r.errWriter(out), err.Error())
+	}
+	return r.result()
+}
+
+// Result is how the session stands: an *engine.ExitError after os.exit,
+// ErrLastStatementFailed when the last statement failed, else nil.
+func (r *Session) Result() error { return r.result() }
+
+// MarkFailed records that the last statement failed outside the session
+// (a supervisor stopped the process it ran in), for Result.
+func (r *Session) MarkFailed() { r.failed = true }
 
 func (r *Session) errWriter(out io.Writer) io.Writer {
 	if r.opts.Stderr != nil {
@@ -502,9 +533,11 @@ func (r *Session) runFailed(sctx context.Context, errw io.Writer, err error) {
 }
 
 // fail prints msg as an error and records that the statement failed.
+// Control characters other than newline and tab are shown escaped: the
+// message may quote the agent, or a script's remote data.
 func (r *Session) fail(errw io.Writer, msg string) {
 	r.failed = true
-	msg = r.redact(msg)
+	msg = printable.Message(r.redact(msg))
 	if r.opts.Color {
 		msg = "\x1b[31m" + msg + "\x1b[0m"
 	}

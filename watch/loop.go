@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // runResult is a finished run.
@@ -237,7 +239,9 @@ func (w *Watcher) report(r runResult, stopping bool) {
 	case stopping && errors.Is(r.err, context.Canceled):
 		fmt.Fprintf(w.log, "%s interrupted after %s%s\n", head, took, waited)
 	default:
-		fmt.Fprintf(w.log, "%s failed in %s%s: %v\n", head, took, waited, r.err)
+		// The error may quote the agent or a script: its control
+		// characters, but for newlines and tabs, are shown escaped.
+		fmt.Fprintf(w.log, "%s failed in %s%s: %s\n", head, took, waited, printable.Message(r.err.Error()))
 	}
 }
 

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/clickscript/clickscript/internal/printable"
 )
 
 // DefaultDebounce is the quiet period a burst of changes must be followed
@@ -80,7 +82,7 @@ func (ev Event) String() string {
 		if i == shown {
 			return strings.Join(parts, ", ") + fmt.Sprintf(" and %d more", len(ev.Changes)-shown)
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s)", c.Path, c.Kind))
+		parts = append(parts, fmt.Sprintf("%s (%s)", printable.Escape(c.Path), c.Kind))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -641,3 +641,26 @@ func TestWatchRunReturnsErrors(t *testing.T) {
 		t.Errorf("log:\n%s", log.String())
 	}
 }
+
+// TestWatchSummaryEscapesControls: a failed run's error may quote the
+// agent; its summary line shows control characters escaped, keeping the
+// error's own lines (issue 15 item 5). So does a changed file's name.
+func TestWatchSummaryEscapesControls(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "x")
+	write(t, f, "1")
+	rec := newRecorder()
+	rec.body = func(ctx context.Context, ev Event) error {
+		return errors.New("usergroup.update: 499 DEFAULT: \x1b]0;pwned\x07\x1b[2J\r\nstack traceback:\n\tx.lua:1")
+	}
+	log, stop := startWatch(t, Options{Patterns: []string{f}, Initial: true}, rec.run)
+	waitLog(t, log, "x.lua:1")
+	stop()
+	want := "499 DEFAULT: \\x1b]0;pwned\\x07\\x1b[2J\\x0d\nstack traceback:\n\tx.lua:1"
+	if !strings.Contains(log.String(), want) || strings.ContainsAny(log.String(), "\x1b\x07\r") {
+		t.Errorf("log:\n%q\nwant it to hold %q", log.String(), want)
+	}
+	ev := newEvent([]Change{{"a\x1b[2J.csv", ChangeWrite}}, time.Now())
+	if got := ev.String(); got != `a\x1b[2J.csv (write)` {
+		t.Errorf("event %q", got)
+	}
+}

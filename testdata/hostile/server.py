@@ -13,8 +13,9 @@ It answers every route the same hostile way, chosen with --mode:
              silent cap); options.pageSize echoes the size asked
   huge       a 200 answer of --size bytes (a JSON page with one huge name)
   nulls      data: [null, null]
-  escapes    499 answers whose messages hold terminal escape sequences,
-             CR and LF
+  escapes    terminal escape sequences, CR and LF in what it says: a GET
+             answers a page with one group of that name, any other
+             method a 499 whose messages hold them
 
 It binds 127.0.0.1 only, on --port (0: a free port), and prints one line
 "READY http://127.0.0.1:PORT" when it accepts requests. GET /__stats
@@ -142,7 +143,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, '{"data":[null,null],"total":2,"options":{"page":1,"pageSize":50}}')
 
     def mode_escapes(self):
-        msg = "\x1b]0;pwned\x07\x1b[2Jcleared\r\nFAKE: line"
+        # A window title, a clear screen, then a forged prompt line.
+        msg = "\x1b]0;pwned\x07\x1b[2J\r\nfake prompt"
+        if self.command == "GET":
+            g = dict(group(1), name=msg)
+            return self.send(200, self.page([g], 1, 1, 50))
         body = json.dumps({"type": "DEFAULT", "status": 499, "errors": {"DEFAULT": [msg]}})
         self.send(499, body, ctype="application/problem+json", headers=[("error-code", "DEFAULT")])
 
