@@ -32,11 +32,15 @@ func main() {
 
 // tuneGC raises the garbage collector's target unless GOGC is set. A
 // script's garbage is short-lived (a page of tables at a time) and its live
-// heap small, so the default target collects far too often: at 400 a walk
+// heap small, so the default target collects far too often: at 300 a walk
 // of 100,000 groups spends about a third less CPU, for a few MiB of heap.
+// Not higher: with a live heap of 2-4 MiB the heap's floor (4 MiB times
+// the target) sets a long walk's peak memory; at 400 a walk of 1,000,000
+// groups peaked at 1.45-1.6x a walk of 10,000 (goal 1.5x), at 300 1.3x,
+// for 3% more instructions (BENCHMARKS.md).
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(300)
 	}
 }
 

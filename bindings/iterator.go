@@ -90,27 +90,31 @@ func newIter[T any](L *lua.LState, op string, opts clickapi.ListOptions,
 		o.Page, o.PageSize = 1, 1
 		return list(ctx(L), o)
 	}
+	// cur holds the item being converted: conv is called through a func
+	// value, so a fresh local would escape to the heap, one allocation per
+	// item; conv copies what it needs and keeps no pointer.
+	var cur T
 	it = &listIter{
 		op: op,
 		next: func(L *lua.LState) (lua.LValue, error) {
 			p := start(L)
-			item, ok := p.Next()
-			if !ok {
+			var ok bool
+			if cur, ok = p.Next(); !ok {
 				ended(L)
 				return lua.LNil, p.Err()
 			}
-			return conv(L, &item), nil
+			return conv(L, &cur), nil
 		},
 		all: func(L *lua.LState) (*lua.LTable, error) {
 			p := start(L)
 			out := L.CreateTable(0, 0)
 			for i := 1; ; i++ {
-				item, ok := p.Next()
-				if !ok {
+				var ok bool
+				if cur, ok = p.Next(); !ok {
 					ended(L)
 					return out, p.Err()
 				}
-				out.RawSetInt(i, conv(L, &item))
+				out.RawSetInt(i, conv(L, &cur))
 			}
 		},
 		first: func(L *lua.LState) (lua.LValue, error) {

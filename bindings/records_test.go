@@ -72,11 +72,22 @@ local r = usergroup.groups_of(m.user):first()
 print(r.userGroup ~= nil, r.userUserGroup.userId == m.user.id)
 local first = user.list{}:first()
 for k, v in pairs(first) do assert(first[k] == v) end
-print(json.decode(json.encode(m)).user.username == m.user.username)`)
+print(json.decode(json.encode(m)).user.username == m.user.username)
+-- the iterator converts every item from one reused slot: the records of
+-- :all() and of a loop must still be distinct
+local ids, n = {}, 0
+for _, r in ipairs(usergroup.list{pagesize = 7}:all()) do if not ids[r.id] then n = n + 1 end ids[r.id] = true end
+local names, k = {}, 0
+for u in user.list{pagesize = 9} do names[#names+1] = u.username k = k + 1 end
+table.sort(names)
+local distinct = 1
+for i = 2, #names do if names[i] ~= names[i-1] then distinct = distinct + 1 end end
+print(n, distinct == k)`)
 	if out != "rewritten from a record\trewritten from a record\n"+
 		"number\tnumber\tboolean\tboolean\ttrue\n"+
 		"true\ttrue\n"+
-		"true\n" {
+		"true\n"+
+		"41\ttrue\n" {
 		t.Errorf("records passed back:\n%s", out)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -275,15 +276,18 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) (err e
 			}
 			return apiErr
 		}
-		data, err := c.readBody(resp, out != nil)
+		buf := bodyBuffer()
+		data, err := c.readBody(resp, out != nil, buf)
 		drainClose(resp.Body)
 		permit.Release(Success, 0)
 		if errors.Is(err, ErrResponseTooLarge) {
+			releaseBodyBuffer(buf)
 			return fmt.Errorf("%s: %w", r.endpoint(), err)
 		}
 		if err == nil {
 			err = decodeBody(data, resp.Header.Get("Content-Type"), out)
 		}
+		releaseBodyBuffer(buf) // decodeBody copies what it keeps
 		if err != nil {
 			var bad *malformedError
 			// A body cut short or garbled on the way (a dropped connection,
@@ -381,21 +385,42 @@ func redirectError(resp *http.Response, endpoint string) error {
 
 // readBody reads a 2xx body whole, up to the client's cap; want false
 // reads nothing (the caller drains it).
-func (c *Client) readBody(resp *http.Response, want bool) ([]byte, error) {
+// readBody reads a body into buf and returns its bytes, which are buf's:
+// they are valid until buf is released.
+func (c *Client) readBody(resp *http.Response, want bool, buf *bytes.Buffer) ([]byte, error) {
 	if !want {
 		return nil, nil
 	}
 	if resp.ContentLength > c.maxBody {
 		return nil, c.tooLarge(resp.ContentLength)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
-	if err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBody+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > c.maxBody {
+	if int64(buf.Len()) > c.maxBody {
 		return nil, c.tooLarge(-1)
 	}
-	return data, nil
+	return buf.Bytes(), nil
+}
+
+// Bodies are read into pooled buffers: a listing reads page after page of
+// about the same size, and reading each into a fresh, growing slice made
+// as much garbage as the page's records.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer put back in the pool; a rare huge
+// answer is left to the collector rather than held.
+const maxPooledBody = 4 << 20
+
+func bodyBuffer() *bytes.Buffer { return bodyBuffers.Get().(*bytes.Buffer) }
+
+func releaseBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBody {
+		return
+	}
+	clear(b.Bytes()) // a body kept by mistake reads as zeros, not as another page
+	b.Reset()
+	bodyBuffers.Put(b)
 }
 
 func (c *Client) tooLarge(size int64) error {
