@@ -49,8 +49,12 @@ func TestEmulatorBindPolicy(t *testing.T) {
 }
 
 // TestEmulatorRefusesRemoteBind shows that the command stops before it
-// listens: no socket beyond loopback is ever opened here.
+// listens: no socket beyond loopback is ever opened here. The context is
+// cancelled from the start, so that a command that wrongly listens ends at
+// once and fails the test instead of serving until the test times out.
 func TestEmulatorRefusesRemoteBind(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	for _, args := range [][]string{
 		{"--addr", "0.0.0.0:0"},
 		{"--addr", ":0"},
@@ -58,7 +62,7 @@ func TestEmulatorRefusesRemoteBind(t *testing.T) {
 		{"--addr", ":0", "--allow-remote", "--password", "admin"},
 	} {
 		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), append([]string{"emulator"}, args...), strings.NewReader(""), &stdout, &stderr)
+		code := run(ctx, append([]string{"emulator"}, args...), strings.NewReader(""), &stdout, &stderr)
 		if code != exitUsage || !strings.Contains(stderr.String(), "beyond loopback") || strings.Contains(stdout.String(), "listening") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout.String(), stderr.String())
 		}
