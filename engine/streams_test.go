@@ -31,11 +31,9 @@ if not arg[1] then
   print(io.output() == io.stdout)
   io.output(arg[2]) io.output():write("to file\n") io.output():close()
 end`
-		args := []string{}
 		path := filepath.Join(t.TempDir(), "o.txt")
-		if sandbox {
-			args = []string{"sandboxed", path}
-		} else {
+		args := []string{"sandboxed", path}
+		if !sandbox {
 			args = []string{"", path}
 			src = strings.Replace(src, "if not arg[1] then", "if arg[1] == '' then", 1)
 		}
