@@ -5,8 +5,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/gob"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,7 +42,7 @@ import (
 //     by a fresh one, and the REPL says that the Lua session was reset:
 //     its globals are gone.
 //
-// The protocol is gob values both ways (workerRequest, workerReply) on a
+// The protocol is JSON values both ways (workerRequest, workerReply) on a
 // loopback TCP connection the worker opens to the parent, which works on
 // every system and leaves the worker's standard streams to Lua (its
 // io.stdin and io.stdout are gopher-lua's, made from the process's
@@ -56,12 +56,32 @@ import (
 // parent kills its worker.
 const replGrace = time.Second
 
+// wireText is text that crosses the worker connection byte for byte:
+// Lua strings and terminal input need not be UTF-8, which a JSON string
+// would not keep, so it travels as base64. (JSON rather than gob: gob's
+// package initialisation costs every start of the program, run included,
+// about 0.4ms.)
+type wireText string
+
+// MarshalJSON encodes t as base64.
+func (t wireText) MarshalJSON() ([]byte, error) { return json.Marshal([]byte(t)) }
+
+// UnmarshalJSON decodes what MarshalJSON encoded.
+func (t *wireText) UnmarshalJSON(b []byte) error {
+	var raw []byte
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*t = wireText(raw)
+	return nil
+}
+
 // workerRequest is a message from the REPL to its worker.
 type workerRequest struct {
-	Op    string // one of the req* constants
-	Line  string // reqLine, reqComplete
-	Pos   int    // reqComplete: rune offset of the cursor in Line
-	Width int    // reqLine: the width tables fit in (the terminal's); 0: unchanged
+	Op    string   // one of the req* constants
+	Line  wireText // reqLine, reqComplete
+	Pos   int      // reqComplete: rune offset of the cursor in Line
+	Width int      // reqLine: the width tables fit in (the terminal's); 0: unchanged
 }
 
 const (
@@ -77,7 +97,7 @@ const (
 // workerReply is a message from the worker to the REPL.
 type workerReply struct {
 	Op         string   // one of the rep* constants
-	Text       string   // repOut, repErr, repBye, repRedacted; repHello: the banner ("" for none)
+	Text       wireText // repOut, repErr, repBye, repRedacted; repHello: the banner ("" for none)
 	URL        string   // repHello: the agent's URL, redacted
 	Pending    bool     // repDone: an unfinished statement waits for more lines
 	Quit       bool     // repDone: the session ends (:quit, os.exit, the end of input)
@@ -108,7 +128,7 @@ type replWorkerFlags struct {
 // replyWriter sends replies, one at a time, from any goroutine.
 type replyWriter struct {
 	mu  sync.Mutex
-	enc *gob.Encoder
+	enc *json.Encoder
 }
 
 func (w *replyWriter) send(r workerReply) error {
@@ -124,7 +144,7 @@ type frameWriter struct {
 }
 
 func (f frameWriter) Write(p []byte) (int, error) {
-	if err := f.w.send(workerReply{Op: f.op, Text: string(p)}); err != nil {
+	if err := f.w.send(workerReply{Op: f.op, Text: wireText(p)}); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -142,7 +162,7 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 		return err
 	}
 	defer conn.Close()
-	proto := &replyWriter{enc: gob.NewEncoder(conn)}
+	proto := &replyWriter{enc: json.NewEncoder(conn)}
 
 	sess, err := cf.open(ctx, s)
 	if err != nil {
@@ -169,7 +189,7 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 
 	hello := workerReply{Op: repHello, URL: clickapi.Redact(sess.client.BaseURL())}
 	if wf.banner {
-		hello.Text = replBanner(ctx, sess)
+		hello.Text = wireText(replBanner(ctx, sess))
 	}
 	if err := proto.send(hello); err != nil {
 		return joinErrors(files.close(), sess.close())
@@ -179,7 +199,7 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 	var ending atomic.Bool // the session ended: what is left is to close it
 	go func() {
 		defer close(reqs)
-		dec := gob.NewDecoder(conn)
+		dec := json.NewDecoder(conn)
 		for {
 			var r workerRequest
 			if err := dec.Decode(&r); err != nil {
@@ -195,10 +215,10 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 			case reqInterrupt:
 				session.Interrupt()
 			case reqComplete:
-				cands, prefix := session.Complete(r.Line, r.Pos)
+				cands, prefix := session.Complete(string(r.Line), r.Pos)
 				proto.send(workerReply{Op: repComplete, Candidates: cands, Prefix: prefix})
 			case reqRedact:
-				proto.send(workerReply{Op: repRedacted, Text: s.secrets.Redact(r.Line)})
+				proto.send(workerReply{Op: repRedacted, Text: wireText(s.secrets.Redact(string(r.Line)))})
 			default:
 				reqs <- r
 				if r.Op == reqEnd {
@@ -215,7 +235,7 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 			if r.Width > 0 {
 				session.SetView(repl.View{Width: r.Width, Mode: session.View().Mode})
 			}
-			quit = session.Line(ctx, r.Line, out)
+			quit = session.Line(ctx, string(r.Line), out)
 		case reqCancel:
 			session.DropPending()
 		case reqFailed:
@@ -268,8 +288,8 @@ func watchWorkerMemory(limit int64, proto *replyWriter) (stop func()) {
 			}
 			said := make(chan struct{})
 			go func() {
-				proto.send(workerReply{Op: repBye, Text: fmt.Sprintf("the statement passed --max-memory (%s in use, limit %s)",
-					engine.FormatBytes(used), engine.FormatBytes(limit))})
+				proto.send(workerReply{Op: repBye, Text: wireText(fmt.Sprintf("the statement passed --max-memory (%s in use, limit %s)",
+					engine.FormatBytes(used), engine.FormatBytes(limit)))})
 				close(said)
 			}()
 			// The reason is a courtesy: the end is not.
@@ -290,7 +310,7 @@ func watchWorkerMemory(limit int64, proto *replyWriter) (stop func()) {
 type replWorker struct {
 	cmd     *exec.Cmd
 	conn    net.Conn
-	enc     *gob.Encoder
+	enc     *json.Encoder
 	replies chan workerReply // hello, done and complete replies; closed once the process has ended
 	ended   chan struct{}    // closed once the process has ended
 	exitErr error            // the process's end, set before ended closes
@@ -430,9 +450,9 @@ func startReplWorker(s streams, l *replListener, args, env []string) (*replWorke
 			return nil, &childExit{code: max(w.exitCode(), exitError)}
 		}
 	}
-	w.conn, w.enc = conn, gob.NewEncoder(conn)
+	w.conn, w.enc = conn, json.NewEncoder(conn)
 	go func() {
-		dec := gob.NewDecoder(conn)
+		dec := json.NewDecoder(conn)
 		for {
 			var r workerReply
 			if err := dec.Decode(&r); err != nil {
@@ -444,7 +464,7 @@ func startReplWorker(s streams, l *replListener, args, env []string) (*replWorke
 			case repErr:
 				stderr.Write([]byte(r.Text))
 			case repBye:
-				w.bye = r.Text
+				w.bye = string(r.Text)
 			default:
 				w.replies <- r
 			}
@@ -558,8 +578,8 @@ func (p *replSupervisor) worker() *replWorker {
 // history: the worker knows them (the token, the API tokens a statement
 // minted); when it does not answer, the REPL's own set does.
 func (p *replSupervisor) Redact(line string) string {
-	if r, ok := p.ask(workerRequest{Op: reqRedact, Line: line}, repRedacted); ok {
-		return r.Text
+	if r, ok := p.ask(workerRequest{Op: reqRedact, Line: wireText(line)}, repRedacted); ok {
+		return string(r.Text)
 	}
 	return p.s.secrets.Redact(line)
 }
@@ -595,7 +615,7 @@ func (p *replSupervisor) setRunning(on bool) {
 // offset pos of line; none while a statement runs or when the worker
 // does not answer.
 func (p *replSupervisor) Complete(line string, pos int) ([]string, string) {
-	r, _ := p.ask(workerRequest{Op: reqComplete, Line: line, Pos: pos}, repComplete)
+	r, _ := p.ask(workerRequest{Op: reqComplete, Line: wireText(line), Pos: pos}, repComplete)
 	return r.Candidates, r.Prefix
 }
 
@@ -703,7 +723,7 @@ func (p *replSupervisor) line(ctx context.Context, line string) (workerReply, er
 	if p.width != nil {
 		width = p.width()
 	}
-	r := p.do(ctx, workerRequest{Op: reqLine, Line: line, Width: width}, true)
+	r := p.do(ctx, workerRequest{Op: reqLine, Line: wireText(line), Width: width}, true)
 	return r, p.startErr
 }
 
