@@ -104,16 +104,8 @@ func (p *ptyREPL) expect(want string) {
 		p.mu.Lock()
 		all := p.out.String()
 		p.mu.Unlock()
-		rest := ansiPattern.ReplaceAllString(all[p.seen:], "")
-		if i := strings.Index(rest, want); i >= 0 {
-			// Consume up to the match in the raw output: find the raw
-			// offset whose cleaned prefix ends with the match.
-			for j := p.seen; j <= len(all); j++ {
-				if strings.Contains(ansiPattern.ReplaceAllString(all[p.seen:j], ""), want) {
-					p.seen = j
-					break
-				}
-			}
+		if end, ok := findCleaned(all[p.seen:], want); ok {
+			p.seen += end // consume up to the match in the raw output
 			return
 		}
 		if time.Now().After(deadline) {
@@ -121,6 +113,46 @@ func (p *ptyREPL) expect(want string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// cleaned returns raw with its escape sequences removed and, for each of
+// its bytes, the offset of that byte in raw. One pass: cleaning every
+// prefix of a long transcript instead made a test take minutes under -race.
+func cleaned(raw string) (clean string, rawAt []int) {
+	var b strings.Builder
+	last := 0
+	keep := func(to int) {
+		for k := last; k < to; k++ {
+			b.WriteByte(raw[k])
+			rawAt = append(rawAt, k)
+		}
+	}
+	for _, span := range ansiPattern.FindAllStringIndex(raw, -1) {
+		keep(span[0])
+		last = span[1]
+	}
+	keep(len(raw))
+	return b.String(), rawAt
+}
+
+// rawEnd is the offset in raw just past the first n bytes of its cleaned
+// form (rawAt from cleaned).
+func rawEnd(rawAt []int, n int) int {
+	if n == 0 {
+		return 0
+	}
+	return rawAt[n-1] + 1
+}
+
+// findCleaned finds want in raw with its escape sequences removed, and
+// returns the offset in raw just past the match.
+func findCleaned(raw, want string) (end int, ok bool) {
+	clean, rawAt := cleaned(raw)
+	i := strings.Index(clean, want)
+	if i < 0 {
+		return 0, false
+	}
+	return rawEnd(rawAt, i+len(want)), true
 }
 
 // wait waits for the REPL to exit and returns its exit code.

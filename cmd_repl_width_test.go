@@ -26,15 +26,9 @@ func (p *ptyREPL) until(what string, find func(rest string) int) string {
 		p.mu.Lock()
 		all := p.out.String()
 		p.mu.Unlock()
-		rest := ansiPattern.ReplaceAllString(all[p.seen:], "")
+		rest, rawAt := cleaned(all[p.seen:])
 		if end := find(rest); end >= 0 {
-			// Consume the raw output whose cleaned form ends the match.
-			for j := p.seen; j <= len(all); j++ {
-				if len(ansiPattern.ReplaceAllString(all[p.seen:j], "")) >= end {
-					p.seen = j
-					break
-				}
-			}
+			p.seen += rawEnd(rawAt, end) // consume the raw output up to the match's end
 			return rest[:end]
 		}
 		if time.Now().After(deadline) {
