@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -772,23 +771,23 @@ func (p *replSupervisor) runInteractive(ctx context.Context, ed *lineEditor) err
 // runPiped reads lines from in without prompts until its end, as
 // repl.Session.Run does, and returns what Run would.
 func (p *replSupervisor) runPiped(ctx context.Context, in io.Reader) error {
-	lines, stop := readLines(in)
+	lines, stop := repl.ReadLines(in)
 	defer stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case rd := <-lines:
-			if rd.err != nil {
-				if !errors.Is(rd.err, io.EOF) {
-					return fmt.Errorf("read input: %w", rd.err)
+			if rd.Err != nil {
+				if !errors.Is(rd.Err, io.EOF) {
+					return fmt.Errorf("read input: %w", rd.Err)
 				}
 				return pipedResult(p.do(ctx, workerRequest{Op: reqEnd}, false))
 			}
-			if !p.pending && strings.TrimSpace(rd.line) == "" {
+			if !p.pending && strings.TrimSpace(rd.Line) == "" {
 				continue
 			}
-			r, err := p.line(ctx, rd.line)
+			r, err := p.line(ctx, rd.Line)
 			if err != nil {
 				return err
 			}
@@ -845,38 +844,4 @@ func (p *replSupervisor) close() error {
 		return &childExit{code: code}
 	}
 	return nil
-}
-
-// lineRead is a line of piped input, or the error that ended it.
-type lineRead struct {
-	line string
-	err  error
-}
-
-// readLines reads lines from in aside, so that a session waiting for
-// input that never comes can still end; stop ends the reading.
-func readLines(in io.Reader) (lines <-chan lineRead, stop func()) {
-	ch := make(chan lineRead)
-	done := make(chan struct{})
-	go func() {
-		br := bufio.NewReader(in)
-		for {
-			s, err := br.ReadString('\n')
-			if s != "" {
-				select {
-				case ch <- lineRead{line: strings.TrimRight(s, "\r\n")}:
-				case <-done:
-					return
-				}
-			}
-			if err != nil {
-				select {
-				case ch <- lineRead{err: err}:
-				case <-done:
-				}
-				return
-			}
-		}
-	}()
-	return ch, func() { close(done) }
 }

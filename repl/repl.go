@@ -6,7 +6,6 @@
 package repl
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -157,48 +156,21 @@ func (r *Session) Complete(line string, pos int) (candidates []string, prefix st
 // the context's error when ctx ends, or an error reading in.
 func (r *Session) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 	defer r.endEpoch()
-	type read struct {
-		line string
-		err  error
-	}
-	lines := make(chan read)
-	done := make(chan struct{})
-	defer close(done)
-	// Reading happens aside so that ctx can end a session waiting for
-	// input that never comes.
-	go func() {
-		br := bufio.NewReader(in)
-		for {
-			s, err := br.ReadString('\n')
-			if s != "" {
-				select {
-				case lines <- read{line: strings.TrimRight(s, "\r\n")}:
-				case <-done:
-					return
-				}
-			}
-			if err != nil {
-				select {
-				case lines <- read{err: err}:
-				case <-done:
-				}
-				return
-			}
-		}
-	}()
+	lines, stop := ReadLines(in)
+	defer stop()
 	errw := r.errWriter(out)
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case rd := <-lines:
-			if rd.err != nil {
-				if !errors.Is(rd.err, io.EOF) {
-					return fmt.Errorf("read input: %w", rd.err)
+			if rd.Err != nil {
+				if !errors.Is(rd.Err, io.EOF) {
+					return fmt.Errorf("read input: %w", rd.Err)
 				}
 				return r.Finish(out)
 			}
-			if r.handle(ctx, rd.line, out, errw) {
+			if r.handle(ctx, rd.Line, out, errw) {
 				return r.result()
 			}
 			if err := ctx.Err(); err != nil {
