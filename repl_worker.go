@@ -12,8 +12,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -264,45 +262,27 @@ func runREPLWorker(ctx context.Context, cf connFlags, lim limits, auditPath stri
 }
 
 // watchWorkerMemory ends the worker when its heap passes limit bytes,
-// after telling the REPL why. It also sets the runtime's soft memory
-// limit, so that the collector works hard before that. It returns a
-// function that stops watching.
+// after telling the REPL why (see engine.WatchHeap). It returns a function
+// that stops watching.
 func watchWorkerMemory(limit int64, proto *replyWriter) (stop func()) {
-	prev := debug.SetMemoryLimit(limit)
-	done := make(chan struct{})
-	go func() {
-		var ms runtime.MemStats
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-			runtime.ReadMemStats(&ms)
-			used := int64(ms.HeapAlloc)
-			if used <= limit {
-				continue
-			}
-			said := make(chan struct{})
-			go func() {
-				proto.send(workerReply{Op: repBye, Text: wireText(fmt.Sprintf("the statement passed --max-memory (%s in use, limit %s)",
-					engine.FormatBytes(used), engine.FormatBytes(limit)))})
-				close(said)
-			}()
-			// The reason is a courtesy: the end is not.
-			select {
-			case <-said:
-			case <-time.After(200 * time.Millisecond):
-			}
-			os.Exit(exitError)
+	return engine.WatchHeap(limit, func(used int64) bool {
+		if used <= limit {
+			return false
 		}
-	}()
-	return func() {
-		close(done)
-		debug.SetMemoryLimit(prev)
-	}
+		said := make(chan struct{})
+		go func() {
+			proto.send(workerReply{Op: repBye, Text: wireText(fmt.Sprintf("the statement passed --max-memory (%s in use, limit %s)",
+				engine.FormatBytes(used), engine.FormatBytes(limit)))})
+			close(said)
+		}()
+		// The reason is a courtesy: the end is not.
+		select {
+		case <-said:
+		case <-time.After(200 * time.Millisecond):
+		}
+		os.Exit(exitError)
+		return true
+	})
 }
 
 // replWorker is one worker process, as the REPL sees it.

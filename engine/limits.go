@@ -30,44 +30,28 @@ const StopGrace = 500 * time.Millisecond
 // limit is set; with one, the limit is the bound.
 const DefaultMaxString = 1 << 30
 
-// watchMemory cancels the run when the process's heap passes limit bytes,
-// with ErrMemoryLimit as the cause. It also sets the runtime's soft memory
-// limit, so that the collector works hard before the watchdog has to stop
-// the script. After the cancellation it keeps watching: when hardStop is
-// set and the heap goes on growing to half as much again (a Go built-in
-// that allocates does not see the cancellation), it calls hardStop at
-// once, without waiting for StopGrace. It returns a function that stops
-// watching.
-func watchMemory(ctx context.Context, cancel context.CancelCauseFunc, limit int64, hardStop func(error)) (stop func()) {
+// WatchHeap sets the runtime's soft memory limit to limit, so that the
+// collector works hard before a watchdog has to act, and calls check with
+// the bytes of heap in use every memoryWatchInterval until check returns
+// true or stop is called; stop also restores the previous soft limit.
+// ReadMemStats stops the world for microseconds; at this rate that is
+// noise, and it keeps runtime/metrics (and its start-up cost) out of every
+// run.
+func WatchHeap(limit int64, check func(used int64) (done bool)) (stop func()) {
 	prev := debug.SetMemoryLimit(limit)
 	done := make(chan struct{})
 	go func() {
 		var ms runtime.MemStats
 		t := time.NewTicker(memoryWatchInterval)
 		defer t.Stop()
-		var stopped error
 		for {
 			select {
 			case <-done:
 				return
 			case <-t.C:
 			}
-			// ReadMemStats stops the world for microseconds; at this rate
-			// that is noise, and it keeps runtime/metrics (and its
-			// start-up cost) out of every run.
 			runtime.ReadMemStats(&ms)
-			used := int64(ms.HeapAlloc)
-			switch {
-			case stopped == nil && used > limit:
-				stopped = fmt.Errorf("%w: %s in use, limit %s", ErrMemoryLimit, FormatBytes(used), FormatBytes(limit))
-				cancel(stopped)
-				if hardStop == nil {
-					return
-				}
-			case stopped != nil && used > limit+limit/2:
-				hardStop(fmt.Errorf("%w: %w", ErrInterrupted, stopped))
-				return
-			case stopped == nil && ctx.Err() != nil:
+			if check(int64(ms.HeapAlloc)) {
 				return
 			}
 		}
@@ -76,6 +60,30 @@ func watchMemory(ctx context.Context, cancel context.CancelCauseFunc, limit int6
 		close(done)
 		debug.SetMemoryLimit(prev)
 	}
+}
+
+// watchMemory cancels the run when the process's heap passes limit bytes,
+// with ErrMemoryLimit as the cause (see WatchHeap). After the cancellation
+// it keeps watching: when hardStop is set and the heap goes on growing to
+// half as much again (a Go built-in that allocates does not see the
+// cancellation), it calls hardStop at once, without waiting for
+// StopGrace. It returns a function that stops watching.
+func watchMemory(ctx context.Context, cancel context.CancelCauseFunc, limit int64, hardStop func(error)) (stop func()) {
+	var stopped error
+	return WatchHeap(limit, func(used int64) bool {
+		switch {
+		case stopped == nil && used > limit:
+			stopped = fmt.Errorf("%w: %s in use, limit %s", ErrMemoryLimit, FormatBytes(used), FormatBytes(limit))
+			cancel(stopped)
+			return hardStop == nil
+		case stopped != nil && used > limit+limit/2:
+			hardStop(fmt.Errorf("%w: %w", ErrInterrupted, stopped))
+			return true
+		case stopped == nil && ctx.Err() != nil:
+			return true
+		}
+		return false
+	})
 }
 
 // enforceStop calls hardStop when ctx ends and the run has not returned
