@@ -286,14 +286,7 @@ func (p Printer) fitColumns(cands, all []*column) (shown, hidden []*column) {
 func (p Printer) fillNamed(c *column, recs []*lua.LTable, kind rowKind, whole bool) {
 	c.width = displayWidth(c.name())
 	for _, t := range recs {
-		v := t.RawGetString(c.parent)
-		if c.parent == "" {
-			v = t.RawGetString(c.field)
-		} else if sub, ok := v.(*lua.LTable); ok {
-			v = sub.RawGetString(c.field)
-		} else {
-			v = lua.LNil
-		}
+		v := c.value(t)
 		s := enumName(kind, c.parent, c.field, v)
 		if s != "" {
 			c.enum = true

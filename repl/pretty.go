@@ -249,18 +249,23 @@ func recordColumns(recs []*lua.LTable) []*column {
 	return order
 }
 
+// value is c's field of record t: t[field], or t[parent][field] for a
+// field of a nested record (nil when t[parent] is not a table).
+func (c *column) value(t *lua.LTable) lua.LValue {
+	if c.parent == "" {
+		return t.RawGetString(c.field)
+	}
+	if sub, ok := t.RawGetString(c.parent).(*lua.LTable); ok {
+		return sub.RawGetString(c.field)
+	}
+	return lua.LNil
+}
+
 // fill renders c's cell of every record, and measures c.
 func (p Printer) fill(c *column, recs []*lua.LTable) {
 	c.width = displayWidth(c.name())
 	for _, t := range recs {
-		v := t.RawGetString(c.parent)
-		if c.parent == "" {
-			v = t.RawGetString(c.field)
-		} else if sub, ok := v.(*lua.LTable); ok {
-			v = sub.RawGetString(c.field)
-		} else {
-			v = lua.LNil
-		}
+		v := c.value(t)
 		s := p.cell(v)
 		if _, isNum := v.(lua.LNumber); !isNum && v != lua.LNil {
 			c.numeric = false
