@@ -26,7 +26,24 @@ const Redacted = "REDACTED"
 // from URLs, error messages, log lines, recordings and history; everything
 // that prints a URL goes through it.
 func Redact(s string) string {
+	if !mayHoldTokenParam(s) {
+		return s
+	}
 	return tokenPattern().ReplaceAllString(s, "${1}"+Redacted)
+}
+
+// mayHoldTokenParam is the cheap test before tokenPattern, on the path of
+// every write to a redacted stream: false when no "=" follows an "n" or
+// "N", the last letter of every spelling tokenPattern matches (its
+// case-insensitive "k" also matches the Kelvin sign, so the test looks at
+// the letter before "=" only).
+func mayHoldTokenParam[T string | []byte](s T) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] == '=' && (s[i-1] == 'n' || s[i-1] == 'N') {
+			return true
+		}
+	}
+	return false
 }
 
 // RedactToken returns s with the token scrubbed both as a query parameter

@@ -205,8 +205,10 @@ var openTokenParam = regexp.MustCompile(`(?i)\btoken=[^&\s"'#<>]*$`)
 // before any whole secret the cut would split.
 func holdFrom(buf []byte, forms []string) int {
 	cut := len(buf)
-	if loc := openTokenParam.FindIndex(buf); loc != nil && len(buf)-loc[0] <= maxHeld {
-		cut = loc[0]
+	if mayHoldTokenParam(buf) {
+		if loc := openTokenParam.FindIndex(buf); loc != nil && len(buf)-loc[0] <= maxHeld {
+			cut = loc[0]
+		}
 	}
 	for _, f := range slices.Concat(forms, []string{"token="}) {
 		for n := min(len(f)-1, len(buf)); n > 0; n-- {

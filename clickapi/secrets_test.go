@@ -111,3 +111,33 @@ func TestWriterHoldsOnlyPossibleSecrets(t *testing.T) {
 		t.Errorf("Flush wrote %q", out.String())
 	}
 }
+
+// The cheap test before the token pattern lets through every spelling the
+// pattern matches, the Kelvin sign for "k" included, and split across
+// writes too.
+func TestTokenParamPrefilter(t *testing.T) {
+	for _, s := range []string{"?token=abc", "TOKEN=abc", "to\u212aen=abc", "x token=", "a&Token=b"} {
+		if !tokenPattern().MatchString(s) {
+			t.Fatalf("%q: the pattern itself does not match", s)
+		}
+		if !mayHoldTokenParam(s) || !mayHoldTokenParam([]byte(s)) {
+			t.Errorf("%q: the prefilter skips a token parameter", s)
+		}
+		if got := Redact(s); strings.Contains(got, "abc") || !strings.Contains(got, Redacted) {
+			t.Errorf("Redact(%q) = %q", s, got)
+		}
+	}
+	for _, s := range []string{"", "group 1 name", "a=b", "x = 1", "n"} {
+		if mayHoldTokenParam(s) {
+			t.Errorf("%q: the prefilter sends plain text to the pattern", s)
+		}
+	}
+	var out strings.Builder
+	w := NewWriter(&out, nil)
+	w.Write([]byte("see https://h/p?tok"))
+	w.Write([]byte("en=abcdef&x=1\n"))
+	w.Flush()
+	if strings.Contains(out.String(), "abcdef") {
+		t.Errorf("a token parameter split across writes: %q", out.String())
+	}
+}
