@@ -289,6 +289,11 @@ func (c *Client) send(ctx context.Context, r call, token string, out any) (err e
 		}
 		releaseBodyBuffer(buf) // decodeBody copies what it keeps
 		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				// The caller gave up (a listing closed, Ctrl-C) while the
+				// body was read: not an unreadable answer, and no resend.
+				return fmt.Errorf("%s: %w", r.endpoint(), ctxErr)
+			}
 			var bad *malformedError
 			// A body cut short or garbled on the way (a dropped connection,
 			// a proxy) is worth another try when resending is safe; one

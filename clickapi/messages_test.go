@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -191,4 +192,62 @@ func TestRetriesLoggedOnce(t *testing.T) {
 			t.Errorf("line %d:\n%s\nwant\n%s", i+1, rest, w)
 		}
 	}
+}
+
+// A caller that gives up while an answer's body is on its way (a listing
+// closed, Ctrl-C) ends the request: no resend, and no "request retried"
+// line blaming an unreadable answer (the REPL showed one under its table).
+func TestCancelWhileReadingBodyIsNoRetry(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Write([]byte(`{"data":[],"total":0}`))
+	}))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The caller gives up exactly when the body starts to be read.
+	hc := &http.Client{Transport: cancelOnBody{NewTransport(), cancel}}
+	var logs bytes.Buffer
+	c, err := New(Options{BaseURL: srv.URL, Token: testToken, HTTPClient: hc,
+		Retry:  RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond},
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListUserGroups(ctx, ListOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if n := requests.Load(); n != 1 {
+		t.Errorf("%d requests, want 1 (no resend after the caller gave up)", n)
+	}
+	if strings.Contains(logs.String(), "retried") || strings.Contains(logs.String(), "bad response body") {
+		t.Errorf("a cancelled read was logged as a failed answer:\n%s", logs.String())
+	}
+}
+
+// cancelOnBody is a transport whose answers' bodies call cancel on their
+// first Read and then fail as a cancelled read does.
+type cancelOnBody struct {
+	rt     http.RoundTripper
+	cancel func()
+}
+
+func (c cancelOnBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.rt.RoundTrip(r)
+	if err == nil {
+		resp.Body = cancelledBody{resp.Body, c.cancel}
+	}
+	return resp, err
+}
+
+type cancelledBody struct {
+	io.ReadCloser
+	cancel func()
+}
+
+func (b cancelledBody) Read([]byte) (int, error) {
+	b.cancel()
+	return 0, context.Canceled
 }
